@@ -1,0 +1,4 @@
+namespace VirtualBranch.Engine;
+
+/// <summary>Marks the engine assembly for scanning.</summary>
+public static class EngineAssembly;

@@ -1,0 +1,49 @@
+using Serilog;
+
+namespace VirtualBranch.Host.Configuration;
+
+/// <summary>Binds and checks the Host's options before anything else is registered.</summary>
+public static class EngineOptionsSetup
+{
+    public static EngineOptions AddEngineOptions(this WebApplicationBuilder builder)
+    {
+        var connectionString = builder.Configuration.GetConnectionString("Engine");
+        var problems = EngineOptions.Problems(connectionString);
+        if (problems.Count > 0)
+        {
+            throw new ConfigurationProblemException(string.Join(" ", problems));
+        }
+        var dataDirectory = builder.Configuration["Engine:DataDirectory"]
+            ?? Path.Combine(FindRepositoryRoot(builder.Environment.ContentRootPath), ".data");
+        var options = new EngineOptions { ConnectionString = connectionString!, DataDirectory = Path.GetFullPath(dataDirectory) };
+        builder.Services.AddSingleton(options);
+        return options;
+    }
+
+    public static void AddObservability(this WebApplicationBuilder builder) =>
+        builder.Services.AddSerilog((_, logger) => logger
+            .ReadFrom.Configuration(builder.Configuration)
+            .MinimumLevel.Information()
+            .MinimumLevel.Override("Microsoft.AspNetCore", Serilog.Events.LogEventLevel.Warning)
+            .MinimumLevel.Override("Wolverine", Serilog.Events.LogEventLevel.Warning)
+            .MinimumLevel.Override("Marten", Serilog.Events.LogEventLevel.Warning)
+            .MinimumLevel.Override("JasperFx", Serilog.Events.LogEventLevel.Warning)
+            .MinimumLevel.Override("Hangfire", Serilog.Events.LogEventLevel.Warning)
+            // A failed start is told in one line by HostLauncher, not as a logged stack trace.
+            .MinimumLevel.Override("Microsoft.Extensions.Hosting.Internal.Host", Serilog.Events.LogEventLevel.Fatal)
+            .Enrich.FromLogContext()
+            .WriteTo.Console(outputTemplate: "{Timestamp:HH:mm:ss} {Level:u3} {SourceContext}: {Message:lj}{NewLine}{Exception}"));
+
+    /// <summary>The checkout's root (the folder holding Engine.sln), so `dotnet run` from anywhere finds definitions and .data.</summary>
+    public static string FindRepositoryRoot(string start)
+    {
+        for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Engine.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+        return start;
+    }
+}

@@ -1,0 +1,36 @@
+using JasperFx;
+using JasperFx.Events;
+using Marten;
+using VirtualBranch.Host.Configuration;
+using Wolverine.Marten;
+
+namespace VirtualBranch.Host.Persistence;
+
+/// <summary>Marten as the event store: one stream per case, metadata on, schema applied at start-up.</summary>
+public static class CaseStoreSetup
+{
+    public const string Schema = "vb";
+
+    public static void AddCaseStore(this WebApplicationBuilder builder)
+    {
+        var options = builder.Services.BuildRequiredSingleton<EngineOptions>();
+        builder.Services.AddMarten(store =>
+            {
+                store.Connection(options.ConnectionString);
+                store.DatabaseSchemaName = Schema;
+                store.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
+                store.Events.StreamIdentity = StreamIdentity.AsGuid;
+                store.Events.AppendMode = EventAppendMode.Quick;
+                store.Events.MetadataConfig.EnableAll();
+                store.DisableNpgsqlLogging = true;
+            })
+            .UseLightweightSessions()
+            .IntegrateWithWolverine()
+            .ApplyAllDatabaseChangesOnStartup();
+    }
+
+    /// <summary>The singleton registered by an earlier <c>AddXxx</c> call, without building a provider.</summary>
+    public static T BuildRequiredSingleton<T>(this IServiceCollection services) where T : class =>
+        services.LastOrDefault(d => d.ServiceType == typeof(T))?.ImplementationInstance as T
+        ?? throw new InvalidOperationException($"{typeof(T).Name} must be registered before it is used.");
+}

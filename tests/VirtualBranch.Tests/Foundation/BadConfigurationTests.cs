@@ -1,0 +1,79 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Shouldly;
+using VirtualBranch.Tests.Support;
+
+namespace VirtualBranch.Tests.Foundation;
+
+/// <summary>The built Host, started as an operator would, with configuration an operator gets wrong.</summary>
+public sealed class BadConfigurationTests
+{
+    private static async Task<(int ExitCode, string[] ErrorLines)> StartHost(string connectionString, string urls)
+    {
+        var hostDll = Path.Combine(AppContext.BaseDirectory, "VirtualBranch.Host.dll");
+        var start = new ProcessStartInfo("dotnet", [hostDll, "--urls", urls])
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        start.Environment["ConnectionStrings__Engine"] = connectionString;
+        start.Environment["Engine__DataDirectory"] = Directory.CreateTempSubdirectory("vb-badconfig-").FullName;
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+        (await stdout).ShouldNotContain("   at ", customMessage: "no stack trace on standard output either");
+        return (process.ExitCode, (await stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    [Fact]
+    public async Task unreachable_database_gives_one_line_naming_the_key()
+    {
+        var (exit, lines) = await StartHost($"Host=127.0.0.1;Port={FreePort()};Database=x;Username=x;Password=x", "http://127.0.0.1:0");
+        exit.ShouldBe(1);
+        lines.ShouldHaveSingleItem().ShouldStartWith("VirtualBranch cannot start: cannot reach PostgreSQL at 127.0.0.1:");
+        lines[0].ShouldContain("ConnectionStrings:Engine");
+    }
+
+    [Fact]
+    public async Task malformed_connection_string_gives_one_line_naming_the_key()
+    {
+        var (exit, lines) = await StartHost("Hots=127.0.0.1;Prot=5432", "http://127.0.0.1:0");
+        exit.ShouldBe(1);
+        lines.ShouldHaveSingleItem().ShouldStartWith("VirtualBranch cannot start: ConnectionStrings:Engine is not a valid PostgreSQL connection string");
+    }
+
+    [Fact]
+    public async Task port_in_use_gives_one_line()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        using var squatter = new TcpListener(IPAddress.Loopback, 0);
+        squatter.Start();
+        var port = ((IPEndPoint)squatter.LocalEndpoint).Port;
+        var (exit, lines) = await StartHost(database.ConnectionString, $"http://127.0.0.1:{port}");
+        exit.ShouldBe(1);
+        var line = lines.ShouldHaveSingleItem();
+        line.ShouldStartWith("VirtualBranch cannot start:");
+        line.ShouldContain(port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public async Task bad_url_gives_one_line()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        var (exit, lines) = await StartHost(database.ConnectionString, "http://127.0.0.1:99999");
+        exit.ShouldBe(1);
+        lines.ShouldHaveSingleItem().ShouldStartWith("VirtualBranch cannot start:");
+    }
+}

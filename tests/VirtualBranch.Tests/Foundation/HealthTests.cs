@@ -1,0 +1,48 @@
+using System.Net;
+using System.Text.Json;
+using Shouldly;
+using VirtualBranch.Tests.Support;
+
+namespace VirtualBranch.Tests.Foundation;
+
+public sealed class HealthTests(HostFixture host) : IClassFixture<HostFixture>
+{
+    [Fact]
+    public async Task health_is_live_and_ready_against_postgres()
+    {
+        var client = host.CreateClient();
+        (await client.GetAsync("/health", TestContext.Current.CancellationToken)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var ready = await client.GetAsync("/health/ready", TestContext.Current.CancellationToken);
+        ready.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await ready.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).ShouldBe("Healthy");
+    }
+
+    [Fact]
+    public async Task openapi_document_and_reference_are_served()
+    {
+        var client = host.CreateClient();
+        var document = await client.GetStringAsync("/openapi/v1.json", TestContext.Current.CancellationToken);
+        JsonDocument.Parse(document).RootElement.GetProperty("openapi").GetString().ShouldStartWith("3.");
+        var reference = await client.GetAsync("/docs/", TestContext.Current.CancellationToken);
+        reference.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await reference.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).ShouldContain("scalar.js");
+    }
+
+    [Fact]
+    public async Task hangfire_dashboard_is_closed_to_anonymous_callers()
+    {
+        var response = await host.CreateClient().GetAsync("/hangfire", TestContext.Current.CancellationToken);
+        response.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task schema_of_marten_wolverine_and_hangfire_is_applied_at_start()
+    {
+        var schemas = await host.Database.ScalarAsync<string>(
+            "select string_agg(schema_name, ',' order by schema_name) from information_schema.schemata where schema_name in ('vb','hangfire')");
+        schemas.ShouldBe("hangfire,vb");
+        var eventsTable = await host.Database.ScalarAsync<string>(
+            "select string_agg(table_name, ',' order by table_name) from information_schema.tables where table_schema = 'vb' and table_name in ('wolverine_incoming_envelopes','wolverine_outgoing_envelopes')");
+        eventsTable.ShouldBe("wolverine_incoming_envelopes,wolverine_outgoing_envelopes");
+    }
+}

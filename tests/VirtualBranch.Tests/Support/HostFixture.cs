@@ -1,0 +1,65 @@
+using Marten;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace VirtualBranch.Tests.Support;
+
+/// <summary>The real Host over a fresh database of its own: one per test class.</summary>
+public class HostFixture : IAsyncLifetime
+{
+    private WebApplicationFactory<Program>? _factory;
+    private TestDatabase? _database;
+
+    public TestDatabase Database => _database ?? throw new InvalidOperationException("The fixture is not initialised.");
+
+    public WebApplicationFactory<Program> Factory => _factory ?? throw new InvalidOperationException("The fixture is not initialised.");
+
+    public IServiceProvider Services => Factory.Services;
+
+    public IDocumentStore Store => Services.GetRequiredService<IDocumentStore>();
+
+    /// <summary>Extra configuration a test class needs (keys as in appsettings, e.g. <c>Engine:DataDirectory</c>).</summary>
+    protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>();
+
+    public HttpClient CreateClient() => Factory.CreateClient();
+
+    public virtual async ValueTask InitializeAsync()
+    {
+        _database = await TestDatabase.CreateAsync();
+        var dataDirectory = Directory.CreateTempSubdirectory("vb-test-").FullName;
+        var settings = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Engine"] = _database.ConnectionString,
+            ["Engine:SoloNode"] = "true",
+            ["Engine:DataDirectory"] = dataDirectory,
+        };
+        foreach (var (key, value) in Settings)
+        {
+            settings[key] = value;
+        }
+        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        {
+            web.UseEnvironment("Testing");
+            foreach (var (key, value) in settings)
+            {
+                web.UseSetting(key, value);
+            }
+        });
+        _ = _factory.Server; // start now, so schema creation happens here and not inside a test
+    }
+
+    public virtual async ValueTask DisposeAsync()
+    {
+        if (_factory is not null)
+        {
+            await _factory.DisposeAsync();
+        }
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
+        GC.SuppressFinalize(this);
+    }
+}
