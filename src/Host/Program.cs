@@ -1,24 +1,37 @@
 using VirtualBranch.Host.ApiDocs;
+using VirtualBranch.Host.Auth;
+using VirtualBranch.Host.Cases;
 using VirtualBranch.Host.Configuration;
+using VirtualBranch.Host.Definitions;
 using VirtualBranch.Host.Health;
 using VirtualBranch.Host.Jobs;
 using VirtualBranch.Host.Messaging;
 using VirtualBranch.Host.Persistence;
+using VirtualBranch.Host.Problems;
 
 return await HostLauncher.RunAsync(args, builder =>
 {
     builder.AddEngineOptions();
     builder.AddObservability();
+    builder.AddProblems();
+    builder.AddAuth();
     builder.AddCaseStore();
+    builder.AddCases();
     builder.AddMessaging();
     builder.AddJobs();
     builder.AddApiDocs();
     builder.AddHealth();
 }, app =>
 {
+    app.UseProblems();
+    app.UseAuthentication();
+    app.UseAuthorization();
     app.MapHealth();
     app.MapApiDocs();
     app.MapJobsDashboard();
+    app.MapAuthApi();
+    app.MapDefinitionsApi();
+    app.MapCasesApi();
     app.MapMessaging();
 });
 

@@ -12,6 +12,9 @@ public sealed class EngineOptions
     /// <summary>Folder for generated keys, recordings and documents (default <c>.data</c> beside the content root).</summary>
     public required string DataDirectory { get; init; }
 
+    /// <summary>Folder of the analysts' definition files loaded at start-up (default <c>definitions</c> in the checkout).</summary>
+    public required string DefinitionsPath { get; init; }
+
     /// <summary>Every problem with the configuration, each naming its key; empty when it is usable.</summary>
     public static IReadOnlyList<string> Problems(string? connectionString)
     {

@@ -13,9 +13,15 @@ public static class EngineOptionsSetup
         {
             throw new ConfigurationProblemException(string.Join(" ", problems));
         }
-        var dataDirectory = builder.Configuration["Engine:DataDirectory"]
-            ?? Path.Combine(FindRepositoryRoot(builder.Environment.ContentRootPath), ".data");
-        var options = new EngineOptions { ConnectionString = connectionString!, DataDirectory = Path.GetFullPath(dataDirectory) };
+        var root = FindRepositoryRoot(builder.Environment.ContentRootPath);
+        var dataDirectory = builder.Configuration["Engine:DataDirectory"] ?? Path.Combine(root, ".data");
+        var definitions = builder.Configuration["Engine:DefinitionsPath"] ?? Path.Combine(root, "definitions");
+        var options = new EngineOptions
+        {
+            ConnectionString = connectionString!,
+            DataDirectory = Path.GetFullPath(dataDirectory),
+            DefinitionsPath = Path.GetFullPath(definitions),
+        };
         builder.Services.AddSingleton(options);
         return options;
     }

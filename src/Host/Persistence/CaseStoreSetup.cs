@@ -1,6 +1,8 @@
 using JasperFx;
 using JasperFx.Events;
 using Marten;
+using VirtualBranch.Engine.Persistence;
+using Weasel.Core;
 using VirtualBranch.Host.Configuration;
 using Wolverine.Marten;
 
@@ -23,6 +25,8 @@ public static class CaseStoreSetup
                 store.Events.AppendMode = EventAppendMode.Quick;
                 store.Events.MetadataConfig.EnableAll();
                 store.DisableNpgsqlLogging = true;
+                store.UseSystemTextJsonForSerialization(EnumStorage.AsString);
+                store.AddCaseStreams(CaseEventScan.DomainEventTypes(typeof(VirtualBranch.Workflows.WorkflowsAssembly).Assembly));
             })
             .UseLightweightSessions()
             .IntegrateWithWolverine()

@@ -1,0 +1,19 @@
+using VirtualBranch.Engine.Definitions;
+
+namespace VirtualBranch.Engine.Activities.Control;
+
+/// <summary>Follows <c>true</c> or <c>false</c> by a condition over the case data and variables.</summary>
+public sealed class Decision : IActivity
+{
+    public const string TypeName = "decision";
+
+    public ActivityDescriptor Descriptor { get; } = new(TypeName, "Control", "Evaluates a condition and follows the 'true' or the 'false' outcome.",
+        [new("condition", InputKind.Expression, true, "JavaScript over data, vars, steps and now, e.g. data.amount > 200000")],
+        [Outcomes.True, Outcomes.False]);
+
+    public ActivityResult Execute(ActivityContext context) =>
+        ActivityResult.Complete(context.EvaluateCondition(context.Node.Text("condition")!) ? Outcomes.True : Outcomes.False);
+
+    public IEnumerable<DefinitionProblem> Validate(ActivityNode node, string path, DefinitionChecks checks) =>
+        checks.Expression($"{path}.inputs.condition", node.Text("condition"));
+}

@@ -1,0 +1,26 @@
+namespace VirtualBranch.Engine.Activities;
+
+/// <summary>Outcome names shared by several activities.</summary>
+public static class Outcomes
+{
+    public const string Done = "done";
+    public const string True = "true";
+    public const string False = "false";
+    public const string Default = "default";
+    public const string Expired = "expired";
+    public const string Elapsed = "elapsed";
+    public const string Received = "received";
+}
+
+/// <summary>Roles the engine itself knows about; scenario roles are free text.</summary>
+public static class Roles
+{
+    public const string Analyst = "analyst";
+    public const string Teller = "teller";
+    public const string Supervisor = "supervisor";
+    public const string Regulator = "regulator";
+    public const string Customer = "customer";
+
+    /// <summary>Another system (core banking, a timer) acting on the case.</summary>
+    public const string System = "system";
+}

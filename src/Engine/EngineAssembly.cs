@@ -1,4 +1,0 @@
-namespace VirtualBranch.Engine;
-
-/// <summary>Marks the engine assembly for scanning.</summary>
-public static class EngineAssembly;

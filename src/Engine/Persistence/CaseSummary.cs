@@ -1,0 +1,52 @@
+using VirtualBranch.Engine.Runtime;
+
+namespace VirtualBranch.Engine.Persistence;
+
+/// <summary>A case as a queue shows it. A projection: always rebuilt from the case's events, never edited by hand.</summary>
+public sealed record CaseSummary
+{
+    public required Guid Id { get; init; }
+
+    public required string Number { get; init; }
+
+    public required string DefinitionId { get; init; }
+
+    public required int DefinitionVersion { get; init; }
+
+    public required string Status { get; init; }
+
+    /// <summary>The roles expected to act now (from the open bookmarks).</summary>
+    public required IReadOnlyList<string> ExpectedRoles { get; init; }
+
+    public required IReadOnlyList<WaitingStep> Waiting { get; init; }
+
+    /// <summary>The earliest deadline among the open steps.</summary>
+    public DateTimeOffset? DueAt { get; init; }
+
+    public string? Assignee { get; init; }
+
+    public required DateTimeOffset OpenedAt { get; init; }
+
+    public DateTimeOffset? ClosedAt { get; init; }
+
+    public required long Version { get; init; }
+
+    public static CaseSummary From(CaseState state, string? assignee = null) => new()
+    {
+        Id = state.Id,
+        Number = state.Number,
+        DefinitionId = state.DefinitionId,
+        DefinitionVersion = state.DefinitionVersion,
+        Status = state.Status.ToString().ToLowerInvariant(),
+        ExpectedRoles = [.. state.Bookmarks.Values.Select(b => b.Role).OfType<string>().Distinct().Order(StringComparer.Ordinal)],
+        Waiting = [.. state.Bookmarks.Values.Select(b => new WaitingStep(b.BookmarkId, b.StepId, b.Title, b.Role, b.Deadline))],
+        DueAt = state.Bookmarks.Values.Select(b => b.Deadline).Where(d => d is not null).Min(),
+        Assignee = assignee,
+        OpenedAt = state.OpenedAt,
+        ClosedAt = state.ClosedAt,
+        Version = state.Version,
+    };
+}
+
+/// <summary>One open step in a queue entry.</summary>
+public sealed record WaitingStep(string BookmarkId, string StepId, string? Title, string? Role, DateTimeOffset? Deadline);

@@ -1,0 +1,148 @@
+using System.Text.Json;
+using VirtualBranch.Engine.Activities;
+
+namespace VirtualBranch.Engine.Runtime;
+
+/// <summary>The interpreter as a decider: <c>Decide(state, command) → events</c>. No I/O, no clock, no randomness.</summary>
+public static class CaseDecider
+{
+    public static Decision Decide(CaseState? state, CaseCommand command, FlowContext flow)
+    {
+        if (state is not null && command.ExpectedVersion is { } expected && expected != state.Version)
+        {
+            return Decision.Reject(RejectionKind.Conflict, "The case has changed",
+                $"The case is at version {state.Version}, not {expected}; reload it and try again.");
+        }
+        return (command, state) switch
+        {
+            (OpenCase open, null) => Open(open, flow),
+            (OpenCase open, not null) => Decision.Reject(RejectionKind.Conflict, "The case exists", $"Case {open.CaseId} is already open."),
+            (_, null) => Decision.Reject(RejectionKind.NotFound, "No such case", "The case does not exist."),
+            (FireTimer, { IsClosed: true }) => new Decision.Accepted([], state),
+            (_, { IsClosed: true }) => Decision.Reject(RejectionKind.Conflict, "The case is closed",
+                $"Case {state.Number} is {state.Status.ToString().ToLowerInvariant()}; nothing more can be done on it."),
+            (ResumeBookmark resume, _) => Resume(state, resume.BookmarkId, resume.Input, resume.Actor, resume.Now, flow),
+            (SendSignal signal, _) => Signal(state, signal, flow),
+            (FireTimer timer, _) => Fire(state, timer, flow),
+            (CancelCase cancel, _) => Cancel(state, cancel),
+            (RetryStep retry, _) => Retry(state, retry, flow),
+            _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "Unknown command."),
+        };
+    }
+
+    private static Decision Open(OpenCase open, FlowContext flow)
+    {
+        var definition = flow.Definition;
+        var errors = flow.Schemas.Validate(definition.Inputs, open.Data);
+        if (errors.Count > 0)
+        {
+            return Decision.Reject(RejectionKind.Invalid, "The case data is invalid",
+                $"The data does not match the inputs of {definition.Id} version {definition.Version}.", errors);
+        }
+        var opened = new CaseOpened(open.CaseId, open.Number, definition.Id, definition.Version, definition.ContentHash,
+            open.Data.Clone(), definition.Variables, open.Now, open.Actor.Id);
+        var run = new Interpreter(CaseEvolver.Evolve(null, opened)!, flow, open.Actor, open.Now);
+        var events = new List<object> { opened };
+        var start = definition.Activities.First(a => a.Type == "start");
+        run.Schedule(start.Id, null);
+        run.RunUntilIdle();
+        events.AddRange(run.Events);
+        return new Decision.Accepted(events, run.State);
+    }
+
+    private static Decision Resume(CaseState state, string bookmarkId, JsonElement input, Actor actor, DateTimeOffset now, FlowContext flow, bool roleChecked = false)
+    {
+        if (state.Status == CaseStatus.Faulted)
+        {
+            return Decision.Reject(RejectionKind.Conflict, "The case is faulted",
+                $"Step '{state.Fault!.StepId}' failed: {state.Fault.Error} A supervisor must retry it first.");
+        }
+        if (!state.Bookmarks.TryGetValue(bookmarkId, out var bookmark))
+        {
+            return Decision.Reject(RejectionKind.Conflict, "The step is not waiting",
+                $"Bookmark '{bookmarkId}' is not open: it was already resumed, expired, or never existed. Reload the case.");
+        }
+        if (!roleChecked && bookmark.Role is { } role && role != actor.Role)
+        {
+            return Decision.Reject(RejectionKind.Forbidden, "Not your step",
+                $"Step '{bookmark.StepId}' waits for the role '{role}'; you act as '{actor.Role}'.");
+        }
+        var node = flow.Definition.Activity(bookmark.StepId)!;
+        var run = new Interpreter(state, flow, actor, now);
+        var result = run.Execute(node, activity => activity.Resume(run.ContextFor(node), new ResumeInput(input, actor)));
+        switch (result)
+        {
+            case ActivityResult.Rejected rejected:
+                return Decision.Reject(RejectionKind.Invalid, "The input is invalid", $"Step '{bookmark.StepId}' cannot accept this input.", rejected.Errors);
+            case ActivityResult.Forbidden forbidden:
+                return Decision.Reject(RejectionKind.Forbidden, "Not allowed", forbidden.Reason);
+        }
+        run.Emit(new StepResumed(bookmark.StepId, bookmarkId, input.Clone(), actor.Id, actor.Role, now));
+        run.Apply(node, result);
+        run.RunUntilIdle();
+        return new Decision.Accepted(run.Events, run.State);
+    }
+
+    private static Decision Signal(CaseState state, SendSignal signal, FlowContext flow)
+    {
+        var waiting = state.Bookmarks.Values.FirstOrDefault(b => b.Signal == signal.Signal);
+        if (waiting is null)
+        {
+            return Decision.Reject(RejectionKind.Conflict, "Nothing waits for this signal", $"No step of case {state.Number} waits for the signal '{signal.Signal}'.");
+        }
+        // Other systems speak as 'system'; a supervisor may stand in for them.
+        var allowed = signal.Actor.Role is Roles.System or Roles.Supervisor || signal.Actor.Role == waiting.Role;
+        return allowed
+            ? Resume(state, waiting.BookmarkId, signal.Payload, signal.Actor, signal.Now, flow, roleChecked: true)
+            : Decision.Reject(RejectionKind.Forbidden, "Not allowed to signal", $"Signals come from other systems or a supervisor; you act as '{signal.Actor.Role}'.");
+    }
+
+    // A timer that finds its bookmark gone (resumed, or the case closed) does nothing: firing twice is harmless.
+    private static Decision Fire(CaseState state, FireTimer timer, FlowContext flow)
+    {
+        if (state.Status != CaseStatus.Running
+            || !state.Bookmarks.TryGetValue(timer.BookmarkId, out var bookmark)
+            || bookmark.Deadline is not { } deadline
+            || deadline > timer.Now)
+        {
+            return new Decision.Accepted([], state);
+        }
+        var run = new Interpreter(state, flow, timer.Actor, timer.Now);
+        run.Emit(new DeadlineReached(bookmark.StepId, bookmark.BookmarkId, deadline, timer.Now));
+        var outcome = bookmark.DeadlineOutcome ?? Outcomes.Expired;
+        if (run.HasConnection(bookmark.StepId, outcome))
+        {
+            run.Emit(new StepCompleted(bookmark.StepId, [outcome], null, timer.Now));
+            run.Follow(bookmark.StepId, [outcome]);
+            run.RunUntilIdle();
+        }
+        else
+        {
+            run.Emit(new CaseExpired(bookmark.StepId, timer.Now));
+        }
+        return new Decision.Accepted(run.Events, run.State);
+    }
+
+    private static Decision Cancel(CaseState state, CancelCase cancel) =>
+        string.IsNullOrWhiteSpace(cancel.Reason)
+            ? Decision.Reject(RejectionKind.Invalid, "A reason is required", "Say why the case is cancelled.", [new FieldError("/reason", "A reason is required.")])
+            : new Decision.Accepted([new CaseCancelled(cancel.Reason.Trim(), cancel.Actor.Id, cancel.Now)],
+                CaseEvolver.Evolve(state, new CaseCancelled(cancel.Reason.Trim(), cancel.Actor.Id, cancel.Now))!);
+
+    private static Decision Retry(CaseState state, RetryStep retry, FlowContext flow)
+    {
+        if (retry.Actor.Role != Roles.Supervisor)
+        {
+            return Decision.Reject(RejectionKind.Forbidden, "Supervisors only", "Only a supervisor can retry a failed step.");
+        }
+        if (state.Fault is not { } fault || fault.StepId != retry.StepId)
+        {
+            return Decision.Reject(RejectionKind.Conflict, "The step has not failed", $"Step '{retry.StepId}' is not failed; nothing to retry.");
+        }
+        var run = new Interpreter(state, flow, retry.Actor, retry.Now);
+        run.Emit(new StepRetried(fault.StepId, retry.Actor.Id, retry.Now));
+        run.Schedule(fault.StepId, null);
+        run.RunUntilIdle();
+        return new Decision.Accepted(run.Events, run.State);
+    }
+}

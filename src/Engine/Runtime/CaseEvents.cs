@@ -1,0 +1,84 @@
+using System.Text.Json;
+
+namespace VirtualBranch.Engine.Runtime;
+
+/// <summary>Marks a domain event of an activity library (identity verified, contract signed, ...).</summary>
+public interface ICaseEvent;
+
+/// <summary>A domain event that also changes what later steps know.</summary>
+public interface IDomainEvent : ICaseEvent
+{
+    CaseState Apply(CaseState state);
+}
+
+/// <summary>The case was opened on one exact definition version, with its data.</summary>
+public sealed record CaseOpened(
+    Guid CaseId,
+    string Number,
+    string DefinitionId,
+    int DefinitionVersion,
+    string DefinitionHash,
+    JsonElement Data,
+    IReadOnlyDictionary<string, JsonElement> Variables,
+    DateTimeOffset OpenedAt,
+    string OpenedBy);
+
+/// <summary>The flow reached a step (from the previous step, when there is one).</summary>
+public sealed record StepStarted(string StepId, string ActivityType, string? ArrivedFrom, DateTimeOffset StartedAt);
+
+/// <summary>A step waits: for a role's input, a timer or a signal.</summary>
+public sealed record StepWaiting(
+    string StepId,
+    string BookmarkId,
+    string ActivityType,
+    string? Title,
+    string? Role,
+    JsonElement? InputSchema,
+    DateTimeOffset? Deadline,
+    string? DeadlineOutcome,
+    string? Signal,
+    DateTimeOffset WaitingSince);
+
+/// <summary>Someone resumed a waiting step with this input.</summary>
+public sealed record StepResumed(string StepId, string BookmarkId, JsonElement Input, string ResumedBy, string Role, DateTimeOffset ResumedAt);
+
+/// <summary>A waiting step's deadline passed before anyone resumed it.</summary>
+public sealed record DeadlineReached(string StepId, string BookmarkId, DateTimeOffset Deadline, DateTimeOffset ReachedAt);
+
+/// <summary>A step finished with these outcomes (and an output later steps can read).</summary>
+public sealed record StepCompleted(string StepId, IReadOnlyList<string> Outcomes, JsonElement? Output, DateTimeOffset CompletedAt);
+
+/// <summary>Every branch into a join has arrived; the join starts counting afresh.</summary>
+public sealed record BranchesJoined(string StepId, IReadOnlyList<string> Branches);
+
+/// <summary>A step failed; the case is faulted until the step is retried.</summary>
+public sealed record StepFailed(string StepId, string Error, DateTimeOffset FailedAt);
+
+/// <summary>A supervisor asked to run a failed step again.</summary>
+public sealed record StepRetried(string StepId, string RetriedBy, DateTimeOffset RetriedAt);
+
+/// <summary>A variable took a new value.</summary>
+public sealed record VariableSet(string StepId, string Name, JsonElement Value);
+
+/// <summary>A note for the record, written by a note step.</summary>
+public sealed record NoteRecorded(string StepId, string Message, DateTimeOffset RecordedAt);
+
+/// <summary>The case reached its end: completed, declined or failed.</summary>
+public sealed record CaseCompleted(string Result, string? Reason, DateTimeOffset CompletedAt);
+
+/// <summary>Someone cancelled the case.</summary>
+public sealed record CaseCancelled(string Reason, string CancelledBy, DateTimeOffset CancelledAt);
+
+/// <summary>A deadline passed with nowhere to go: the case expired.</summary>
+public sealed record CaseExpired(string StepId, DateTimeOffset ExpiredAt);
+
+/// <summary>The engine's own events, for registration with the store.</summary>
+public static class CaseEventTypes
+{
+    public static readonly IReadOnlyList<Type> All =
+    [
+        typeof(CaseOpened), typeof(StepStarted), typeof(StepWaiting), typeof(StepResumed), typeof(DeadlineReached),
+        typeof(StepCompleted), typeof(BranchesJoined), typeof(StepFailed), typeof(StepRetried), typeof(VariableSet), typeof(NoteRecorded),
+        typeof(CaseCompleted), typeof(CaseCancelled), typeof(CaseExpired),
+    ];
+}

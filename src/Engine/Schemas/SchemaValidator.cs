@@ -1,0 +1,89 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Json.Schema;
+using VirtualBranch.Engine.Definitions;
+using VirtualBranch.Engine.Runtime;
+
+namespace VirtualBranch.Engine.Schemas;
+
+/// <summary>
+/// Validates case data and step input against JSON Schema (JsonSchema.Net), with the formats that activity
+/// libraries register (for example a Chinese resident id number). Built schemas are cached by their text.
+/// </summary>
+public sealed class SchemaValidator
+{
+    private readonly ConcurrentDictionary<string, JsonSchema> _built = new(StringComparer.Ordinal);
+    private readonly EvaluationOptions _evaluation;
+
+    public SchemaValidator(IEnumerable<Format> formats)
+    {
+        var registry = new FormatRegistry();
+        foreach (var format in formats)
+        {
+            registry.Register(format);
+        }
+        _evaluation = new EvaluationOptions
+        {
+            FormatRegistry = registry,
+            RequireFormatValidation = true,
+            OutputFormat = OutputFormat.List,
+        };
+    }
+
+    /// <summary>Each place the instance breaks the schema, as a JSON pointer and a sentence; empty when valid.</summary>
+    public IReadOnlyList<FieldError> Validate(JsonElement schema, JsonElement instance)
+    {
+        var results = Build(schema).Evaluate(instance, _evaluation);
+        if (results.IsValid)
+        {
+            return [];
+        }
+        var errors = new List<FieldError>();
+        foreach (var detail in results.Details ?? [])
+        {
+            foreach (var (keyword, message) in detail.Errors ?? new Dictionary<string, string>())
+            {
+                errors.Add(new FieldError(Pointer(detail.InstanceLocation.ToString(), keyword, message, instance), message));
+            }
+        }
+        return errors.Count > 0 ? errors.Distinct().ToList() : [new FieldError("", "The value does not match the schema.")];
+    }
+
+    /// <summary>Why a schema cannot be used; empty when it can.</summary>
+    public IReadOnlyList<string> SchemaProblems(JsonElement schema)
+    {
+        if (schema.ValueKind is not (JsonValueKind.Object or JsonValueKind.True or JsonValueKind.False))
+        {
+            return ["a schema must be a JSON object"];
+        }
+        try
+        {
+            Build(schema);
+            return [];
+        }
+        catch (Exception ex) when (ex is JsonSchemaException or JsonException or ArgumentException or InvalidOperationException or RefResolutionException)
+        {
+            return [ex.Message];
+        }
+    }
+
+    private JsonSchema Build(JsonElement schema) =>
+        _built.GetOrAdd(CanonicalJson.Write(schema), _ => JsonSchema.Build(schema, new BuildOptions()));
+
+    // A missing required property is reported at its parent; point at the property itself, where a form shows it.
+    private static string Pointer(string location, string keyword, string message, JsonElement instance)
+    {
+        if (keyword != "required")
+        {
+            return location;
+        }
+        var start = message.IndexOf('[', StringComparison.Ordinal);
+        var end = message.IndexOf(']', StringComparison.Ordinal);
+        if (start < 0 || end <= start)
+        {
+            return location;
+        }
+        var names = message[(start + 1)..end].Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        return names.Length == 1 ? $"{location}/{names[0].Trim('"')}" : location;
+    }
+}

@@ -1,0 +1,82 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.IdentityModel.Tokens;
+using VirtualBranch.Host.Configuration;
+using VirtualBranch.Host.Persistence;
+
+namespace VirtualBranch.Host.Auth;
+
+/// <summary>JWT bearer auth over local accounts, or over an external OpenID Connect authority when <c>Auth:Authority</c> is set.</summary>
+public static class AuthSetup
+{
+    public const string Issuer = "virtualbranch";
+    public const string Audience = "virtualbranch-api";
+    public const string RoleClaim = "role";
+
+    public static void AddAuth(this WebApplicationBuilder builder)
+    {
+        var options = builder.Services.BuildRequiredSingleton<EngineOptions>();
+        if (builder.Configuration.GetValue<bool>("Engine:CreateDemoAccounts"))
+        {
+            DemoAccounts.EnsureCreated(options.DataDirectory);
+        }
+        builder.Configuration.AddJsonFile(Path.Combine(options.DataDirectory, DemoAccounts.AccountsFile), optional: true, reloadOnChange: false);
+        builder.Services.AddSingleton(sp => LocalAccounts.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
+        var key = new SymmetricSecurityKey(SigningKey(options.DataDirectory));
+        builder.Services.AddSingleton(new TokenIssuer(key, TimeProvider.System));
+        var authority = builder.Configuration["Auth:Authority"];
+        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(jwt =>
+        {
+            jwt.MapInboundClaims = false;
+            if (!string.IsNullOrEmpty(authority))
+            {
+                jwt.Authority = authority;
+                jwt.Audience = builder.Configuration["Auth:Audience"] ?? Audience;
+                jwt.TokenValidationParameters.RoleClaimType = builder.Configuration["Auth:RoleClaim"] ?? RoleClaim;
+                return;
+            }
+            jwt.TokenValidationParameters = new TokenValidationParameters
+            {
+                ValidIssuer = Issuer,
+                ValidAudience = Audience,
+                IssuerSigningKey = key,
+                RoleClaimType = RoleClaim,
+                NameClaimType = "sub",
+                ClockSkew = TimeSpan.FromSeconds(30),
+            };
+        });
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(Policies.Analyst, p => p.RequireRole("analyst"))
+            .AddPolicy(Policies.Worker, p => p.RequireRole("teller", "supervisor"))
+            .AddPolicy(Policies.Supervisor, p => p.RequireRole("supervisor"))
+            .AddPolicy(Policies.Reader, p => p.RequireRole("teller", "supervisor", "regulator", "analyst"))
+            .AddPolicy(Policies.Signaller, p => p.RequireRole("system", "supervisor"));
+    }
+
+    /// <summary>The HMAC key for local tokens, generated on first run into the data directory.</summary>
+    private static byte[] SigningKey(string dataDirectory)
+    {
+        var path = Path.Combine(dataDirectory, "jwt-signing.key");
+        if (!File.Exists(path))
+        {
+            Directory.CreateDirectory(dataDirectory);
+            File.WriteAllText(path, Convert.ToBase64String(RandomNumberGenerator.GetBytes(64)), Encoding.ASCII);
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+        }
+        return Convert.FromBase64String(File.ReadAllText(path).Trim());
+    }
+}
+
+/// <summary>Authorization policy names.</summary>
+public static class Policies
+{
+    public const string Analyst = "analyst";
+    public const string Worker = "worker";
+    public const string Supervisor = "supervisor";
+    public const string Reader = "reader";
+    public const string Signaller = "signaller";
+}

@@ -1,0 +1,55 @@
+using Marten;
+using Microsoft.AspNetCore.Http.HttpResults;
+using VirtualBranch.Engine.Persistence;
+using VirtualBranch.Host.Auth;
+using VirtualBranch.Host.Problems;
+
+namespace VirtualBranch.Host.Cases;
+
+/// <summary>The case API: reading cases and queues here, commands in <see cref="CaseCommandsApi"/>.</summary>
+public static class CasesApi
+{
+    public static void MapCasesApi(this WebApplication app)
+    {
+        var cases = app.MapGroup("/api/cases").WithTags("Cases").RequireAuthorization(Policies.Reader);
+        cases.MapGet("/", Queue).WithName("ListCases").WithSummary("The queue: case summaries filtered by status, expected role and assignee.");
+        cases.MapGet("/{id:guid}", Get).WithName("GetCase").WithSummary("A case with what it waits for; ETag is its stream version.");
+        cases.MapCaseCommands();
+    }
+
+    private static async Task<Ok<IReadOnlyList<CaseSummary>>> Queue(IDocumentStore store, string? status, string? role, string? assignee, string? definitionId,
+        int? limit, CancellationToken cancellation)
+    {
+        await using var session = store.QuerySession();
+        IQueryable<CaseSummary> query = session.Query<CaseSummary>();
+        if (!string.IsNullOrEmpty(status))
+        {
+            query = query.Where(c => c.Status == status);
+        }
+        if (!string.IsNullOrEmpty(definitionId))
+        {
+            query = query.Where(c => c.DefinitionId == definitionId);
+        }
+        if (!string.IsNullOrEmpty(role))
+        {
+            query = query.Where(c => c.ExpectedRoles.Contains(role));
+        }
+        if (!string.IsNullOrEmpty(assignee))
+        {
+            query = query.Where(c => c.Assignee == assignee);
+        }
+        var page = await query.OrderBy(c => c.DueAt).ThenBy(c => c.OpenedAt).Take(Math.Clamp(limit ?? 100, 1, 500)).ToListAsync(cancellation);
+        return TypedResults.Ok<IReadOnlyList<CaseSummary>>(page);
+    }
+
+    private static async Task<Results<Ok<CaseBody>, ProblemHttpResult>> Get(Guid id, CaseCommandService cases, HttpContext http, CancellationToken cancellation)
+    {
+        var state = await cases.CurrentAsync(id, null, cancellation);
+        if (state is null)
+        {
+            return ApiProblems.NotFound("No such case", $"Case {id} does not exist.");
+        }
+        http.Response.Headers.ETag = $"\"{state.Version}\"";
+        return TypedResults.Ok(CaseBody.From(state));
+    }
+}

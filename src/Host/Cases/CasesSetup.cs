@@ -1,0 +1,34 @@
+using Npgsql;
+using VirtualBranch.Engine;
+using VirtualBranch.Host.Configuration;
+using VirtualBranch.Host.Deadlines;
+using VirtualBranch.Host.Definitions;
+using VirtualBranch.Host.Persistence;
+
+namespace VirtualBranch.Host.Cases;
+
+/// <summary>The engine, its activity libraries, definitions from the folder, and the command path.</summary>
+public static class CasesSetup
+{
+    public static void AddCases(this WebApplicationBuilder builder)
+    {
+        var options = builder.Services.BuildRequiredSingleton<EngineOptions>();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddWorkflowEngine(typeof(VirtualBranch.Workflows.WorkflowsAssembly).Assembly);
+        builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(options.ConnectionString));
+        builder.Services.AddSingleton<CaseNumbers>();
+        builder.Services.AddSingleton<CaseCommandService>();
+        builder.Services.AddTransient<DeadlineJob>();
+        builder.Services.AddSingleton<DefinitionLibrary>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<DefinitionLibrary>());
+        builder.Services.AddHostedService<CaseNumberSequence>();
+    }
+
+    /// <summary>Creates the case number sequence before the first request.</summary>
+    private sealed class CaseNumberSequence(CaseNumbers numbers) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => numbers.EnsureSequenceAsync(cancellationToken);
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

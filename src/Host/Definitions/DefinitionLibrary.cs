@@ -1,0 +1,92 @@
+using Marten;
+using VirtualBranch.Engine.Definitions;
+using VirtualBranch.Engine.Persistence;
+using VirtualBranch.Host.Configuration;
+
+namespace VirtualBranch.Host.Definitions;
+
+/// <summary>
+/// At start-up: reads every file in <c>definitions/</c>, refuses to start if any is invalid (naming the file, the
+/// path and the problem), publishes new versions to the store, and loads every stored version into the catalog.
+/// </summary>
+public sealed class DefinitionLibrary(DefinitionParser parser, DefinitionCatalog catalog, IDocumentStore store, EngineOptions options, TimeProvider clock)
+    : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var fromFiles = ReadFolder(options.DefinitionsPath);
+        await using var session = store.LightweightSession();
+        var stored = await session.Query<StoredDefinition>().ToListAsync(cancellationToken);
+        foreach (var version in stored)
+        {
+            var read = parser.Read(version.Json);
+            if (read.Definition is { } definition)
+            {
+                catalog.Add(definition);
+            }
+        }
+        var conflicts = new List<string>();
+        foreach (var (file, definition) in fromFiles)
+        {
+            var published = stored.FirstOrDefault(s => s.Id == StoredDefinition.KeyOf(definition.Id, definition.Version));
+            if (published is null)
+            {
+                session.Store(ToStored(definition, "definitions-folder"));
+                catalog.Add(definition);
+            }
+            else if (published.ContentHash != definition.ContentHash)
+            {
+                conflicts.Add($"{file}: version {definition.Version} of '{definition.Id}' is already published with other content; give the changed definition a new version.");
+            }
+        }
+        if (conflicts.Count > 0)
+        {
+            throw new ConfigurationProblemException(string.Join(" | ", conflicts));
+        }
+        await session.SaveChangesAsync(cancellationToken);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public StoredDefinition ToStored(WorkflowDefinition definition, string publishedBy) => new()
+    {
+        Id = StoredDefinition.KeyOf(definition.Id, definition.Version),
+        DefinitionId = definition.Id,
+        Version = definition.Version,
+        ContentHash = definition.ContentHash,
+        Json = definition.CanonicalJson,
+        PublishedAt = clock.GetUtcNow(),
+        PublishedBy = publishedBy,
+    };
+
+    private List<(string File, WorkflowDefinition Definition)> ReadFolder(string folder)
+    {
+        var result = new List<(string, WorkflowDefinition)>();
+        if (!Directory.Exists(folder))
+        {
+            return result;
+        }
+        var problems = new List<string>();
+        foreach (var path in Directory.EnumerateFiles(folder, "*.json").Where(p => Path.GetFileName(p) != "schema.json").Order(StringComparer.Ordinal))
+        {
+            var file = $"definitions/{Path.GetFileName(path)}";
+            var read = parser.Read(File.ReadAllText(path));
+            if (read.Definition is not { } definition)
+            {
+                problems.AddRange(read.Problems.Select(p => $"{file} {p.Path}: {p.Message} [{p.Code}]"));
+                continue;
+            }
+            if (Path.GetFileNameWithoutExtension(path) != definition.Id)
+            {
+                problems.Add($"{file} $.id: the file must be named after the definition's id ('{definition.Id}.json').");
+                continue;
+            }
+            result.Add((file, definition));
+        }
+        if (problems.Count > 0)
+        {
+            throw new ConfigurationProblemException($"invalid definition: {string.Join(" | ", problems)}");
+        }
+        return result;
+    }
+}
