@@ -17,7 +17,7 @@ public sealed class DefinitionChecks(IExpressionEvaluator expressions, SchemaVal
         }
         if (expressions.SyntaxError(text) is { } error)
         {
-            yield return new DefinitionProblem(path, ProblemCodes.ExpressionSyntax, $"The expression does not parse: {error}");
+            yield return new DefinitionProblem(path, ProblemCodes.ExpressionSyntax, $"The expression does not parse: {error.Replace("Could not prepare script: ", "", StringComparison.Ordinal)}");
         }
     }
 

@@ -13,7 +13,4 @@ public sealed class Decision : IActivity
 
     public ActivityResult Execute(ActivityContext context) =>
         ActivityResult.Complete(context.EvaluateCondition(context.Node.Text("condition")!) ? Outcomes.True : Outcomes.False);
-
-    public IEnumerable<DefinitionProblem> Validate(ActivityNode node, string path, DefinitionChecks checks) =>
-        checks.Expression($"{path}.inputs.condition", node.Text("condition"));
 }

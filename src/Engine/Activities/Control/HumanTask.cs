@@ -37,8 +37,4 @@ public sealed class HumanTask : IActivity
 
     public IReadOnlyList<string> OutcomesOf(ActivityNode node) =>
         [Outcomes.Done, node.Text("deadlineOutcome") ?? Outcomes.Expired];
-
-    public IEnumerable<DefinitionProblem> Validate(ActivityNode node, string path, DefinitionChecks checks) =>
-        (node.Input("form") is { ValueKind: JsonValueKind.Object } form ? checks.Schema($"{path}.inputs.form", form) : [])
-            .Concat(checks.Deadline($"{path}.inputs.deadline", node.Text("deadline")));
 }

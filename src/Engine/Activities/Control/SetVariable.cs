@@ -20,7 +20,4 @@ public sealed class SetVariable : IActivity
         var value = context.Evaluate(context.Node.Text("value")!);
         return ActivityResult.Complete(Outcomes.Done, value, new VariableSet(context.StepId, context.Node.Text("variable")!, value));
     }
-
-    public IEnumerable<DefinitionProblem> Validate(ActivityNode node, string path, DefinitionChecks checks) =>
-        checks.Expression($"{path}.inputs.value", node.Text("value"));
 }

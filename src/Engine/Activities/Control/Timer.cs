@@ -18,7 +18,4 @@ public sealed class Timer : IActivity
 
     public ActivityResult Resume(ActivityContext context, ResumeInput input) =>
         new ActivityResult.Forbidden("A timer ends when its time comes; it cannot be resumed by hand.");
-
-    public IEnumerable<DefinitionProblem> Validate(ActivityNode node, string path, DefinitionChecks checks) =>
-        checks.Deadline($"{path}.inputs.duration", node.Text("duration"));
 }

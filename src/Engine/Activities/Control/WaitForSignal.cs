@@ -38,8 +38,4 @@ public sealed class WaitForSignal : IActivity
 
     public IReadOnlyList<string> OutcomesOf(ActivityNode node) =>
         [Outcomes.Received, node.Text("deadlineOutcome") ?? Outcomes.Expired];
-
-    public IEnumerable<DefinitionProblem> Validate(ActivityNode node, string path, DefinitionChecks checks) =>
-        (node.Input("payload") is { ValueKind: JsonValueKind.Object } payload ? checks.Schema($"{path}.inputs.payload", payload) : [])
-            .Concat(checks.Deadline($"{path}.inputs.deadline", node.Text("deadline")));
 }

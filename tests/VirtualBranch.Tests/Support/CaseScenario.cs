@@ -1,0 +1,73 @@
+using System.Text.Json;
+using Shouldly;
+using VirtualBranch.Engine.Definitions;
+using VirtualBranch.Engine.Runtime;
+
+namespace VirtualBranch.Tests.Support;
+
+/// <summary>Given these commands, when this command, then these events — against the pure decider, no database.</summary>
+public sealed class CaseScenario
+{
+    public static readonly DateTimeOffset T0 = new(2026, 11, 26, 9, 0, 0, TimeSpan.Zero);
+    public static readonly Actor Teller = new("teller-li", "teller");
+    public static readonly Actor Supervisor = new("supervisor-wang", "supervisor");
+    public static readonly Actor CoreBanking = new("core", "system");
+
+    private readonly FlowContext _flow;
+    private readonly List<object> _history = [];
+
+    public CaseScenario(WorkflowDefinition definition) => _flow = EngineKit.Flow(definition);
+
+    public Guid CaseId { get; } = Guid.Parse("0195f3a0-0000-7000-8000-00000000c0de");
+
+    public CaseState? State { get; private set; }
+
+    public IReadOnlyList<object> History => _history;
+
+    public static JsonElement Json(object value) => JsonSerializer.SerializeToElement(value);
+
+    public OpenCase Open(object? data = null, DateTimeOffset? at = null) =>
+        new(CaseId, "TF-2026-000001", Json(data ?? new { }), Teller, at ?? T0);
+
+    public ResumeBookmark Resume(string bookmarkId, object? input = null, Actor? actor = null, DateTimeOffset? at = null) =>
+        new(bookmarkId, Json(input ?? new { }), actor ?? Teller, at ?? T0.AddMinutes(1));
+
+    /// <summary>Applies commands that must be accepted.</summary>
+    public CaseScenario Given(params CaseCommand[] commands)
+    {
+        foreach (var command in commands)
+        {
+            var decision = When(command);
+            decision.ShouldBeOfType<Decision.Accepted>($"given {command.GetType().Name} should be accepted, but: {(decision as Decision.Rejected)?.Detail}");
+        }
+        return this;
+    }
+
+    public Decision When(CaseCommand command)
+    {
+        var decision = CaseDecider.Decide(State, command, _flow);
+        if (decision is Decision.Accepted accepted)
+        {
+            _history.AddRange(accepted.Events);
+            State = accepted.State;
+        }
+        return decision;
+    }
+
+    public IReadOnlyList<object> Then(CaseCommand command)
+    {
+        var decision = When(command);
+        return decision.ShouldBeOfType<Decision.Accepted>($"expected acceptance, got: {(decision as Decision.Rejected)?.Detail}").Events;
+    }
+
+    public Decision.Rejected Refused(CaseCommand command, RejectionKind kind)
+    {
+        var before = State;
+        var rejected = When(command).ShouldBeOfType<Decision.Rejected>();
+        rejected.Kind.ShouldBe(kind, rejected.Detail);
+        State.ShouldBeSameAs(before);
+        return rejected;
+    }
+
+    public static IReadOnlyList<string> Names(IEnumerable<object> events) => [.. events.Select(e => e.GetType().Name)];
+}
