@@ -14,7 +14,7 @@ public static class CasesApi
         var cases = app.MapGroup("/api/cases").WithTags("Cases").RequireAuthorization(Policies.Reader);
         cases.MapGet("/", Queue).WithName("ListCases").WithSummary("The queue: case summaries filtered by status, expected role and assignee.");
         cases.MapGet("/{id:guid}", Get).WithName("GetCase").WithSummary("A case with what it waits for; ETag is its stream version.");
-        cases.MapCaseCommands();
+        app.MapGroup("/api/cases").WithTags("Cases").MapCaseCommands();
     }
 
     private static async Task<Ok<IReadOnlyList<CaseSummary>>> Queue(IDocumentStore store, string? status, string? role, string? assignee, string? definitionId,

@@ -14,12 +14,11 @@ public static class JobsSetup
     public static void AddJobs(this WebApplicationBuilder builder)
     {
         var options = builder.Services.BuildRequiredSingleton<EngineOptions>();
-        builder.Services.AddHangfire(config => config
-            .UseSimpleAssemblyNameTypeSerializer()
-            .UseRecommendedSerializerSettings()
-            .UsePostgreSqlStorage(
-                storage => storage.UseNpgsqlConnection(options.ConnectionString),
-                new PostgreSqlStorageOptions { SchemaName = "hangfire", PrepareSchemaIfNecessary = true, QueuePollInterval = TimeSpan.FromSeconds(1) }));
+        // The storage is this host's own singleton, not Hangfire's process-wide JobStorage.Current, so two hosts in
+        // one process (the integration tests) never schedule into each other's database.
+        var storageOptions = new PostgreSqlStorageOptions { SchemaName = "hangfire", PrepareSchemaIfNecessary = true, QueuePollInterval = TimeSpan.FromSeconds(1) };
+        builder.Services.AddSingleton<JobStorage>(new PostgreSqlStorage(new Hangfire.PostgreSql.Factories.NpgsqlConnectionFactory(options.ConnectionString, storageOptions), storageOptions));
+        builder.Services.AddHangfire(config => config.UseSimpleAssemblyNameTypeSerializer().UseRecommendedSerializerSettings());
         builder.Services.AddHangfireServer(server =>
         {
             server.WorkerCount = 2;
@@ -33,7 +32,7 @@ public static class JobsSetup
         {
             Authorization = [new SupervisorOnly()],
             DashboardTitle = "VirtualBranch jobs",
-        });
+        }, app.Services.GetRequiredService<JobStorage>());
 
     /// <summary>Only a signed-in supervisor sees or touches the jobs.</summary>
     private sealed class SupervisorOnly : IDashboardAuthorizationFilter

@@ -24,6 +24,7 @@ public static class CaseStoreSetup
                 store.Events.StreamIdentity = StreamIdentity.AsGuid;
                 store.Events.AppendMode = EventAppendMode.Quick;
                 store.Events.MetadataConfig.EnableAll();
+                store.Events.MetadataConfig.UserNameEnabled = true; // not part of EnableAll in Marten 9
                 store.DisableNpgsqlLogging = true;
                 store.UseSystemTextJsonForSerialization(EnumStorage.AsString);
                 store.AddCaseStreams(CaseEventScan.DomainEventTypes(typeof(VirtualBranch.Workflows.WorkflowsAssembly).Assembly));

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Marten;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -28,12 +29,28 @@ public class HostFixture : IAsyncLifetime
     public virtual async ValueTask InitializeAsync()
     {
         _database = await TestDatabase.CreateAsync();
-        var dataDirectory = Directory.CreateTempSubdirectory("vb-test-").FullName;
+        DataDirectory = Directory.CreateTempSubdirectory("vb-test-").FullName;
+        Start();
+        await Task.CompletedTask;
+    }
+
+    public string DataDirectory { get; private set; } = "";
+
+    /// <summary>Stops the Host and starts a new one on the same database and data, as after a crash or a deploy.</summary>
+    public async Task RestartAsync()
+    {
+        await _factory!.DisposeAsync();
+        Start();
+    }
+
+    private void Start()
+    {
         var settings = new Dictionary<string, string?>
         {
-            ["ConnectionStrings:Engine"] = _database.ConnectionString,
+            ["ConnectionStrings:Engine"] = _database!.ConnectionString,
             ["Engine:SoloNode"] = "true",
-            ["Engine:DataDirectory"] = dataDirectory,
+            ["Engine:DataDirectory"] = DataDirectory,
+            ["Engine:CreateDemoAccounts"] = "true",
         };
         foreach (var (key, value) in Settings)
         {
@@ -48,6 +65,19 @@ public class HostFixture : IAsyncLifetime
             }
         });
         _ = _factory.Server; // start now, so schema creation happens here and not inside a test
+    }
+
+    /// <summary>A client signed in as one of the demo accounts (analyst, teller, teller2, supervisor, supervisor2, regulator, corebanking).</summary>
+    public async Task<HttpClient> ClientFor(string user)
+    {
+        var line = File.ReadAllLines(Path.Combine(DataDirectory, "demo-users.txt")).Single(l => l.StartsWith(user + " ", StringComparison.Ordinal));
+        var password = line.Split(' ')[2];
+        var client = CreateClient();
+        var response = await client.PostAsJsonAsync("/api/auth/token", new { username = user, password });
+        response.EnsureSuccessStatusCode();
+        var token = (await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("accessToken").GetString();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return client;
     }
 
     public virtual async ValueTask DisposeAsync()
