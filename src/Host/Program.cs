@@ -3,6 +3,7 @@ using VirtualBranch.Host.Auth;
 using VirtualBranch.Host.Cases;
 using VirtualBranch.Host.Configuration;
 using VirtualBranch.Host.Definitions;
+using VirtualBranch.Host.Evidence;
 using VirtualBranch.Host.Health;
 using VirtualBranch.Host.Jobs;
 using VirtualBranch.Host.Messaging;
@@ -17,6 +18,7 @@ return await HostLauncher.RunAsync(args, builder =>
     builder.AddAuth();
     builder.AddCaseStore();
     builder.AddCases();
+    builder.AddEvidence();
     builder.AddMessaging();
     builder.AddJobs();
     builder.AddApiDocs();
@@ -32,6 +34,7 @@ return await HostLauncher.RunAsync(args, builder =>
     app.MapAuthApi();
     app.MapDefinitionsApi();
     app.MapCasesApi();
+    app.MapEvidence();
     app.MapMessaging();
 });
 

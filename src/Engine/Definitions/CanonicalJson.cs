@@ -43,6 +43,10 @@ public static class CanonicalJson
                 }
                 writer.WriteEndArray();
                 break;
+            case JsonValueKind.Number when decimal.TryParse(element.GetRawText(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var number):
+                // 1E+3 and 1000 are the same number; PostgreSQL's jsonb writes the plain form, so do we.
+                writer.WriteRawValue(number.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                break;
             default:
                 element.WriteTo(writer);
                 break;

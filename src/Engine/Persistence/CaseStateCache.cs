@@ -3,24 +3,27 @@ using VirtualBranch.Engine.Runtime;
 
 namespace VirtualBranch.Engine.Persistence;
 
+/// <summary>A case's decided state with the hash of its last event (the chain head).</summary>
+public sealed record CachedCase(CaseState State, string Head);
+
 /// <summary>
 /// The decided state of recently used cases, so a command need not replay the stream. Only a shortcut:
 /// the append still carries the expected version, and a conflict always drops the entry.
 /// </summary>
 public sealed class CaseStateCache(int capacity = 50_000)
 {
-    private readonly ConcurrentDictionary<Guid, CaseState> _states = new();
+    private readonly ConcurrentDictionary<Guid, CachedCase> _cases = new();
 
-    public CaseState? Get(Guid caseId) => _states.GetValueOrDefault(caseId);
+    public CachedCase? Get(Guid caseId) => _cases.GetValueOrDefault(caseId);
 
-    public void Put(CaseState state)
+    public void Put(CachedCase entry)
     {
-        if (_states.Count >= capacity)
+        if (_cases.Count >= capacity)
         {
-            _states.Clear(); // crude but safe: everything can be reloaded from the streams
+            _cases.Clear(); // crude but safe: everything can be reloaded from the streams
         }
-        _states[state.Id] = state;
+        _cases[entry.State.Id] = entry;
     }
 
-    public void Forget(Guid caseId) => _states.TryRemove(caseId, out _);
+    public void Forget(Guid caseId) => _cases.TryRemove(caseId, out _);
 }

@@ -31,7 +31,12 @@ public sealed record CaseSummary
 
     public required long Version { get; init; }
 
-    public static CaseSummary From(CaseState state, string? assignee = null) => new()
+    public bool LegalHold { get; init; }
+
+    /// <summary>Until when the case's evidence must be kept (closing time plus the definition's retention years).</summary>
+    public DateTimeOffset? RetainUntil { get; init; }
+
+    public static CaseSummary From(CaseState state, int? retentionYears, string? assignee = null) => new()
     {
         Id = state.Id,
         Number = state.Number,
@@ -45,6 +50,8 @@ public sealed record CaseSummary
         OpenedAt = state.OpenedAt,
         ClosedAt = state.ClosedAt,
         Version = state.Version,
+        LegalHold = state.LegalHold,
+        RetainUntil = state.ClosedAt is { } closed && retentionYears is { } years ? closed.AddYears(years) : null,
     };
 }
 

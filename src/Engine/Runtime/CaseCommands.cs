@@ -20,3 +20,7 @@ public sealed record SendSignal(string Signal, JsonElement Payload, Actor Actor,
 public sealed record CancelCase(string Reason, Actor Actor, DateTimeOffset Now) : CaseCommand(Actor, Now);
 
 public sealed record RetryStep(string StepId, Actor Actor, DateTimeOffset Now) : CaseCommand(Actor, Now);
+
+public sealed record PlaceLegalHold(string Reason, Actor Actor, DateTimeOffset Now) : CaseCommand(Actor, Now);
+
+public sealed record ReleaseLegalHold(string Reason, Actor Actor, DateTimeOffset Now) : CaseCommand(Actor, Now);

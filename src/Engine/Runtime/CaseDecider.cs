@@ -19,6 +19,8 @@ public static class CaseDecider
             (OpenCase open, not null) => Decision.Reject(RejectionKind.Conflict, "The case exists", $"Case {open.CaseId} is already open."),
             (_, null) => Decision.Reject(RejectionKind.NotFound, "No such case", "The case does not exist."),
             (FireTimer, { IsClosed: true }) => new Decision.Accepted([], state),
+            (PlaceLegalHold hold, _) => Hold(state, hold.Reason, hold.Actor, place: true, hold.Now),
+            (ReleaseLegalHold release, _) => Hold(state, release.Reason, release.Actor, place: false, release.Now),
             (_, { IsClosed: true }) => Decision.Reject(RejectionKind.Conflict, "The case is closed",
                 $"Case {state.Number} is {state.Status.ToString().ToLowerInvariant()}; nothing more can be done on it."),
             (ResumeBookmark resume, _) => Resume(state, resume.BookmarkId, resume.Input, resume.Actor, resume.Now, flow),
@@ -128,6 +130,25 @@ public static class CaseDecider
             ? Decision.Reject(RejectionKind.Invalid, "A reason is required", "Say why the case is cancelled.", [new FieldError("/reason", "A reason is required.")])
             : new Decision.Accepted([new CaseCancelled(cancel.Reason.Trim(), cancel.Actor.Id, cancel.Now)],
                 CaseEvolver.Evolve(state, new CaseCancelled(cancel.Reason.Trim(), cancel.Actor.Id, cancel.Now))!);
+
+    // Legal hold applies to open and closed cases alike; asking for what is already so changes nothing.
+    private static Decision Hold(CaseState state, string reason, Actor actor, bool place, DateTimeOffset now)
+    {
+        if (actor.Role != Roles.Supervisor)
+        {
+            return Decision.Reject(RejectionKind.Forbidden, "Supervisors only", "Only a supervisor can place or release a legal hold.");
+        }
+        if (string.IsNullOrWhiteSpace(reason))
+        {
+            return Decision.Reject(RejectionKind.Invalid, "A reason is required", "Say why.", [new FieldError("/reason", "A reason is required.")]);
+        }
+        if (state.LegalHold == place)
+        {
+            return new Decision.Accepted([], state);
+        }
+        object @event = place ? new LegalHoldPlaced(reason.Trim(), actor.Id, now) : new LegalHoldReleased(reason.Trim(), actor.Id, now);
+        return new Decision.Accepted([@event], CaseEvolver.Evolve(state, @event)!);
+    }
 
     private static Decision Retry(CaseState state, RetryStep retry, FlowContext flow)
     {

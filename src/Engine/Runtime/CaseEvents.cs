@@ -72,6 +72,15 @@ public sealed record CaseCancelled(string Reason, string CancelledBy, DateTimeOf
 /// <summary>A deadline passed with nowhere to go: the case expired.</summary>
 public sealed record CaseExpired(string StepId, DateTimeOffset ExpiredAt);
 
+/// <summary>The closed case's chain head, signed with the bank's key (CMS, detached, base64).</summary>
+public sealed record CaseSealed(long SealedVersion, string ChainHead, string Signature, string SignerThumbprint, DateTimeOffset SealedAt);
+
+/// <summary>A supervisor put the case's evidence on legal hold: it must be kept past its retention.</summary>
+public sealed record LegalHoldPlaced(string Reason, string PlacedBy, DateTimeOffset PlacedAt);
+
+/// <summary>A supervisor released the legal hold.</summary>
+public sealed record LegalHoldReleased(string Reason, string ReleasedBy, DateTimeOffset ReleasedAt);
+
 /// <summary>The engine's own events, for registration with the store.</summary>
 public static class CaseEventTypes
 {
@@ -80,5 +89,9 @@ public static class CaseEventTypes
         typeof(CaseOpened), typeof(StepStarted), typeof(StepWaiting), typeof(StepResumed), typeof(DeadlineReached),
         typeof(StepCompleted), typeof(BranchesJoined), typeof(StepFailed), typeof(StepRetried), typeof(VariableSet), typeof(NoteRecorded),
         typeof(CaseCompleted), typeof(CaseCancelled), typeof(CaseExpired),
+        typeof(CaseSealed), typeof(LegalHoldPlaced), typeof(LegalHoldReleased), typeof(EvidenceAccessed),
     ];
 }
+
+/// <summary>Someone read a case's evidence (kept in the case's separate access-log stream).</summary>
+public sealed record EvidenceAccessed(Guid? CaseId, string Reader, string Role, string What, string? Reason, DateTimeOffset AccessedAt);

@@ -64,6 +64,9 @@ public static class CaseEvolver
         }, e.Result, e.Reason, e.CompletedAt),
         CaseCancelled e => Closed(state, CaseStatus.Cancelled, "cancelled", e.Reason, e.CancelledAt),
         CaseExpired e => Closed(state, CaseStatus.Expired, "expired", $"The deadline of step '{e.StepId}' passed.", e.ExpiredAt),
+        CaseSealed => state with { Sealed = true },
+        LegalHoldPlaced => state with { LegalHold = true },
+        LegalHoldReleased => state with { LegalHold = false },
         IDomainEvent domain => domain.Apply(state),
         _ => state,
     };

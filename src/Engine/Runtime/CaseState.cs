@@ -66,6 +66,11 @@ public sealed record CaseState
 
     public StepFault? Fault { get; init; }
 
+    /// <summary>On legal hold: evidence is kept past its retention until released.</summary>
+    public bool LegalHold { get; init; }
+
+    public bool Sealed { get; init; }
+
     public string? Result { get; init; }
 
     public string? ResultReason { get; init; }

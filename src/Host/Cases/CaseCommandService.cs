@@ -3,7 +3,9 @@ using VirtualBranch.Engine;
 using VirtualBranch.Engine.Definitions;
 using VirtualBranch.Engine.Persistence;
 using VirtualBranch.Engine.Runtime;
+using VirtualBranch.Engine.Activities;
 using VirtualBranch.Host.Deadlines;
+using VirtualBranch.Host.Integrity;
 using Wolverine.Marten;
 
 namespace VirtualBranch.Host.Cases;
@@ -18,16 +20,19 @@ public sealed record RequestContext(string CorrelationId, string? CausationId);
 /// The command path: state (from cache, else the stream) → decide → append with the expected version and the
 /// summary and any deadline messages in one transaction (Wolverine's Marten outbox) → on a lost race, reload and decide again.
 /// </summary>
-public sealed class CaseCommandService(IDocumentStore store, DefinitionCatalog catalog, FlowFactory flows, CaseStateCache cache, IServiceProvider services)
+public sealed class CaseCommandService(IDocumentStore store, DefinitionCatalog catalog, FlowFactory flows, CaseStateCache cache, BankSigner signer,
+    IServiceProvider services)
 {
     private const int MaxAttempts = 4;
+    private static readonly Actor Sealer = new("virtualbranch", Roles.System);
 
     public async Task<CommandOutcome> ExecuteAsync(Guid caseId, CaseCommand command, RequestContext request, CancellationToken cancellation,
         WorkflowDefinition? definitionToOpen = null)
     {
         for (var attempt = 1; ; attempt++)
         {
-            var state = command is OpenCase ? null : await CurrentAsync(caseId, command.ExpectedVersion, cancellation);
+            var current = command is OpenCase ? null : await CurrentWithHeadAsync(caseId, command.ExpectedVersion, cancellation);
+            var state = current?.State;
             var definition = definitionToOpen ?? (state is null ? null : catalog.Find(state.DefinitionId, state.DefinitionVersion));
             if (definition is null)
             {
@@ -45,9 +50,9 @@ public sealed class CaseCommandService(IDocumentStore store, DefinitionCatalog c
             }
             try
             {
-                await AppendAsync(caseId, state, accepted, command.Actor, request, cancellation);
-                cache.Put(accepted.State);
-                return new CommandOutcome(accepted.State, accepted.Events, null);
+                var appended = await AppendAsync(caseId, current, accepted, command, request, cancellation);
+                cache.Put(appended);
+                return new CommandOutcome(appended.State, accepted.Events, null);
             }
             catch (Exception ex) when (CaseStreams.IsConcurrencyConflict(ex))
             {
@@ -61,22 +66,26 @@ public sealed class CaseCommandService(IDocumentStore store, DefinitionCatalog c
         }
     }
 
-    public async Task<CaseState?> CurrentAsync(Guid caseId, long? atLeastVersion, CancellationToken cancellation)
+    public async Task<CaseState?> CurrentAsync(Guid caseId, long? atLeastVersion, CancellationToken cancellation) =>
+        (await CurrentWithHeadAsync(caseId, atLeastVersion, cancellation))?.State;
+
+    private async Task<CachedCase?> CurrentWithHeadAsync(Guid caseId, long? atLeastVersion, CancellationToken cancellation)
     {
-        if (cache.Get(caseId) is { } cached && (atLeastVersion is null || cached.Version >= atLeastVersion))
+        if (cache.Get(caseId) is { } cached && (atLeastVersion is null || cached.State.Version >= atLeastVersion))
         {
             return cached;
         }
         await using var session = store.QuerySession();
-        var state = await CaseStreams.LoadAsync(session, caseId, cancellation: cancellation);
-        if (state is not null)
+        var loaded = await CaseStreams.LoadHeadAsync(session, caseId, cancellation);
+        if (loaded is not null)
         {
-            cache.Put(state);
+            cache.Put(loaded);
         }
-        return state;
+        return loaded;
     }
 
-    private async Task AppendAsync(Guid caseId, CaseState? before, Decision.Accepted accepted, Actor actor, RequestContext request, CancellationToken cancellation)
+    private async Task<CachedCase> AppendAsync(Guid caseId, CachedCase? before, Decision.Accepted accepted, CaseCommand command, RequestContext request,
+        CancellationToken cancellation)
     {
         await using var scope = services.CreateAsyncScope();
         var outbox = scope.ServiceProvider.GetRequiredService<IMartenOutbox>();
@@ -84,16 +93,35 @@ public sealed class CaseCommandService(IDocumentStore store, DefinitionCatalog c
         outbox.Enroll(session);
         session.CorrelationId = request.CorrelationId;
         session.CausationId = request.CausationId;
-        session.LastModifiedBy = actor.Id;
-        session.SetHeader("actor-role", actor.Role);
-        CaseStreams.Append(session, caseId, before, accepted.Events);
-        session.Store(CaseSummary.From(accepted.State));
-        foreach (var waiting in accepted.Events.OfType<StepWaiting>().Where(w => w.Deadline is not null))
+        session.LastModifiedBy = command.Actor.Id;
+        var state = accepted.State;
+        var events = accepted.Events;
+        CaseSealed? seal = null;
+        // A case that closes is anchored: its chain head signed with the bank's key, itself the last link of the chain.
+        var head = CaseStreams.Append(session, caseId, before, events, command.Actor, command.Now, trailer: state.IsClosed && !state.Sealed
+            ? chainHead =>
+            {
+                seal = new CaseSealed(state.Version, chainHead, Convert.ToBase64String(signer.Sign(System.Text.Encoding.UTF8.GetBytes(chainHead))),
+                    signer.Thumbprint, command.Now);
+                return (seal, Sealer);
+            }
+            : null);
+        if (seal is not null)
+        {
+            state = CaseEvolver.Evolve(state, seal)!;
+        }
+        session.Store(CaseSummary.From(state, RetentionYears(state)));
+        foreach (var waiting in events.OfType<StepWaiting>().Where(w => w.Deadline is not null))
         {
             await outbox.PublishAsync(new DeadlineScheduled(caseId, waiting.BookmarkId, waiting.Deadline!.Value));
         }
         await session.SaveChangesAsync(cancellation);
+        return new CachedCase(state, head);
     }
+
+    private int? RetentionYears(CaseState state) => catalog.Find(state.DefinitionId, state.DefinitionVersion) is { } definition
+        ? Retention.YearsOf(definition)
+        : null;
 
     private static CommandOutcome Refused(RejectionKind kind, string title, string detail) =>
         new(null, [], Decision.Reject(kind, title, detail));

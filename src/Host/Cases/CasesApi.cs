@@ -11,7 +11,7 @@ public static class CasesApi
 {
     public static void MapCasesApi(this WebApplication app)
     {
-        var cases = app.MapGroup("/api/cases").WithTags("Cases").RequireAuthorization(Policies.Reader);
+        var cases = app.MapGroup("/api/cases").WithTags("Cases").RequireAuthorization(Policies.Reader).AddEndpointFilter(Evidence.AccessLog.Filter);
         cases.MapGet("/", Queue).WithName("ListCases").WithSummary("The queue: case summaries filtered by status, expected role and assignee.");
         cases.MapGet("/{id:guid}", Get).WithName("GetCase").WithSummary("A case with what it waits for; ETag is its stream version.");
         app.MapGroup("/api/cases").WithTags("Cases").MapCaseCommands();

@@ -19,8 +19,10 @@ public static class JobsSetup
         var storageOptions = new PostgreSqlStorageOptions { SchemaName = "hangfire", PrepareSchemaIfNecessary = true, QueuePollInterval = TimeSpan.FromSeconds(1) };
         builder.Services.AddSingleton<JobStorage>(new PostgreSqlStorage(new Hangfire.PostgreSql.Factories.NpgsqlConnectionFactory(options.ConnectionString, storageOptions), storageOptions));
         builder.Services.AddHangfire(config => config.UseSimpleAssemblyNameTypeSerializer().UseRecommendedSerializerSettings());
-        builder.Services.AddHangfireServer(server =>
+        builder.Services.AddHangfireServer((provider, server) =>
         {
+            // This host's own container: Hangfire's global activator would point at whichever host configured first.
+            server.Activator = new Hangfire.AspNetCore.AspNetCoreJobActivator(provider.GetRequiredService<IServiceScopeFactory>());
             server.WorkerCount = 2;
             server.SchedulePollingInterval = TimeSpan.FromSeconds(1);
             server.ServerName = $"virtualbranch-{Environment.MachineName}-{Environment.ProcessId}";

@@ -27,6 +27,7 @@ public static class CaseStoreSetup
                 store.Events.MetadataConfig.UserNameEnabled = true; // not part of EnableAll in Marten 9
                 store.DisableNpgsqlLogging = true;
                 store.UseSystemTextJsonForSerialization(EnumStorage.AsString);
+                store.Schema.For<Evidence.RetentionReport>();
                 store.AddCaseStreams(CaseEventScan.DomainEventTypes(typeof(VirtualBranch.Workflows.WorkflowsAssembly).Assembly));
             })
             .UseLightweightSessions()

@@ -41,7 +41,7 @@ public sealed class CaseApiTests(HostFixture host) : IClassFixture<HostFixture>
 
         var types = await host.Database.ScalarAsync<string>($"select string_agg(type, ',' order by version) from vb.mt_events where stream_id = '{id}'");
         types!.Split(',').ShouldContain("deadline_reached");
-        types.Split(',').Last().ShouldBe("case_completed");
+        types.Split(',').TakeLast(2).ShouldBe(["case_completed", "case_sealed"]);
         var metadata = await host.Database.ScalarAsync<string>(
             $"select concat_ws('|', user_name, headers->>'actor-role') from vb.mt_events where stream_id = '{id}' and type = 'step_resumed' order by version limit 1");
         metadata.ShouldBe("teller|teller");

@@ -1,0 +1,64 @@
+namespace VirtualBranch.Engine.Integrity;
+
+/// <summary>Recomputes a stream's hash chain from its stored rows and says where and how it breaks.</summary>
+public static class ChainVerifier
+{
+    /// <param name="rows">The stream's rows ordered by version.</param>
+    /// <param name="streamVersion">The version the stream record claims (catches a deleted last event).</param>
+    public static VerificationResult Verify(IReadOnlyList<ChainedRow> rows, long? streamVersion, Func<ChainedRow, string?>? checkFiles = null)
+    {
+        var previous = HashChain.Genesis;
+        var checkedEvents = 0;
+        var files = 0;
+        // Rows are stored in sequence order; when the versions 1..n are all there but do not follow it, events were moved.
+        var bySequence = rows.OrderBy(r => r.SequenceId).ToList();
+        var contiguous = rows.Select((r, i) => r.Version == i + 1).All(ok => ok);
+        var firstMoved = Enumerable.Range(0, rows.Count).FirstOrDefault(i => bySequence[i].Version != rows[i].Version, -1);
+        if (contiguous && firstMoved >= 0)
+        {
+            return VerificationResult.Broken(firstMoved, 0, rows[firstMoved].Version,
+                $"reordered events: version {rows[firstMoved].Version} is not the event that was stored in that place");
+        }
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var row = rows[i];
+            var expectedVersion = i + 1L;
+            if (row.Version != expectedVersion)
+            {
+                return VerificationResult.Broken(checkedEvents, files, expectedVersion,
+                    $"missing event: version {expectedVersion} is not in the stream (the next stored version is {row.Version})");
+            }
+            if (row.Hash is null || row.RecordedAt is null)
+            {
+                return VerificationResult.Broken(checkedEvents, files, row.Version, "the event carries no hash: it was not written by the engine");
+            }
+            if (row.PreviousHash != previous)
+            {
+                return VerificationResult.Broken(checkedEvents, files, row.Version,
+                    "broken link: the event does not follow the one before it (an event was removed, inserted or moved)");
+            }
+            var recomputed = HashChain.Link(previous, row.Version, row.EventType, HashChain.Canonical(row.Data), row.RecordedAt,
+                HashChain.Actor(row.ActorId ?? "", row.ActorRole ?? ""));
+            if (recomputed != row.Hash)
+            {
+                var elsewhere = rows.Any(other => other != row && other.Hash == recomputed);
+                return VerificationResult.Broken(checkedEvents, files, row.Version, elsewhere
+                    ? "reordered events: the event's content belongs elsewhere in the stream"
+                    : "changed data: the event's type, data, time or actor differ from what was chained");
+            }
+            if (checkFiles?.Invoke(row) is { } fileProblem)
+            {
+                return VerificationResult.Broken(checkedEvents, files, row.Version, fileProblem);
+            }
+            files += EvidenceFiles.In(row.Data).Count;
+            previous = row.Hash;
+            checkedEvents++;
+        }
+        if (streamVersion is { } claimed && claimed != rows.Count)
+        {
+            return VerificationResult.Broken(checkedEvents, files, rows.Count + 1L,
+                $"missing event: the stream says it has {claimed} events but {rows.Count} are stored");
+        }
+        return VerificationResult.Ok(checkedEvents, files);
+    }
+}

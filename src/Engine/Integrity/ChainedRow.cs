@@ -1,0 +1,24 @@
+namespace VirtualBranch.Engine.Integrity;
+
+/// <summary>One stored event row as the verifier reads it: exactly what is in the database, nothing derived.</summary>
+public sealed record ChainedRow(
+    long SequenceId,
+    long Version,
+    string EventType,
+    string Data,
+    DateTimeOffset Timestamp,
+    string? ActorId,
+    string? ActorRole,
+    string? RecordedAt,
+    string? Hash,
+    string? PreviousHash,
+    string? CorrelationId,
+    string? CausationId);
+
+/// <summary>The answer of a verification, as the API and the CLI report it.</summary>
+public sealed record VerificationResult(bool Intact, int EventsChecked, int FilesChecked, long? FirstBrokenVersion, string? Problem)
+{
+    public static VerificationResult Ok(int events, int files) => new(true, events, files, null, null);
+
+    public static VerificationResult Broken(int events, int files, long version, string problem) => new(false, events, files, version, problem);
+}

@@ -1,0 +1,87 @@
+using System.IO.Compression;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using VirtualBranch.Engine.Integrity;
+using VirtualBranch.Host.Integrity;
+
+namespace VirtualBranch.Host.Evidence;
+
+/// <summary>What checking a bundle found: each check in order, and whether all passed.</summary>
+public sealed record BundleReport(bool Intact, IReadOnlyList<string> Checks, string? Problem);
+
+/// <summary>Checks an exported bundle with nothing but the zip: signature, every file's hash, the hash chain.</summary>
+public static class BundleVerifier
+{
+    public static BundleReport Verify(Stream zipStream)
+    {
+        var checks = new List<string>();
+        try
+        {
+            using var zip = new ZipArchive(zipStream, ZipArchiveMode.Read);
+            var content = zip.Entries.Where(e => !e.FullName.EndsWith('/')).ToDictionary(e => e.FullName, Read, StringComparer.Ordinal);
+            if (!content.TryGetValue("manifest.json", out var manifestBytes) || !content.TryGetValue("manifest.json.p7s", out var signature))
+            {
+                return Fail(checks, "manifest.json or its signature manifest.json.p7s is missing");
+            }
+            var (valid, detail) = BankSigner.Check(manifestBytes, signature);
+            if (!valid)
+            {
+                return Fail(checks, $"manifest signature: {detail}");
+            }
+            checks.Add($"manifest signature valid, {detail}");
+            var manifest = JsonSerializer.Deserialize<BundleManifest>(manifestBytes, ExportBundle.Json)!;
+            foreach (var file in manifest.Files)
+            {
+                if (!content.TryGetValue(file.Path, out var bytes))
+                {
+                    return Fail(checks, $"{file.Path}: listed in the manifest but not in the bundle");
+                }
+                var sha = Convert.ToHexStringLower(SHA256.HashData(bytes));
+                if (sha != file.Sha256 || bytes.LongLength != file.Size)
+                {
+                    return Fail(checks, $"{file.Path}: SHA-256 is {sha}, the manifest says {file.Sha256} (the file was changed)");
+                }
+            }
+            var unlisted = content.Keys.Except(manifest.Files.Select(f => f.Path).Append("manifest.json").Append("manifest.json.p7s")).ToList();
+            if (unlisted.Count > 0)
+            {
+                return Fail(checks, $"files not in the manifest: {string.Join(", ", unlisted)}");
+            }
+            checks.Add($"{manifest.Files.Count} files match their SHA-256");
+            var rows = Encoding.UTF8.GetString(content["events.jsonl"]).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+                .Select(line => JsonSerializer.Deserialize<EventRecord>(line, ExportBundle.Json)!.ToRow()).ToList();
+            var chain = ChainVerifier.Verify(rows, manifest.EventCount);
+            if (!chain.Intact)
+            {
+                return Fail(checks, $"hash chain broken at version {chain.FirstBrokenVersion}: {chain.Problem}");
+            }
+            if (rows.Count > 0 && rows[^1].Hash != manifest.ChainHead)
+            {
+                return Fail(checks, "the last event's hash is not the chain head the manifest names");
+            }
+            checks.Add($"hash chain of {chain.EventsChecked} events intact, head {manifest.ChainHead}");
+            var definitionHash = Convert.ToHexStringLower(SHA256.HashData(content["definition.json"]));
+            if (definitionHash != manifest.DefinitionHash)
+            {
+                return Fail(checks, $"definition.json hashes to {definitionHash}, the case ran on {manifest.DefinitionHash}");
+            }
+            checks.Add($"definition {manifest.DefinitionId} v{manifest.DefinitionVersion} is the exact version the case ran");
+            return new BundleReport(true, checks, null);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or JsonException or KeyNotFoundException or NotSupportedException)
+        {
+            return Fail(checks, $"not a readable evidence bundle: {ex.Message}");
+        }
+    }
+
+    private static byte[] Read(ZipArchiveEntry entry)
+    {
+        using var stream = entry.Open();
+        using var buffer = new MemoryStream();
+        stream.CopyTo(buffer);
+        return buffer.ToArray();
+    }
+
+    private static BundleReport Fail(List<string> checks, string problem) => new(false, checks, problem);
+}

@@ -1,0 +1,89 @@
+using System.IO.Compression;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Marten;
+using VirtualBranch.Engine.Integrity;
+using VirtualBranch.Engine.Persistence;
+using VirtualBranch.Engine.Runtime;
+using VirtualBranch.Host.Integrity;
+
+namespace VirtualBranch.Host.Evidence;
+
+/// <summary>The manifest of an evidence bundle: every file with its SHA-256, signed as <c>manifest.json.p7s</c>.</summary>
+public sealed record BundleManifest(
+    string Format,
+    Guid CaseId,
+    string Number,
+    string DefinitionId,
+    int DefinitionVersion,
+    string DefinitionHash,
+    int EventCount,
+    string? ChainHead,
+    DateTimeOffset ExportedAt,
+    string ExportedBy,
+    IReadOnlyList<BundleFile> Files);
+
+/// <summary>One file in the bundle.</summary>
+public sealed record BundleFile(string Path, string Sha256, long Size);
+
+/// <summary>
+/// Writes a case as a self-contained zip a regulator can check without our database: <c>events.jsonl</c>,
+/// <c>definition.json</c> (the exact version the case ran), the evidence files, <c>manifest.json</c> and its signature.
+/// </summary>
+public sealed class ExportBundle(StoredEvents events, IDocumentStore store, EvidenceStore files, BankSigner signer, TimeProvider clock)
+{
+    public const string Format = "virtualbranch-evidence-bundle/1";
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = false };
+    private static readonly JsonSerializerOptions Indented = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    public async Task<bool> WriteAsync(Guid caseId, string exportedBy, Stream output, CancellationToken cancellation)
+    {
+        var (rows, _) = await events.ReadAsync(caseId, cancellation);
+        if (rows.Count == 0)
+        {
+            return false;
+        }
+        await using var session = store.QuerySession();
+        var opened = (CaseOpened)(await session.Events.FetchStreamAsync(caseId, 1, token: cancellation))[0].Data;
+        var definition = await session.LoadAsync<StoredDefinition>(StoredDefinition.KeyOf(opened.DefinitionId, opened.DefinitionVersion), cancellation);
+        var entries = new List<(string Path, byte[]? Bytes, string? Sha)>
+        {
+            ("events.jsonl", Encoding.UTF8.GetBytes(string.Concat(rows.Select(r => JsonSerializer.Serialize(EventRecord.From(r), Json) + "\n"))), null),
+            ("definition.json", Encoding.UTF8.GetBytes(definition?.Json ?? "{}"), null),
+        };
+        foreach (var file in rows.SelectMany(r => EvidenceFiles.In(r.Data)).DistinctBy(f => f.Sha256).Where(f => files.Exists(f.Sha256)))
+        {
+            entries.Add(($"evidence/{file.Kind}-{file.Sha256}", null, file.Sha256));
+        }
+        using var zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true);
+        var listed = new List<BundleFile>();
+        foreach (var (path, bytes, sha) in entries)
+        {
+            await using var target = await zip.CreateEntry(path, CompressionLevel.Optimal).OpenAsync(cancellation);
+            if (bytes is not null)
+            {
+                await target.WriteAsync(bytes, cancellation);
+                listed.Add(new BundleFile(path, Convert.ToHexStringLower(SHA256.HashData(bytes)), bytes.Length));
+            }
+            else
+            {
+                await using var source = files.Open(sha!);
+                await source.CopyToAsync(target, cancellation);
+                listed.Add(new BundleFile(path, sha!, source.Length));
+            }
+        }
+        var manifest = new BundleManifest(Format, caseId, opened.Number, opened.DefinitionId, opened.DefinitionVersion, opened.DefinitionHash,
+            rows.Count, rows[^1].Hash, clock.GetUtcNow(), exportedBy, listed);
+        var manifestBytes = JsonSerializer.SerializeToUtf8Bytes(manifest, Indented);
+        await WriteEntry(zip, "manifest.json", manifestBytes, cancellation);
+        await WriteEntry(zip, "manifest.json.p7s", signer.Sign(manifestBytes), cancellation);
+        return true;
+    }
+
+    private static async Task WriteEntry(ZipArchive zip, string path, byte[] bytes, CancellationToken cancellation)
+    {
+        await using var target = await zip.CreateEntry(path, CompressionLevel.Optimal).OpenAsync(cancellation);
+        await target.WriteAsync(bytes, cancellation);
+    }
+}

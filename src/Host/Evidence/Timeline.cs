@@ -1,0 +1,109 @@
+using JasperFx.Events;
+using VirtualBranch.Engine.Definitions;
+using VirtualBranch.Engine.Integrity;
+using VirtualBranch.Engine.Runtime;
+
+namespace VirtualBranch.Host.Evidence;
+
+/// <summary>One run of a step as people read it: what it was, who acted, when, and how it ended.</summary>
+public sealed record TimelineStep(
+    string StepId,
+    string Title,
+    string ActivityType,
+    int Run,
+    DateTimeOffset StartedAt,
+    string? WaitedFor,
+    DateTimeOffset? Deadline,
+    string? ActedBy,
+    string? ActedAs,
+    DateTimeOffset? ActedAt,
+    string? Outcome,
+    DateTimeOffset? EndedAt,
+    string? Error,
+    IReadOnlyList<string> Records,
+    long FirstVersion);
+
+/// <summary>Something that happened to the case as a whole.</summary>
+public sealed record TimelineMark(long Version, DateTimeOffset At, string What, string? Who);
+
+/// <summary>The case's story for people: its steps in order and the marks of the case itself.</summary>
+public sealed record CaseTimeline(Guid CaseId, string Number, string DefinitionId, int DefinitionVersion, IReadOnlyList<TimelineStep> Steps, IReadOnlyList<TimelineMark> Marks)
+{
+    public static CaseTimeline Build(IReadOnlyList<IEvent> events, DefinitionCatalog catalog)
+    {
+        var opened = (CaseOpened)events[0].Data;
+        var definition = catalog.Find(opened.DefinitionId, opened.DefinitionVersion);
+        var steps = new List<TimelineStep>();
+        var open = new Dictionary<string, int>(StringComparer.Ordinal);
+        var marks = new List<TimelineMark> { new(1, opened.OpenedAt, $"Case {opened.Number} opened on {opened.DefinitionId} v{opened.DefinitionVersion}", opened.OpenedBy) };
+        void Update(string stepId, Func<TimelineStep, TimelineStep> change)
+        {
+            if (open.TryGetValue(stepId, out var index))
+            {
+                steps[index] = change(steps[index]);
+            }
+        }
+        foreach (var e in events.Skip(1))
+        {
+            var who = e.GetHeader(HashChain.ActorIdHeader)?.ToString();
+            switch (e.Data)
+            {
+                case StepStarted s:
+                    open[s.StepId] = steps.Count;
+                    steps.Add(new TimelineStep(s.StepId, definition?.Activity(s.StepId)?.Label ?? s.StepId, s.ActivityType,
+                        steps.Count(x => x.StepId == s.StepId) + 1, s.StartedAt, null, null, null, null, null, null, null, null, [], e.Version));
+                    break;
+                case StepWaiting w:
+                    Update(w.StepId, t => t with { WaitedFor = w.Signal is { } signal ? $"signal {signal}" : w.Role, Deadline = w.Deadline });
+                    break;
+                case StepResumed r:
+                    Update(r.StepId, t => t with { ActedBy = r.ResumedBy, ActedAs = r.Role, ActedAt = r.ResumedAt });
+                    break;
+                case DeadlineReached d:
+                    Update(d.StepId, t => t with { Records = [.. t.Records, $"deadline {d.Deadline:O} passed"] });
+                    break;
+                case StepCompleted c:
+                    Update(c.StepId, t => t with { Outcome = string.Join(", ", c.Outcomes), EndedAt = c.CompletedAt });
+                    break;
+                case StepFailed f:
+                    Update(f.StepId, t => t with { Error = f.Error, EndedAt = f.FailedAt });
+                    break;
+                case NoteRecorded n:
+                    Update(n.StepId, t => t with { Records = [.. t.Records, n.Message] });
+                    break;
+                case VariableSet v:
+                    Update(v.StepId, t => t with { Records = [.. t.Records, $"{v.Name} = {v.Value.GetRawText()}"] });
+                    break;
+                case StepRetried r:
+                    marks.Add(new(e.Version, r.RetriedAt, $"Step {r.StepId} retried", r.RetriedBy));
+                    break;
+                case CaseCompleted c:
+                    marks.Add(new(e.Version, c.CompletedAt, $"Case {c.Result}{(c.Reason is null ? "" : $": {c.Reason}")}", who));
+                    break;
+                case CaseCancelled c:
+                    marks.Add(new(e.Version, c.CancelledAt, $"Case cancelled: {c.Reason}", c.CancelledBy));
+                    break;
+                case CaseExpired x:
+                    marks.Add(new(e.Version, x.ExpiredAt, $"Case expired at step {x.StepId}", who));
+                    break;
+                case CaseSealed s:
+                    marks.Add(new(e.Version, s.SealedAt, $"Case sealed at version {s.SealedVersion} (chain head {s.ChainHead[..12]}…, signer {s.SignerThumbprint[..12]}…)", who));
+                    break;
+                case LegalHoldPlaced h:
+                    marks.Add(new(e.Version, h.PlacedAt, $"Legal hold placed: {h.Reason}", h.PlacedBy));
+                    break;
+                case LegalHoldReleased h:
+                    marks.Add(new(e.Version, h.ReleasedAt, $"Legal hold released: {h.Reason}", h.ReleasedBy));
+                    break;
+                default:
+                    var step = e.Data.GetType().GetProperty("StepId")?.GetValue(e.Data) as string;
+                    if (step is not null)
+                    {
+                        Update(step, t => t with { Records = [.. t.Records, $"{e.EventTypeName}"] });
+                    }
+                    break;
+            }
+        }
+        return new CaseTimeline(opened.CaseId, opened.Number, opened.DefinitionId, opened.DefinitionVersion, steps, marks);
+    }
+}
