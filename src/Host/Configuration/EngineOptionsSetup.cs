@@ -29,7 +29,7 @@ public static class EngineOptionsSetup
     public static void AddObservability(this WebApplicationBuilder builder) =>
         builder.Services.AddSerilog((_, logger) => logger
             .ReadFrom.Configuration(builder.Configuration)
-            .MinimumLevel.Information()
+            .MinimumLevel.Is(builder.Configuration.GetValue<bool>("Engine:Quiet") ? Serilog.Events.LogEventLevel.Warning : Serilog.Events.LogEventLevel.Information)
             .MinimumLevel.Override("Microsoft.AspNetCore", Serilog.Events.LogEventLevel.Warning)
             .MinimumLevel.Override("Wolverine", Serilog.Events.LogEventLevel.Warning)
             .MinimumLevel.Override("Marten", Serilog.Events.LogEventLevel.Warning)

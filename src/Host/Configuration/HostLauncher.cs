@@ -10,9 +10,23 @@ public static class HostLauncher
     {
         try
         {
-            var builder = WebApplication.CreateBuilder(args);
+            if (Cli.CliVerbs.IsOffline(args))
+            {
+                return await Cli.CliVerbs.RunAsync(args, null, Console.Out);
+            }
+            var verb = Cli.CliVerbs.IsVerb(args);
+            var builder = WebApplication.CreateBuilder(verb ? [] : args);
+            if (verb)
+            {
+                builder.Configuration["Engine:Quiet"] = "true";
+            }
             configure(builder);
             var app = builder.Build();
+            if (verb)
+            {
+                await DatabaseProbe.EnsureReachableAsync(app.Services.GetRequiredService<EngineOptions>().ConnectionString);
+                return await Cli.CliVerbs.RunAsync(args, app.Services, Console.Out);
+            }
             map(app);
             await DatabaseProbe.EnsureReachableAsync(app.Services.GetRequiredService<EngineOptions>().ConnectionString);
             await app.RunAsync();

@@ -16,15 +16,7 @@ public sealed class DefinitionLibrary(DefinitionParser parser, DefinitionCatalog
     {
         var fromFiles = ReadFolder(options.DefinitionsPath);
         await using var session = store.LightweightSession();
-        var stored = await session.Query<StoredDefinition>().ToListAsync(cancellationToken);
-        foreach (var version in stored)
-        {
-            var read = parser.Read(version.Json);
-            if (read.Definition is { } definition)
-            {
-                catalog.Add(definition);
-            }
-        }
+        var stored = await LoadStoredAsync(cancellationToken);
         var conflicts = new List<string>();
         foreach (var (file, definition) in fromFiles)
         {
@@ -47,6 +39,21 @@ public sealed class DefinitionLibrary(DefinitionParser parser, DefinitionCatalog
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Every published version from the store into the catalog (what running cases need).</summary>
+    public async Task<IReadOnlyList<StoredDefinition>> LoadStoredAsync(CancellationToken cancellation)
+    {
+        await using var session = store.QuerySession();
+        var stored = await session.Query<StoredDefinition>().ToListAsync(cancellation);
+        foreach (var version in stored)
+        {
+            if (parser.Read(version.Json).Definition is { } definition)
+            {
+                catalog.Add(definition);
+            }
+        }
+        return stored;
+    }
 
     public StoredDefinition ToStored(WorkflowDefinition definition, string publishedBy) => new()
     {

@@ -1,0 +1,109 @@
+using Marten;
+using Spectre.Console;
+using VirtualBranch.Engine.Definitions;
+using VirtualBranch.Engine.Persistence;
+using VirtualBranch.Host.Definitions;
+using VirtualBranch.Host.Evidence;
+
+namespace VirtualBranch.Host.Cli;
+
+/// <summary>The verbs that read cases from the database.</summary>
+internal static class CaseVerbs
+{
+    public static async Task<int> ReplayAsync(Guid id, long? version, IServiceProvider services, IAnsiConsole console)
+    {
+        await services.GetRequiredService<DefinitionLibrary>().LoadStoredAsync(CancellationToken.None);
+        await using var session = services.GetRequiredService<IDocumentStore>().QuerySession();
+        var events = await session.Events.FetchStreamAsync(id, version ?? 0);
+        if (events.Count == 0)
+        {
+            console.MarkupLineInterpolated($"[red]There is no case {id}.[/]");
+            return CliVerbs.Failed;
+        }
+        var timeline = CaseTimeline.Build(events, services.GetRequiredService<DefinitionCatalog>());
+        var state = (await CaseStreams.LoadAsync(session, id, version))!;
+        console.MarkupLineInterpolated($"[bold]Case {timeline.Number}[/] ({id}) on {timeline.DefinitionId} v{timeline.DefinitionVersion}, replayed to version {state.Version}");
+        var table = new Table().AddColumns("#", "step", "type", "started", "waited for", "acted by", "outcome", "notes");
+        foreach (var step in timeline.Steps)
+        {
+            table.AddRow(step.FirstVersion.ToString(System.Globalization.CultureInfo.InvariantCulture), Markup.Escape(step.Title), step.ActivityType,
+                $"{step.StartedAt:yyyy-MM-dd HH:mm:ss}", Markup.Escape(step.WaitedFor ?? ""), Markup.Escape(step.ActedBy is null ? "" : $"{step.ActedBy} ({step.ActedAs})"),
+                Markup.Escape(step.Error is null ? step.Outcome ?? "" : $"failed: {step.Error}"), Markup.Escape(string.Join("; ", step.Records)));
+        }
+        console.Write(table);
+        foreach (var mark in timeline.Marks)
+        {
+            console.MarkupLineInterpolated($"v{mark.Version}  {mark.At:yyyy-MM-dd HH:mm:ss}  {mark.What}{(mark.Who is null ? "" : $"  by {mark.Who}")}");
+        }
+        console.MarkupLineInterpolated($"[bold]State at version {state.Version}:[/] {state.Status.ToString().ToLowerInvariant()}");
+        console.WriteLine($"  data       {state.Data.GetRawText()}");
+        console.WriteLine($"  variables  {System.Text.Json.JsonSerializer.Serialize(state.Variables)}");
+        foreach (var waiting in state.Bookmarks.Values)
+        {
+            console.WriteLine($"  waiting    {waiting.BookmarkId} for {waiting.Role ?? waiting.Signal}{(waiting.Deadline is { } d ? $" until {d:O}" : "")}");
+        }
+        return CliVerbs.Ok;
+    }
+
+    public static async Task<int> VerifyAsync(Guid id, IServiceProvider services, IAnsiConsole console)
+    {
+        var result = await services.GetRequiredService<CaseVerifier>().VerifyAsync(id, CancellationToken.None);
+        if (result is null)
+        {
+            console.MarkupLineInterpolated($"[red]There is no case {id}.[/]");
+            return CliVerbs.Failed;
+        }
+        if (result.Intact)
+        {
+            console.MarkupLineInterpolated($"[green]intact[/]  {result.EventsChecked} events and {result.FilesChecked} files checked");
+            return CliVerbs.Ok;
+        }
+        console.MarkupLineInterpolated($"[red]BROKEN at version {result.FirstBrokenVersion}[/]: {result.Problem} ({result.EventsChecked} events checked before it)");
+        return CliVerbs.Failed;
+    }
+
+    public static async Task<int> VerifyAllAsync(IServiceProvider services, IAnsiConsole console)
+    {
+        var ids = await services.GetRequiredService<StoredEvents>().AllCaseIdsAsync(CancellationToken.None);
+        var verifier = services.GetRequiredService<CaseVerifier>();
+        var broken = new List<(Guid Id, Engine.Integrity.VerificationResult Result)>();
+        var events = 0L;
+        await console.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+            .StartAsync(async progress =>
+            {
+                var task = progress.AddTask($"Verifying {ids.Count} cases", maxValue: Math.Max(ids.Count, 1));
+                foreach (var id in ids)
+                {
+                    var result = (await verifier.VerifyAsync(id, CancellationToken.None))!;
+                    events += result.EventsChecked;
+                    if (!result.Intact)
+                    {
+                        broken.Add((id, result));
+                    }
+                    task.Increment(1);
+                }
+            });
+        foreach (var (id, result) in broken)
+        {
+            console.MarkupLineInterpolated($"[red]BROKEN[/] {id} at version {result.FirstBrokenVersion}: {result.Problem}");
+        }
+        console.MarkupLineInterpolated($"{ids.Count} cases, {events} events checked: {ids.Count - broken.Count} intact, {broken.Count} broken");
+        return broken.Count == 0 ? CliVerbs.Ok : CliVerbs.Failed;
+    }
+
+    public static async Task<int> ExportAsync(Guid id, string file, IServiceProvider services, IAnsiConsole console)
+    {
+        await using (var output = File.Create(file))
+        {
+            if (!await services.GetRequiredService<ExportBundle>().WriteAsync(id, Environment.UserName, output, CancellationToken.None))
+            {
+                console.MarkupLineInterpolated($"[red]There is no case {id}.[/]");
+                output.Close();
+                File.Delete(file);
+                return CliVerbs.Failed;
+            }
+        }
+        console.MarkupLineInterpolated($"[green]Exported[/] case {id} to {file} ({new FileInfo(file).Length:N0} bytes); check it with verify-bundle {file}");
+        return CliVerbs.Ok;
+    }
+}

@@ -1,0 +1,92 @@
+using System.Globalization;
+using Spectre.Console;
+using VirtualBranch.Host.Evidence;
+
+namespace VirtualBranch.Host.Cli;
+
+/// <summary>
+/// The Host's command-line verbs for regulators and operators:
+/// <c>replay &lt;caseId&gt; [--version N]</c>, <c>verify &lt;caseId&gt;|--all</c>, <c>export &lt;caseId&gt; &lt;file.zip&gt;</c>,
+/// <c>verify-bundle &lt;file.zip&gt;</c>. Exit code 0 when all is well, 1 when evidence fails a check, 2 for a usage error.
+/// </summary>
+public static class CliVerbs
+{
+    public const int Ok = 0;
+    public const int Failed = 1;
+    public const int Usage = 2;
+
+    private static readonly string[] Verbs = ["replay", "verify", "export", "verify-bundle"];
+
+    public static bool IsVerb(string[] args) => args.Length > 0 && Verbs.Contains(args[0]);
+
+    /// <summary>Verbs that need no database or configuration at all.</summary>
+    public static bool IsOffline(string[] args) => args.Length > 0 && args[0] == "verify-bundle";
+
+    public static async Task<int> RunAsync(string[] args, IServiceProvider? services, TextWriter output)
+    {
+        var terminal = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(output),
+            Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = terminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+        });
+        console.Profile.Width = Math.Max(console.Profile.Width, 160);
+        try
+        {
+            return args switch
+            {
+                ["verify-bundle", var file] => VerifyBundle(file, console),
+                ["replay", var id] => await CaseVerbs.ReplayAsync(ParseId(id), null, services!, console),
+                ["replay", var id, "--version", var version] => await CaseVerbs.ReplayAsync(ParseId(id), ParseVersion(version), services!, console),
+                ["verify", "--all"] => await CaseVerbs.VerifyAllAsync(services!, console),
+                ["verify", var id] => await CaseVerbs.VerifyAsync(ParseId(id), services!, console),
+                ["export", var id, var file] => await CaseVerbs.ExportAsync(ParseId(id), file, services!, console),
+                _ => UsageError(console, $"'{string.Join(' ', args)}' is not a known form of the verb."),
+            };
+        }
+        catch (UsageException ex)
+        {
+            return UsageError(console, ex.Message);
+        }
+    }
+
+    private static int VerifyBundle(string file, IAnsiConsole console)
+    {
+        if (!File.Exists(file))
+        {
+            return UsageError(console, $"There is no file '{file}'.");
+        }
+        using var zip = File.OpenRead(file);
+        var report = BundleVerifier.Verify(zip);
+        foreach (var check in report.Checks)
+        {
+            console.MarkupLineInterpolated($"[green]ok[/]    {check}");
+        }
+        if (!report.Intact)
+        {
+            console.MarkupLineInterpolated($"[red]FAIL[/]  {report.Problem}");
+            return Failed;
+        }
+        console.MarkupLineInterpolated($"[green]The bundle {Path.GetFileName(file)} is intact.[/]");
+        return Ok;
+    }
+
+    private static Guid ParseId(string text) =>
+        Guid.TryParse(text, out var id) ? id : throw new UsageException($"'{text}' is not a case id (a GUID such as 01a215c3-716f-7eb4-8342-82bc49dd948e).");
+
+    private static long ParseVersion(string text) =>
+        long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var version) && version >= 1
+            ? version
+            : throw new UsageException($"--version takes a whole number from 1, not '{text}'.");
+
+    private static int UsageError(IAnsiConsole console, string problem)
+    {
+        console.MarkupLineInterpolated($"[red]{problem}[/]");
+        console.WriteLine("usage: replay <caseId> [--version N] | verify <caseId>|--all | export <caseId> <file.zip> | verify-bundle <file.zip>");
+        return Usage;
+    }
+
+    private sealed class UsageException(string message) : Exception(message);
+}

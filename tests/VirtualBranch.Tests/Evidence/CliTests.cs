@@ -1,0 +1,90 @@
+using Shouldly;
+using VirtualBranch.Host.Cli;
+using VirtualBranch.Tests.Support;
+
+namespace VirtualBranch.Tests.Evidence;
+
+public sealed class CliTests(HostFixture host) : IClassFixture<HostFixture>
+{
+    private async Task<(int Exit, string Output)> Run(params string[] args)
+    {
+        using var output = new StringWriter();
+        var exit = await CliVerbs.RunAsync(args, host.Services, output);
+        return (exit, output.ToString());
+    }
+
+    private async Task<Guid> CompletedCase()
+    {
+        var teller = await host.ClientFor("teller");
+        var opened = await teller.OpenCase("service-request", new { customerName = "赵六", amount = 20 });
+        await teller.ResumeOk(opened.Id(), opened.Bookmark("intake"), new { confirmed = true, urgent = true });
+        return opened.Id();
+    }
+
+    [Fact]
+    public async Task replay_prints_the_timeline_and_the_state_at_a_version()
+    {
+        var id = await CompletedCase();
+        var (exit, output) = await Run("replay", id.ToString());
+        exit.ShouldBe(CliVerbs.Ok);
+        output.ShouldContain("Intake interview");
+        output.ShouldContain("teller (teller)");
+        output.ShouldContain("State at version");
+        output.ShouldContain("completed");
+        var (_, early) = await Run("replay", id.ToString(), "--version", "3");
+        early.ShouldContain("State at version 3: running");
+    }
+
+    [Fact]
+    public async Task verify_reports_intact_and_then_the_broken_version_after_tampering()
+    {
+        var id = await CompletedCase();
+        var (exit, output) = await Run("verify", id.ToString());
+        exit.ShouldBe(CliVerbs.Ok);
+        output.ShouldStartWith("intact");
+        var (allExit, all) = await Run("verify", "--all");
+        allExit.ShouldBe(CliVerbs.Ok);
+        all.ShouldContain("0 broken");
+        await host.Database.ExecuteAsync($"update vb.mt_events set data = jsonb_set(data, '{{Reason}}', '\"edited\"') where stream_id = '{id}' and type = 'case_completed'");
+        var (brokenExit, broken) = await Run("verify", id.ToString());
+        brokenExit.ShouldBe(CliVerbs.Failed);
+        broken.ShouldContain("changed data");
+        (await Run("verify", "--all")).Output.ShouldContain("1 broken");
+    }
+
+    [Fact]
+    public async Task export_writes_a_bundle_that_verify_bundle_accepts_without_a_database()
+    {
+        var id = await CompletedCase();
+        var file = Path.Combine(Directory.CreateTempSubdirectory("vb-export-").FullName, "case.zip");
+        (await Run("export", id.ToString(), file)).Exit.ShouldBe(CliVerbs.Ok);
+        using var output = new StringWriter();
+        (await CliVerbs.RunAsync(["verify-bundle", file], null, output)).ShouldBe(CliVerbs.Ok);
+        output.ToString().ShouldContain("is intact");
+        var bytes = await File.ReadAllBytesAsync(file, TestContext.Current.CancellationToken);
+        bytes[bytes.Length / 3] ^= 0xFF;
+        await File.WriteAllBytesAsync(file, bytes, TestContext.Current.CancellationToken);
+        using var second = new StringWriter();
+        (await CliVerbs.RunAsync(["verify-bundle", file], null, second)).ShouldBe(CliVerbs.Failed);
+    }
+
+    [Theory]
+    [InlineData("replay", "nope")]
+    [InlineData("replay", "01a215c3-716f-7eb4-8342-82bc49dd948e", "--version", "zero")]
+    [InlineData("verify")]
+    [InlineData("export", "01a215c3-716f-7eb4-8342-82bc49dd948e")]
+    public async Task malformed_arguments_get_a_usage_error(params string[] args)
+    {
+        var (exit, output) = await Run(args);
+        exit.ShouldBe(CliVerbs.Usage);
+        output.ShouldContain("usage:");
+    }
+
+    [Fact]
+    public async Task an_unknown_case_is_said_plainly()
+    {
+        var (exit, output) = await Run("verify", Guid.NewGuid().ToString());
+        exit.ShouldBe(CliVerbs.Failed);
+        output.ShouldContain("There is no case");
+    }
+}
