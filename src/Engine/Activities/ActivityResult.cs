@@ -29,6 +29,9 @@ public abstract record ActivityResult
     /// <summary>The actor may not resume this step; nothing is recorded.</summary>
     public sealed record Forbidden(string Reason) : ActivityResult;
 
+    /// <summary>The step cannot accept this now (e.g. it must be recorded and nothing records); nothing is recorded.</summary>
+    public sealed record Blocked(string Reason) : ActivityResult;
+
     public static ActivityResult Complete(string outcome, JsonElement? output = null, params object[] events) =>
         new Completed([outcome], output, events);
 

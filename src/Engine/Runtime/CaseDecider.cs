@@ -78,6 +78,8 @@ public static class CaseDecider
                 return Decision.Reject(RejectionKind.Invalid, "The input is invalid", $"Step '{bookmark.StepId}' cannot accept this input.", rejected.Errors);
             case ActivityResult.Forbidden forbidden:
                 return Decision.Reject(RejectionKind.Forbidden, "Not allowed", forbidden.Reason);
+            case ActivityResult.Blocked blocked:
+                return Decision.Reject(RejectionKind.Conflict, "Not now", blocked.Reason);
         }
         run.Emit(new StepResumed(bookmark.StepId, bookmarkId, input.Clone(), actor.Id, actor.Role, now));
         run.Apply(node, result);

@@ -5,6 +5,17 @@ namespace VirtualBranch.Engine.Runtime;
 /// <summary>Marks a domain event of an activity library (identity verified, contract signed, ...).</summary>
 public interface ICaseEvent;
 
+/// <summary>
+/// A domain event that asks the Host to do something outside (seal a recording, sign a contract). It is sent through
+/// the outbox in the same transaction that records it; the result comes back as a resume of <see cref="BookmarkId"/>.
+/// </summary>
+public interface ICaseIntent : ICaseEvent
+{
+    Guid CaseId { get; }
+
+    string BookmarkId { get; }
+}
+
 /// <summary>A domain event that also changes what later steps know.</summary>
 public interface IDomainEvent : ICaseEvent
 {

@@ -23,6 +23,7 @@ public static class CaseEvolver
                 Variables = opened.Variables.ToImmutableSortedDictionary(StringComparer.Ordinal),
                 OpenedAt = opened.OpenedAt,
                 OpenedBy = opened.OpenedBy,
+                Actors = ImmutableSortedDictionary<string, string>.Empty.WithComparers(StringComparer.Ordinal),
                 Version = 1,
             };
         }
@@ -48,7 +49,7 @@ public static class CaseEvolver
             Bookmarks = state.Bookmarks.SetItem(e.BookmarkId, new Bookmark(
                 e.BookmarkId, e.StepId, e.ActivityType, e.Title, e.Role, e.InputSchema, e.Deadline, e.DeadlineOutcome, e.Signal, e.WaitingSince)),
         },
-        StepResumed e => state with { Bookmarks = state.Bookmarks.Remove(e.BookmarkId) },
+        StepResumed e => state with { Bookmarks = state.Bookmarks.Remove(e.BookmarkId), Actors = state.Actors.SetItem(e.ResumedBy, e.Role) },
         DeadlineReached e => state with { Bookmarks = state.Bookmarks.Remove(e.BookmarkId) },
         StepCompleted e => state with { Outputs = e.Output is { } output ? state.Outputs.SetItem(e.StepId, output) : state.Outputs },
         BranchesJoined e => state with { Arrivals = state.Arrivals.Remove(e.StepId) },

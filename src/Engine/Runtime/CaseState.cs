@@ -66,6 +66,9 @@ public sealed record CaseState
 
     public StepFault? Fault { get; init; }
 
+    /// <summary>Everyone who acted on the case, with the role they acted in (for four-eyes rules).</summary>
+    public ImmutableSortedDictionary<string, string> Actors { get; init; } = ImmutableSortedDictionary<string, string>.Empty.WithComparers(StringComparer.Ordinal);
+
     /// <summary>On legal hold: evidence is kept past its retention until released.</summary>
     public bool LegalHold { get; init; }
 

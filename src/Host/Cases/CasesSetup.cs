@@ -1,5 +1,6 @@
 using Npgsql;
 using VirtualBranch.Engine;
+using VirtualBranch.Workflows;
 using VirtualBranch.Host.Configuration;
 using VirtualBranch.Host.Deadlines;
 using VirtualBranch.Host.Definitions;
@@ -14,7 +15,7 @@ public static class CasesSetup
     {
         var options = builder.Services.BuildRequiredSingleton<EngineOptions>();
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddWorkflowEngine(typeof(VirtualBranch.Workflows.WorkflowsAssembly).Assembly);
+        builder.Services.AddRemoteBanking();
         builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(options.ConnectionString));
         builder.Services.AddSingleton<CaseNumbers>();
         builder.Services.AddSingleton<CaseCommandService>();

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using VirtualBranch.Engine;
+using VirtualBranch.Workflows;
 using VirtualBranch.Engine.Definitions;
 using VirtualBranch.Engine.Runtime;
 
@@ -82,7 +83,7 @@ public sealed class FlowBuilder(string id = "test-flow", int version = 1)
 public static class EngineKit
 {
     private static readonly ServiceProvider Services = new ServiceCollection()
-        .AddWorkflowEngine(typeof(VirtualBranch.Workflows.WorkflowsAssembly).Assembly)
+        .AddRemoteBanking()
         .BuildServiceProvider();
 
     public static DefinitionParser Parser => Services.GetRequiredService<DefinitionParser>();
