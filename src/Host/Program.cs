@@ -6,6 +6,7 @@ using VirtualBranch.Host.Definitions;
 using VirtualBranch.Host.Evidence;
 using VirtualBranch.Host.Health;
 using VirtualBranch.Host.Jobs;
+using VirtualBranch.Host.Media;
 using VirtualBranch.Host.Messaging;
 using VirtualBranch.Host.Persistence;
 using VirtualBranch.Host.Problems;
@@ -19,6 +20,7 @@ return await HostLauncher.RunAsync(args, builder =>
     builder.AddCaseStore();
     builder.AddCases();
     builder.AddEvidence();
+    builder.AddMedia();
     builder.AddMessaging();
     builder.AddJobs();
     builder.AddApiDocs();
@@ -35,6 +37,7 @@ return await HostLauncher.RunAsync(args, builder =>
     app.MapDefinitionsApi();
     app.MapCasesApi();
     app.MapEvidence();
+    app.MapMedia();
     app.MapMessaging();
 });
 

@@ -9,15 +9,26 @@ public sealed class TokenIssuer(SymmetricSecurityKey key, TimeProvider clock)
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromHours(8);
 
-    public (string Token, DateTimeOffset ExpiresAt) Issue(string user, string role)
+    public (string Token, DateTimeOffset ExpiresAt) Issue(string user, string role) => Issue(user, role, null, Lifetime);
+
+    /// <summary>A customer's token: role customer, bound to one case, short-lived; it grants nothing on any other case.</summary>
+    public (string Token, DateTimeOffset ExpiresAt) IssueCustomer(Guid caseId, TimeSpan lifetime) =>
+        Issue($"customer:{caseId:N}", "customer", caseId, lifetime);
+
+    private (string Token, DateTimeOffset ExpiresAt) Issue(string user, string role, Guid? caseId, TimeSpan lifetime)
     {
         var now = clock.GetUtcNow();
-        var expires = now + Lifetime;
+        var expires = now + lifetime;
+        var claims = new List<Claim> { new("sub", user), new(AuthSetup.RoleClaim, role) };
+        if (caseId is { } id)
+        {
+            claims.Add(new Claim(Media.CaseAccess.CaseClaim, id.ToString()));
+        }
         var token = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
             Issuer = AuthSetup.Issuer,
             Audience = AuthSetup.Audience,
-            Subject = new ClaimsIdentity([new Claim("sub", user), new Claim(AuthSetup.RoleClaim, role)]),
+            Subject = new ClaimsIdentity(claims),
             IssuedAt = now.UtcDateTime,
             NotBefore = now.UtcDateTime,
             Expires = expires.UtcDateTime,

@@ -115,6 +115,10 @@ public sealed class CaseCommandService(IDocumentStore store, DefinitionCatalog c
         {
             await outbox.PublishAsync(new DeadlineScheduled(caseId, waiting.BookmarkId, waiting.Deadline!.Value));
         }
+        foreach (var intent in events.OfType<ICaseIntent>())
+        {
+            await outbox.PublishAsync(intent);
+        }
         await session.SaveChangesAsync(cancellation);
         return new CachedCase(state, head);
     }

@@ -19,7 +19,8 @@ public static class CaseCommandsApi
     public static void MapCaseCommands(this RouteGroupBuilder cases)
     {
         cases.MapPost("/", Open).RequireAuthorization(Policies.Worker).WithName("OpenCase").WithSummary("Open a case on a definition (latest version unless one is named).");
-        cases.MapPost("/{id:guid}/bookmarks/{bookmarkId}", Resume).RequireAuthorization(Policies.Worker).WithName("ResumeBookmark")
+        cases.AddEndpointFilter(VirtualBranch.Host.Media.CaseAccess.CustomerScope);
+        cases.MapPost("/{id:guid}/bookmarks/{bookmarkId}", Resume).RequireAuthorization(p => p.RequireRole("teller", "supervisor", "customer")).WithName("ResumeBookmark")
             .WithSummary("Resume a waiting step with input; If-Match: \"<version>\" makes it conditional.");
         cases.MapPost("/{id:guid}/signals/{name}", Signal).RequireAuthorization(Policies.Signaller).WithName("SignalCase")
             .WithSummary("Deliver a named signal from another system with a payload.");

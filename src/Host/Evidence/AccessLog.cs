@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Marten;
 using VirtualBranch.Engine.Activities;
 using VirtualBranch.Engine.Runtime;
@@ -17,12 +15,7 @@ public sealed class AccessLog(IDocumentStore store, TimeProvider clock)
     public static readonly Guid AcrossCases = StreamFor(Guid.Empty);
 
     /// <summary>The access-log stream of a case: a stable id derived from the case id, never the case's own stream.</summary>
-    public static Guid StreamFor(Guid caseId)
-    {
-        var bytes = SHA256.HashData(Encoding.UTF8.GetBytes($"access-log:{caseId:N}"))[..16];
-        bytes[7] = (byte)((bytes[7] & 0x0F) | 0x80);
-        return new Guid(bytes);
-    }
+    public static Guid StreamFor(Guid caseId) => DerivedStream.For("access-log", caseId);
 
     public async Task RecordAsync(Guid? caseId, Actor reader, string what, string? reason, CancellationToken cancellation)
     {

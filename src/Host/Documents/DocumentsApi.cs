@@ -1,0 +1,95 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using VirtualBranch.Engine.Integrity;
+using VirtualBranch.Engine.Runtime;
+using VirtualBranch.Host.Cases;
+using VirtualBranch.Host.Evidence;
+using VirtualBranch.Host.Media;
+using VirtualBranch.Host.Problems;
+using VirtualBranch.Workflows.Documents;
+
+namespace VirtualBranch.Host.Documents;
+
+/// <summary>Documents for a case's document-collection step, stored content-addressed with SHA-256.</summary>
+public static class DocumentsApi
+{
+    public const long MaxBytes = 20_000_000;
+    private static readonly Actor Uploads = new("document-upload", VirtualBranch.Engine.Activities.Roles.System);
+
+    public sealed record DocumentReceipt(Guid DocumentId, string Kind, string Sha256, long Size, string MediaType);
+
+    public static void MapDocumentsApi(this WebApplication app)
+    {
+        app.MapPost("/api/cases/{id:guid}/documents", Upload).WithTags("Documents").RequireAuthorization().DisableAntiforgery()
+            .WithName("UploadDocument").WithSummary("Upload a document (multipart: kind, file) for the case's document-collection step.");
+        app.MapGet("/api/documents/{documentId:guid}", Download).WithTags("Documents").RequireAuthorization().AddEndpointFilter(AccessLog.Filter)
+            .WithName("GetDocument").WithSummary("A collected document (the case's tellers, supervisors and regulators).");
+    }
+
+    private static async Task<Results<Created<DocumentReceipt>, ProblemHttpResult>> Upload(Guid id, HttpRequest request, CaseCommandService cases,
+        EvidenceStore evidence, TimeProvider clock, CancellationToken cancellation)
+    {
+        if (!CaseAccess.MayUpload(request.HttpContext.User, id))
+        {
+            return ApiProblems.Forbidden("Not allowed", "Only the case's customer, a teller or a supervisor may upload its documents.");
+        }
+        if (!request.HasFormContentType)
+        {
+            return ApiProblems.Invalid("Send the document as multipart/form-data with the fields kind and file.", [new("Content-Type", "Not multipart/form-data.")]);
+        }
+        var form = await request.ReadFormAsync(cancellation);
+        var kind = form["kind"].FirstOrDefault();
+        var file = form.Files["file"];
+        if (string.IsNullOrWhiteSpace(kind) || file is null)
+        {
+            return ApiProblems.Invalid("Both the kind and the file are needed.", [.. Missing("/kind", kind is null or ""), .. Missing("/file", file is null)]);
+        }
+        if (file.Length > MaxBytes)
+        {
+            return ApiProblems.Invalid($"The file is {file.Length:N0} bytes; at most {MaxBytes:N0} are accepted.", [new("/file", "Too large.")]);
+        }
+        using var buffer = new MemoryStream();
+        await file.CopyToAsync(buffer, cancellation);
+        var sha = Convert.ToHexStringLower(SHA256.HashData(buffer.ToArray()));
+        var documentId = new Guid(SHA256.HashData(Encoding.UTF8.GetBytes($"{id:N}/{sha}"))[..16]);
+        var mediaType = file.ContentType is { Length: > 0 } type ? type : "application/octet-stream";
+        var payload = JsonSerializer.SerializeToElement(new
+        {
+            documentId, kind, sha256 = sha, size = buffer.Length, mediaType, fileName = Path.GetFileName(file.FileName), uploadedBy = RequestActor.Of(request.HttpContext.User).Id,
+        });
+        var existed = evidence.Exists(sha);
+        buffer.Position = 0;
+        await evidence.PutAsync(buffer, cancellation);
+        var outcome = await cases.ExecuteAsync(id, new SendSignal(DocumentCollection.Signal, payload, Uploads, clock.GetUtcNow()),
+            RequestActor.Context(request.HttpContext), cancellation);
+        if (outcome.Rejection is { } rejected)
+        {
+            if (!existed)
+            {
+                File.Delete(evidence.PathOf(sha)); // refused: leave the store as it was
+            }
+            return ApiProblems.From(rejected);
+        }
+        return TypedResults.Created($"/api/documents/{documentId}", new DocumentReceipt(documentId, kind, sha, buffer.Length, mediaType));
+    }
+
+    private static async Task<IResult> Download(Guid documentId, HttpContext http, CaseLookup lookup, EvidenceStore evidence, CaseCommandService cases,
+        CancellationToken cancellation)
+    {
+        if (await lookup.DocumentAsync(documentId, cancellation) is not { } document)
+        {
+            return ApiProblems.NotFound("No such document", $"There is no document {documentId}.");
+        }
+        if (!await CaseAccess.MayReadAsync(http.User, document.CaseId, cases, cancellation))
+        {
+            return ApiProblems.Forbidden("Not allowed", "Documents are for the case's tellers, supervisors and regulators.");
+        }
+        return evidence.Exists(document.Sha256)
+            ? TypedResults.File(evidence.Open(document.Sha256), document.MediaType, document.FileName, enableRangeProcessing: true)
+            : ApiProblems.NotFound("Document file missing", $"The file {document.Sha256} is not in the evidence store; run verify.");
+    }
+
+    private static IEnumerable<FieldError> Missing(string path, bool missing) => missing ? [new FieldError(path, "Required.")] : [];
+}

@@ -1,0 +1,69 @@
+using Marten;
+using VirtualBranch.Engine.Runtime;
+using VirtualBranch.Host.Evidence;
+using VirtualBranch.Workflows.Media;
+
+namespace VirtualBranch.Host.Media;
+
+/// <summary>A media adapter call, as the audit keeps it.</summary>
+public sealed record MediaAdapterCalled(string Operation, Guid Subject, string Result, DateTimeOffset CalledAt) : ICaseEvent;
+
+/// <summary>
+/// Audits every call to whichever adapter is configured (a Scrutor decorator). The audit goes to a stream of its own
+/// per session or recording: the case stream only takes events the decider decided, so its hash chain stays whole.
+/// </summary>
+public sealed class AuditedMediaAdapter(IMediaAdapter inner, IDocumentStore store, TimeProvider clock) : IMediaAdapter
+{
+    public async Task<MediaSession> CreateSessionAsync(Guid caseId, Guid sessionId, DateTimeOffset expiresAt, CancellationToken cancellation) =>
+        await Audit("create-session", sessionId, inner.CreateSessionAsync(caseId, sessionId, expiresAt, cancellation), _ => "created", cancellation);
+
+    public async Task ReportParticipantAsync(Guid sessionId, string role, bool joined, CancellationToken cancellation) =>
+        await Audit($"{role}-{(joined ? "joined" : "left")}", sessionId, Done(inner.ReportParticipantAsync(sessionId, role, joined, cancellation)), _ => "reported", cancellation);
+
+    public async Task StartRecordingAsync(Guid recordingId, Guid caseId, string mediaType, CancellationToken cancellation) =>
+        await Audit("start-recording", recordingId, Done(inner.StartRecordingAsync(recordingId, caseId, mediaType, cancellation)), _ => mediaType, cancellation);
+
+    public async Task<ChunkResult> AppendChunkAsync(Guid recordingId, int index, ReadOnlyMemory<byte> content, string sha256, CancellationToken cancellation) =>
+        await Audit($"chunk-{index}", recordingId, inner.AppendChunkAsync(recordingId, index, content, sha256, cancellation), r => r.Status.ToString(), cancellation);
+
+    public async Task<RecordingSeal> SealAsync(Guid recordingId, CancellationToken cancellation) =>
+        await Audit("seal", recordingId, inner.SealAsync(recordingId, cancellation), s => s.Sha256, cancellation);
+
+    public Stream? OpenSealed(string sha256) => inner.OpenSealed(sha256);
+
+    public async Task EndSessionAsync(Guid sessionId, CancellationToken cancellation) =>
+        await Audit("end-session", sessionId, Done(inner.EndSessionAsync(sessionId, cancellation)), _ => "ended", cancellation);
+
+    /// <summary>The audit stream of a session or recording.</summary>
+    public static Guid StreamFor(Guid subject) => DerivedStream.For("media-audit", subject);
+
+    private async Task<T> Audit<T>(string operation, Guid subject, Task<T> call, Func<T, string> describe, CancellationToken cancellation)
+    {
+        string result;
+        try
+        {
+            var value = await call;
+            result = describe(value);
+            await Append(operation, subject, result, cancellation);
+            return value;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            await Append(operation, subject, $"failed: {ex.Message}", cancellation);
+            throw;
+        }
+    }
+
+    private async Task Append(string operation, Guid subject, string result, CancellationToken cancellation)
+    {
+        await using var session = store.LightweightSession();
+        session.Events.Append(StreamFor(subject), new MediaAdapterCalled(operation, subject, result, clock.GetUtcNow()));
+        await session.SaveChangesAsync(cancellation);
+    }
+
+    private static async Task<bool> Done(Task task)
+    {
+        await task;
+        return true;
+    }
+}

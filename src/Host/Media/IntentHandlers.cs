@@ -1,0 +1,41 @@
+using System.Text.Json;
+using VirtualBranch.Engine.Integrity;
+using VirtualBranch.Engine.Runtime;
+using VirtualBranch.Host.Cases;
+using VirtualBranch.Workflows.ESign;
+using VirtualBranch.Workflows.Media;
+
+namespace VirtualBranch.Host.Media;
+
+/// <summary>
+/// Carries out what steps ask of the outside world (sealing a recording, sealing a contract) after the asking
+/// transaction committed, and feeds the result back to the waiting step. Retried by Wolverine until it lands;
+/// a result that arrives twice finds the step no longer waiting and changes nothing.
+/// </summary>
+public static class IntentHandlers
+{
+    private static readonly Actor MediaActor = new("media-adapter", VirtualBranch.Engine.Activities.Roles.System);
+    private static readonly Actor SignActor = new("e-sign-provider", VirtualBranch.Engine.Activities.Roles.System);
+
+    public static async Task Handle(RecordingStopRequested intent, IMediaAdapter media, CaseCommandService cases, TimeProvider clock, CancellationToken cancellation)
+    {
+        var seal = await media.SealAsync(intent.RecordingId, cancellation);
+        var input = JsonSerializer.SerializeToElement(new { sha256 = seal.Sha256, size = seal.Size, mediaType = seal.MediaType, chunks = seal.Chunks, missingChunks = seal.MissingChunks });
+        await cases.ExecuteAsync(intent.CaseId, new ResumeBookmark(intent.BookmarkId, input, MediaActor, clock.GetUtcNow()),
+            new RequestContext($"intent:{intent.BookmarkId}:{intent.CaseId:N}", null), cancellation);
+    }
+
+    public static async Task Handle(ContractSigningRequested intent, IESignProvider signer, EvidenceStore evidence, CaseCommandService cases, TimeProvider clock,
+        CancellationToken cancellation)
+    {
+        var contract = await signer.SealAsync(intent.Title, intent.Text, intent.Signer, cancellation);
+        var (pdfSha, pdfSize) = await evidence.PutAsync(new MemoryStream(contract.Pdf), cancellation);
+        var (sigSha, sigSize) = await evidence.PutAsync(new MemoryStream(contract.Signature), cancellation);
+        var input = JsonSerializer.SerializeToElement(new
+        {
+            pdfSha256 = pdfSha, pdfSize, signatureSha256 = sigSha, signatureSize = sigSize, signer = contract.Signer, signerCertificate = contract.SignerCertificateThumbprint,
+        });
+        await cases.ExecuteAsync(intent.CaseId, new ResumeBookmark(intent.BookmarkId, input, SignActor, clock.GetUtcNow()),
+            new RequestContext($"intent:{intent.BookmarkId}:{intent.CaseId:N}", null), cancellation);
+    }
+}

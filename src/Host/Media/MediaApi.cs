@@ -1,0 +1,80 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using VirtualBranch.Engine.Activities;
+using VirtualBranch.Host.Cases;
+using VirtualBranch.Host.Evidence;
+using VirtualBranch.Host.Problems;
+using VirtualBranch.Workflows.Media;
+
+namespace VirtualBranch.Host.Media;
+
+/// <summary>Recording chunks in, sealed recordings out (with HTTP range requests for seeking).</summary>
+public static class MediaApi
+{
+    public const int MaxChunkBytes = 16 * 1024 * 1024;
+
+    public sealed record ChunkReceipt(Guid RecordingId, int Index, string Status, int NextIndex);
+
+    public static void MapMediaApi(this WebApplication app)
+    {
+        var recordings = app.MapGroup("/api/recordings").WithTags("Media").RequireAuthorization();
+        recordings.MapPut("/{recordingId:guid}/chunks/{index:int}", PutChunk).WithName("PutRecordingChunk")
+            .WithSummary("Upload chunk N of a recording (Content-Digest: sha-256=:<base64>:); the same chunk again is a no-op.");
+        recordings.MapGet("/{recordingId:guid}", Play).WithName("PlayRecording").AddEndpointFilter(AccessLog.Filter)
+            .WithSummary("A sealed recording, with range requests; regulators state a reason (X-Access-Reason).");
+    }
+
+    private static async Task<Results<Ok<ChunkReceipt>, ProblemHttpResult>> PutChunk(Guid recordingId, int index, HttpContext http, CaseLookup lookup,
+        IMediaAdapter media, CancellationToken cancellation)
+    {
+        if (await lookup.CaseOfRecordingAsync(recordingId, cancellation) is not { } caseId)
+        {
+            return ApiProblems.NotFound("No such recording", $"No case has started recording {recordingId}.");
+        }
+        if (!CaseAccess.MayUpload(http.User, caseId))
+        {
+            return ApiProblems.Forbidden("Not allowed", "Only the case's customer, a teller or a supervisor may upload its recording.");
+        }
+        if (ContentDigest.Sha256Hex(http.Request.Headers["Content-Digest"].FirstOrDefault()) is not { } sha)
+        {
+            return ApiProblems.Invalid("Each chunk needs its SHA-256 in the Content-Digest header, as sha-256=:<base64>:.", [new("Content-Digest", "Missing or malformed.")]);
+        }
+        if (index < 0)
+        {
+            return ApiProblems.Invalid("Chunks count from 0.", [new("index", "Must be 0 or more.")]);
+        }
+        var body = await ContentDigest.ReadBodyAsync(http.Request, MaxChunkBytes, cancellation);
+        if (body is null)
+        {
+            return ApiProblems.Problem(StatusCodes.Status413PayloadTooLarge, "Chunk too large", $"A chunk may be at most {MaxChunkBytes:N0} bytes.", []);
+        }
+        await media.StartRecordingAsync(recordingId, caseId, http.Request.ContentType ?? "video/webm", cancellation);
+        var result = await media.AppendChunkAsync(recordingId, index, body, sha, cancellation);
+        return result.Status switch
+        {
+            ChunkStatus.Accepted or ChunkStatus.AlreadyHad => TypedResults.Ok(new ChunkReceipt(recordingId, index, result.Status == ChunkStatus.Accepted ? "stored" : "already stored", result.NextIndex)),
+            ChunkStatus.HashMismatch => ApiProblems.Invalid(result.Reason!, [new("Content-Digest", "Does not match the body.")]),
+            _ => ApiProblems.Conflict(result.Status == ChunkStatus.Gap ? "Chunk out of order" : "Recording closed", result.Reason!),
+        };
+    }
+
+    private static async Task<IResult> Play(Guid recordingId, HttpContext http, CaseLookup lookup, IMediaAdapter media, CaseCommandService cases,
+        CancellationToken cancellation)
+    {
+        if (await lookup.CaseOfRecordingAsync(recordingId, cancellation) is not { } caseId || await lookup.SealedRecordingAsync(recordingId, cancellation) is not { } sha)
+        {
+            return ApiProblems.NotFound("No such sealed recording", $"Recording {recordingId} does not exist or is not sealed yet.");
+        }
+        if (!await CaseAccess.MayReadAsync(http.User, caseId, cases, cancellation))
+        {
+            return ApiProblems.Forbidden("Not allowed", "Recordings are for the case's tellers, supervisors and regulators.");
+        }
+        if (http.User.IsInRole(Roles.Regulator) && string.IsNullOrWhiteSpace(http.Request.Headers[AccessLog.ReasonHeader].FirstOrDefault() ?? http.Request.Query["reason"].FirstOrDefault()))
+        {
+            return ApiProblems.Invalid("Say why you play this recording; the reason is logged with the access.", [new(AccessLog.ReasonHeader, "Required for regulators.")]);
+        }
+        var stream = media.OpenSealed(sha);
+        return stream is null
+            ? ApiProblems.NotFound("Recording file missing", $"The sealed file {sha} is not in the evidence store; run verify.")
+            : TypedResults.File(stream, "video/webm", $"recording-{recordingId}.webm", enableRangeProcessing: true);
+    }
+}

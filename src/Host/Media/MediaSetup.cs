@@ -1,0 +1,30 @@
+using VirtualBranch.Engine.Integrity;
+using VirtualBranch.Host.Configuration;
+using VirtualBranch.Host.Documents;
+using VirtualBranch.Host.ESign;
+using VirtualBranch.Host.Persistence;
+using VirtualBranch.Workflows.ESign;
+using VirtualBranch.Workflows.Media;
+
+namespace VirtualBranch.Host.Media;
+
+/// <summary>The local media adapter (audited), the e-sign provider, and the media and document endpoints.</summary>
+public static class MediaSetup
+{
+    public static void AddMedia(this WebApplicationBuilder builder)
+    {
+        var options = builder.Services.BuildRequiredSingleton<EngineOptions>();
+        var recordings = builder.Configuration["Engine:RecordingsPath"] ?? Path.Combine(options.DataDirectory, "recordings");
+        builder.Services.AddSingleton<IMediaAdapter>(sp => new LocalMediaAdapter(recordings, sp.GetRequiredService<EvidenceStore>()));
+        builder.Services.Decorate<IMediaAdapter, AuditedMediaAdapter>();
+        builder.Services.AddSingleton<IESignProvider, BankESignProvider>();
+        builder.Services.AddSingleton<CaseLookup>();
+    }
+
+    public static void MapMedia(this WebApplication app)
+    {
+        app.MapMediaApi();
+        app.MapDocumentsApi();
+        app.MapCustomerLinkApi();
+    }
+}
