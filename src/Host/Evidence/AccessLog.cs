@@ -26,6 +26,18 @@ public sealed class AccessLog(IDocumentStore store, TimeProvider clock)
         await session.SaveChangesAsync(cancellation);
     }
 
+    // Reads of a recording or a document are logged with the case they belong to.
+    private static async Task<Guid?> CaseOfRequestAsync(HttpContext http)
+    {
+        var route = http.Request.RouteValues;
+        Guid Parse(string key) => route.TryGetValue(key, out var raw) && Guid.TryParse(raw?.ToString(), out var id) ? id : Guid.Empty;
+        var lookup = http.RequestServices.GetRequiredService<Media.CaseLookup>();
+        return Parse("id") is var caseId && caseId != Guid.Empty ? caseId
+            : Parse("recordingId") is var recording && recording != Guid.Empty ? await lookup.CaseOfRecordingAsync(recording, http.RequestAborted)
+            : Parse("documentId") is var document && document != Guid.Empty ? (await lookup.DocumentAsync(document, http.RequestAborted))?.CaseId
+            : null;
+    }
+
     public async Task<IReadOnlyList<EvidenceAccessed>> ReadAsync(Guid? caseId, CancellationToken cancellation)
     {
         await using var session = store.QuerySession();
@@ -42,7 +54,7 @@ public sealed class AccessLog(IDocumentStore store, TimeProvider clock)
         var status = result is IStatusCodeHttpResult { StatusCode: { } code } ? code : 200;
         if (reader.Role == Roles.Regulator && status < 400)
         {
-            Guid? caseId = http.Request.RouteValues.TryGetValue("id", out var raw) && Guid.TryParse(raw?.ToString(), out var id) ? id : null;
+            var caseId = await CaseOfRequestAsync(http);
             var reason = http.Request.Headers[ReasonHeader].FirstOrDefault() ?? http.Request.Query["reason"].FirstOrDefault();
             await http.RequestServices.GetRequiredService<AccessLog>()
                 .RecordAsync(caseId, reader, $"{http.Request.Method} {http.Request.Path}{http.Request.QueryString}", reason, http.RequestAborted);

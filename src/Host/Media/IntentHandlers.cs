@@ -7,24 +7,35 @@ using VirtualBranch.Workflows.Media;
 
 namespace VirtualBranch.Host.Media;
 
-/// <summary>
-/// Carries out what steps ask of the outside world (sealing a recording, sealing a contract) after the asking
-/// transaction committed, and feeds the result back to the waiting step. Retried by Wolverine until it lands;
-/// a result that arrives twice finds the step no longer waiting and changes nothing.
-/// </summary>
-public static class IntentHandlers
+internal static class IntentActors
 {
-    private static readonly Actor MediaActor = new("media-adapter", VirtualBranch.Engine.Activities.Roles.System);
-    private static readonly Actor SignActor = new("e-sign-provider", VirtualBranch.Engine.Activities.Roles.System);
+    public static readonly Actor Media = new("media-adapter", VirtualBranch.Engine.Activities.Roles.System);
+    public static readonly Actor Signing = new("e-sign-provider", VirtualBranch.Engine.Activities.Roles.System);
+}
 
+/// <summary>
+/// Carries out what a step asks of the outside world after the asking transaction committed, and feeds the result
+/// back to the waiting step. Wolverine retries it until it lands; a result that arrives twice finds the step no
+/// longer waiting and changes nothing.
+/// </summary>
+public static class RecordingStopRequestedHandler
+{
     public static async Task Handle(RecordingStopRequested intent, IMediaAdapter media, CaseCommandService cases, TimeProvider clock, CancellationToken cancellation)
     {
         var seal = await media.SealAsync(intent.RecordingId, cancellation);
         var input = JsonSerializer.SerializeToElement(new { sha256 = seal.Sha256, size = seal.Size, mediaType = seal.MediaType, chunks = seal.Chunks, missingChunks = seal.MissingChunks });
-        await cases.ExecuteAsync(intent.CaseId, new ResumeBookmark(intent.BookmarkId, input, MediaActor, clock.GetUtcNow()),
+        await cases.ExecuteAsync(intent.CaseId, new ResumeBookmark(intent.BookmarkId, input, IntentActors.Media, clock.GetUtcNow()),
             new RequestContext($"intent:{intent.BookmarkId}:{intent.CaseId:N}", null), cancellation);
     }
+}
 
+/// <summary>
+/// Carries out what a step asks of the outside world after the asking transaction committed, and feeds the result
+/// back to the waiting step. Wolverine retries it until it lands; a result that arrives twice finds the step no
+/// longer waiting and changes nothing.
+/// </summary>
+public static class ContractSigningRequestedHandler
+{
     public static async Task Handle(ContractSigningRequested intent, IESignProvider signer, EvidenceStore evidence, CaseCommandService cases, TimeProvider clock,
         CancellationToken cancellation)
     {
@@ -35,7 +46,7 @@ public static class IntentHandlers
         {
             pdfSha256 = pdfSha, pdfSize, signatureSha256 = sigSha, signatureSize = sigSize, signer = contract.Signer, signerCertificate = contract.SignerCertificateThumbprint,
         });
-        await cases.ExecuteAsync(intent.CaseId, new ResumeBookmark(intent.BookmarkId, input, SignActor, clock.GetUtcNow()),
+        await cases.ExecuteAsync(intent.CaseId, new ResumeBookmark(intent.BookmarkId, input, IntentActors.Signing, clock.GetUtcNow()),
             new RequestContext($"intent:{intent.BookmarkId}:{intent.CaseId:N}", null), cancellation);
     }
 }
