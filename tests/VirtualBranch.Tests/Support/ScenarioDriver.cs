@@ -51,7 +51,8 @@ public sealed class ScenarioDriver
         customer.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", link.GetProperty("token").GetString());
         var definition = await teller.GetFromJsonAsync<JsonElement>(
             $"/api/definitions/{definitionId}/versions/{opened.GetProperty("definitionVersion").GetInt32()}");
-        return new ScenarioDriver(host, teller, await host.ClientFor(approver), customer, opened.Id(), opened.GetProperty("data").Clone(), definition);
+        var worker = opener == "teller" ? teller : await host.ClientFor("teller");
+        return new ScenarioDriver(host, worker, await host.ClientFor(approver), customer, opened.Id(), opened.GetProperty("data").Clone(), definition);
     }
 
     /// <summary>Answers every waiting step until the case closes; steps only a system can resume are left to the Host.</summary>

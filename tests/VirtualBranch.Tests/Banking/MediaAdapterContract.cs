@@ -1,0 +1,83 @@
+using System.Security.Cryptography;
+using Shouldly;
+using VirtualBranch.Engine.Integrity;
+using VirtualBranch.Workflows.Media;
+
+namespace VirtualBranch.Tests.Banking;
+
+/// <summary>What every media adapter must do; an adapter for a cloud video service derives from this and passes it too.</summary>
+public abstract class MediaAdapterContract
+{
+    protected abstract IMediaAdapter CreateAdapter();
+
+    private static string Sha(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
+
+    private async Task<(IMediaAdapter Adapter, Guid Recording)> Started()
+    {
+        var adapter = CreateAdapter();
+        var recording = Guid.NewGuid();
+        await adapter.StartRecordingAsync(recording, Guid.NewGuid(), "video/webm", CancellationToken.None);
+        return (adapter, recording);
+    }
+
+    [Fact]
+    public async Task a_session_has_distinct_join_tokens_and_an_expiry()
+    {
+        var session = await CreateAdapter().CreateSessionAsync(Guid.NewGuid(), Guid.NewGuid(), DateTimeOffset.UtcNow.AddHours(1), CancellationToken.None);
+        session.TellerJoinToken.ShouldNotBe(session.CustomerJoinToken);
+        session.TellerJoinToken.Length.ShouldBeGreaterThanOrEqualTo(24);
+    }
+
+    [Fact]
+    public async Task chunks_in_order_seal_into_the_concatenation_and_play_back_identically()
+    {
+        var (adapter, recording) = await Started();
+        byte[][] chunks = [[1, 2, 3], [4, 5], [6]];
+        for (var i = 0; i < chunks.Length; i++)
+        {
+            (await adapter.AppendChunkAsync(recording, i, chunks[i], Sha(chunks[i]), CancellationToken.None)).Status.ShouldBe(ChunkStatus.Accepted);
+        }
+        var seal = await adapter.SealAsync(recording, CancellationToken.None);
+        byte[] whole = [1, 2, 3, 4, 5, 6];
+        seal.Sha256.ShouldBe(Sha(whole));
+        seal.Size.ShouldBe(6);
+        seal.Chunks.ShouldBe(3);
+        var again = await adapter.SealAsync(recording, CancellationToken.None);
+        (again.Sha256, again.Size, again.Chunks).ShouldBe((seal.Sha256, seal.Size, seal.Chunks), "sealing twice gives the same seal");
+        using var played = adapter.OpenSealed(seal.Sha256).ShouldNotBeNull();
+        using var copy = new MemoryStream();
+        await played.CopyToAsync(copy);
+        copy.ToArray().ShouldBe(whole);
+    }
+
+    [Fact]
+    public async Task a_retried_chunk_is_a_no_op_and_a_gap_or_a_wrong_hash_is_refused()
+    {
+        var (adapter, recording) = await Started();
+        byte[] chunk = [7, 7, 7];
+        (await adapter.AppendChunkAsync(recording, 0, chunk, Sha(chunk), CancellationToken.None)).Status.ShouldBe(ChunkStatus.Accepted);
+        (await adapter.AppendChunkAsync(recording, 0, chunk, Sha(chunk), CancellationToken.None)).Status.ShouldBe(ChunkStatus.AlreadyHad);
+        (await adapter.AppendChunkAsync(recording, 2, chunk, Sha(chunk), CancellationToken.None)).Status.ShouldBe(ChunkStatus.Gap);
+        var wrong = await adapter.AppendChunkAsync(recording, 1, chunk, Sha([1]), CancellationToken.None);
+        wrong.Status.ShouldBe(ChunkStatus.HashMismatch);
+        wrong.Reason.ShouldNotBeNullOrWhiteSpace();
+        (await adapter.AppendChunkAsync(recording, 0, new byte[] { 8 }, Sha([8]), CancellationToken.None)).Status.ShouldBe(ChunkStatus.HashMismatch);
+    }
+
+    [Fact]
+    public async Task nothing_is_written_after_sealing_and_unknown_recordings_are_refused()
+    {
+        var (adapter, recording) = await Started();
+        await adapter.SealAsync(recording, CancellationToken.None);
+        (await adapter.AppendChunkAsync(recording, 0, new byte[] { 1 }, Sha([1]), CancellationToken.None)).Status.ShouldBe(ChunkStatus.Sealed);
+        (await adapter.AppendChunkAsync(Guid.NewGuid(), 0, new byte[] { 1 }, Sha([1]), CancellationToken.None)).Status.ShouldBe(ChunkStatus.UnknownRecording);
+    }
+}
+
+/// <summary>The local adapter passes the contract.</summary>
+public sealed class LocalMediaAdapterContractTests : MediaAdapterContract
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("vb-media-").FullName;
+
+    protected override IMediaAdapter CreateAdapter() => new LocalMediaAdapter(Path.Combine(_root, "recordings"), new EvidenceStore(Path.Combine(_root, "evidence")));
+}
