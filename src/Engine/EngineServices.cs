@@ -23,6 +23,10 @@ public static class EngineServices
             .AddClasses(classes => classes.AssignableTo<Format>().Where(t => !t.IsAbstract && t.GetConstructor(Type.EmptyTypes) is not null), publicOnly: true)
             .As<Format>()
             .WithSingletonLifetime());
+        services.Scan(scan => scan.FromAssemblies(assemblies)
+            .AddClasses(classes => classes.AssignableTo<IDefinitionRule>().Where(t => !t.IsAbstract), publicOnly: true)
+            .As<IDefinitionRule>()
+            .WithSingletonLifetime());
         services.AddSingleton<ActivityRegistry>();
         services.AddSingleton<IExpressionEvaluator, ExpressionEvaluator>();
         services.AddSingleton<SchemaValidator>();

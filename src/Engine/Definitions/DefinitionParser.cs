@@ -11,7 +11,7 @@ public sealed record DefinitionReadResult(WorkflowDefinition? Definition, IReadO
 }
 
 /// <summary>Reads definition JSON into a <see cref="WorkflowDefinition"/>, reporting every problem at once.</summary>
-public sealed partial class DefinitionParser(ActivityRegistry activities, DefinitionChecks checks)
+public sealed partial class DefinitionParser(ActivityRegistry activities, DefinitionChecks checks, IEnumerable<IDefinitionRule> rules)
 {
     public const int MaxBytes = 1_000_000;
     public const int MaxDepth = 64;
@@ -81,7 +81,7 @@ public sealed partial class DefinitionParser(ActivityRegistry activities, Defini
             return new DefinitionReadResult(null, problems);
         }
         var canonical = CanonicalJson.Write(WithoutEditorHints(root));
-        return new DefinitionReadResult(new WorkflowDefinition
+        var definition = new WorkflowDefinition
         {
             Id = id,
             Version = version.Value,
@@ -94,7 +94,10 @@ public sealed partial class DefinitionParser(ActivityRegistry activities, Defini
             Policies = policies ?? default,
             ContentHash = CanonicalJson.Sha256Hex(canonical),
             CanonicalJson = canonical,
-        }, []);
+        };
+        var paths = nodes.ToDictionary(n => n.Node.Id, n => n.Path, StringComparer.Ordinal);
+        var broken = rules.SelectMany(rule => rule.Check(definition, id => paths.GetValueOrDefault(id, "$.activities"))).ToList();
+        return broken.Count > 0 ? new DefinitionReadResult(null, broken) : new DefinitionReadResult(definition, []);
     }
 
     private List<PlacedActivity> ReadActivities(JsonElement root, List<DefinitionProblem> problems)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Spectre.Console;
+using VirtualBranch.Engine.Definitions;
 using VirtualBranch.Host.Evidence;
 
 namespace VirtualBranch.Host.Cli;
@@ -15,12 +16,13 @@ public static class CliVerbs
     public const int Failed = 1;
     public const int Usage = 2;
 
-    private static readonly string[] Verbs = ["replay", "verify", "export", "verify-bundle"];
+    private static readonly string[] Verbs = ["replay", "verify", "export", "verify-bundle", "schema", "validate"];
+    private static readonly string[] OfflineVerbs = ["verify-bundle", "schema", "validate"];
 
     public static bool IsVerb(string[] args) => args.Length > 0 && Verbs.Contains(args[0]);
 
     /// <summary>Verbs that need no database or configuration at all.</summary>
-    public static bool IsOffline(string[] args) => args.Length > 0 && args[0] == "verify-bundle";
+    public static bool IsOffline(string[] args) => args.Length > 0 && OfflineVerbs.Contains(args[0]);
 
     public static async Task<int> RunAsync(string[] args, IServiceProvider? services, TextWriter output)
     {
@@ -38,6 +40,10 @@ public static class CliVerbs
             return args switch
             {
                 ["verify-bundle", var file] => VerifyBundle(file, console),
+                ["schema"] => AuthoringVerbs.Schema(null, console),
+                ["schema", var file] => AuthoringVerbs.Schema(file, console),
+                ["validate", var target] => AuthoringVerbs.Validate(target, false, console),
+                ["validate", var target, "--lang", var lang] => AuthoringVerbs.Validate(target, ProblemCatalog.WantsChinese(lang), console),
                 ["replay", var id] => await CaseVerbs.ReplayAsync(ParseId(id), null, services!, console),
                 ["replay", var id, "--version", var version] => await CaseVerbs.ReplayAsync(ParseId(id), ParseVersion(version), services!, console),
                 ["verify", "--all"] => await CaseVerbs.VerifyAllAsync(services!, console),
@@ -84,7 +90,7 @@ public static class CliVerbs
     private static int UsageError(IAnsiConsole console, string problem)
     {
         console.MarkupLineInterpolated($"[red]{problem}[/]");
-        console.WriteLine("usage: replay <caseId> [--version N] | verify <caseId>|--all | export <caseId> <file.zip> | verify-bundle <file.zip>");
+        console.WriteLine("usage: replay <caseId> [--version N] | verify <caseId>|--all | export <caseId> <file.zip> | verify-bundle <file.zip> | schema [file] | validate <file|folder> [--lang zh|en]");
         return Usage;
     }
 

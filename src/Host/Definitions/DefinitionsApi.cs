@@ -16,6 +16,7 @@ public static class DefinitionsApi
         var definitions = app.MapGroup("/api/definitions").WithTags("Definitions").RequireAuthorization(Policies.Reader);
         definitions.MapGet("/", List).WithName("ListDefinitions").WithSummary("The latest version of every definition, with the JSON Schema of its case data.");
         definitions.MapGet("/{id}/versions", Versions).WithName("ListDefinitionVersions").WithSummary("Every published version of a definition.");
+        app.MapPublishingApi();
         definitions.MapGet("/{id}/versions/{version:int}", Version).WithName("GetDefinitionVersion").WithSummary("One version's exact (canonical) JSON.");
     }
 

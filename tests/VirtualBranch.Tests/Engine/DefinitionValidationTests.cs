@@ -152,7 +152,7 @@ public sealed class DefinitionValidationTests
         files.ShouldNotBeEmpty();
         foreach (var file in files)
         {
-            EngineKit.Parser.Read(File.ReadAllText(file)).Problems.ShouldBeEmpty(Path.GetFileName(file));
+            EngineKit.BankParser.Read(File.ReadAllText(file)).Problems.ShouldBeEmpty(Path.GetFileName(file));
         }
     }
 

@@ -86,7 +86,11 @@ public static class EngineKit
         .AddRemoteBanking()
         .BuildServiceProvider();
 
-    public static DefinitionParser Parser => Services.GetRequiredService<DefinitionParser>();
+    /// <summary>The structural checks alone: engine tests build small flows that need not pass the bank's compliance rules.</summary>
+    public static DefinitionParser Parser { get; } = new(Get<VirtualBranch.Engine.Activities.ActivityRegistry>(), Get<VirtualBranch.Engine.Activities.DefinitionChecks>(), []);
+
+    /// <summary>Structural checks and every compliance rule, as the Host reads definitions.</summary>
+    public static DefinitionParser BankParser => Services.GetRequiredService<DefinitionParser>();
 
     public static FlowContext Flow(WorkflowDefinition definition) => Services.GetRequiredService<FlowFactory>().For(definition);
 

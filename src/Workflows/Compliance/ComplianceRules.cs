@@ -1,0 +1,71 @@
+using System.Text.Json;
+using VirtualBranch.Engine.Activities;
+using VirtualBranch.Engine.Definitions;
+using VirtualBranch.Workflows.ESign;
+using VirtualBranch.Workflows.Identity;
+using VirtualBranch.Workflows.Media;
+using VirtualBranch.Workflows.Willingness;
+
+namespace VirtualBranch.Workflows.Compliance;
+
+/// <summary>Willingness confirmation and e-signature must be inside a recorded span on every path (双录).</summary>
+public sealed class RecordedSpanRule : IDefinitionRule
+{
+    public const string Code = "unrecorded-step";
+
+    public IEnumerable<DefinitionProblem> Check(WorkflowDefinition definition, Func<string, string> pathOf) =>
+        FlowPaths.ReachedWithout(definition,
+                (node, _, recording) => node.Type == RecordingStart.TypeName || (node.Type != RecordingStop.TypeName && recording),
+                node => node.Type is WillingnessConfirmation.TypeName or ESignature.TypeName)
+            .Select(id => new DefinitionProblem(pathOf(id), Code,
+                $"Step '{id}' must be recorded on every path: put a start-recording before it (and no stop-recording in between)."));
+}
+
+/// <summary>A scenario that moves money or opens an account must verify identity before it completes.</summary>
+public sealed class IdentityFirstRule : IDefinitionRule
+{
+    public const string Code = "identity-missing";
+
+    public IEnumerable<DefinitionProblem> Check(WorkflowDefinition definition, Func<string, string> pathOf)
+    {
+        if (!Flag(definition, "movesMoney") && !Flag(definition, "opensAccount"))
+        {
+            return [];
+        }
+        return FlowPaths.ReachedWithout(definition,
+                (node, outcome, verified) => verified || (node.Type == IdentityCheck.TypeName && outcome == IdentityCheck.Verified),
+                node => node.Type is ESignature.TypeName || (node.Type == "end" && (node.Text("result") ?? "completed") == "completed"))
+            .Select(id => new DefinitionProblem(pathOf(id), Code,
+                $"This scenario moves money or opens an account, and step '{id}' can be reached without a verified identity check."));
+    }
+
+    private static bool Flag(WorkflowDefinition definition, string name) =>
+        definition.Policies.ValueKind == JsonValueKind.Object && definition.Policies.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.True;
+}
+
+/// <summary>An approval must be given by a different role from the one that works the case (four eyes).</summary>
+public sealed class ApprovalRoleRule : IDefinitionRule
+{
+    public const string Code = "approval-same-role";
+
+    public IEnumerable<DefinitionProblem> Check(WorkflowDefinition definition, Func<string, string> pathOf)
+    {
+        var workers = definition.Activities.Where(a => a.Type != Approval.ApprovalStep.TypeName)
+            .Select(a => a.Text("role") ?? (a.Type is "human-task" or IdentityCheck.TypeName or WillingnessConfirmation.TypeName or "due-diligence" ? Roles.Teller : null))
+            .OfType<string>().ToHashSet();
+        return definition.Activities.Where(a => a.Type == Approval.ApprovalStep.TypeName && workers.Contains(a.Text("role") ?? Roles.Supervisor))
+            .Select(a => new DefinitionProblem($"{pathOf(a.Id)}.inputs.role", Code,
+                $"Approval '{a.Id}' is given by the role '{a.Text("role") ?? Roles.Supervisor}', which also works the case; name another role."));
+    }
+}
+
+/// <summary>Every step that waits for a person or another system and can have a deadline must have one.</summary>
+public sealed class DeadlineRule(ActivityRegistry activities) : IDefinitionRule
+{
+    public const string Code = "missing-deadline";
+
+    public IEnumerable<DefinitionProblem> Check(WorkflowDefinition definition, Func<string, string> pathOf) =>
+        definition.Activities
+            .Where(a => activities.Find(a.Type) is { Descriptor.Waits: true } activity && activity.Descriptor.Inputs.Any(i => i.Name == "deadline") && a.Text("deadline") is null)
+            .Select(a => new DefinitionProblem($"{pathOf(a.Id)}.inputs.deadline", Code, $"Waiting step '{a.Id}' needs a deadline (e.g. \"PT30M\") so no case waits forever."));
+}
