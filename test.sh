@@ -8,6 +8,7 @@ set -a; . .data/engine.env; set +a
 scripts/install-browser.sh || exit 1
 
 RESULTS="$PWD/TestResults"
+export VB_SCREENSHOTS="$RESULTS/screenshots"
 rm -rf "$RESULTS"
 dotnet build Engine.sln -c Release -nologo -v quiet -clp:ErrorsOnly || { echo "0 passed, 1 failed"; exit 1; }
 dotnet test --solution Engine.sln -c Release --no-build --results-directory "$RESULTS" --report-trx --minimum-expected-tests 1

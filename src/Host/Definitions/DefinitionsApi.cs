@@ -17,6 +17,7 @@ public static class DefinitionsApi
         definitions.MapGet("/", List).WithName("ListDefinitions").WithSummary("The latest version of every definition, with the JSON Schema of its case data.");
         definitions.MapGet("/{id}/versions", Versions).WithName("ListDefinitionVersions").WithSummary("Every published version of a definition.");
         app.MapPublishingApi();
+        app.MapDiagramsApi();
         definitions.MapGet("/{id}/versions/{version:int}", Version).WithName("GetDefinitionVersion").WithSummary("One version's exact (canonical) JSON.");
     }
 
