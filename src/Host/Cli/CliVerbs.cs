@@ -16,8 +16,8 @@ public static class CliVerbs
     public const int Failed = 1;
     public const int Usage = 2;
 
-    private static readonly string[] Verbs = ["replay", "verify", "export", "verify-bundle", "schema", "validate"];
-    private static readonly string[] OfflineVerbs = ["verify-bundle", "schema", "validate"];
+    private static readonly string[] Verbs = ["replay", "verify", "export", "verify-bundle", "schema", "validate", "import-elsa", "export-elsa"];
+    private static readonly string[] OfflineVerbs = ["verify-bundle", "schema", "validate", "import-elsa", "export-elsa"];
 
     public static bool IsVerb(string[] args) => args.Length > 0 && Verbs.Contains(args[0]);
 
@@ -44,6 +44,8 @@ public static class CliVerbs
                 ["schema", var file] => AuthoringVerbs.Schema(file, console),
                 ["validate", var target] => AuthoringVerbs.Validate(target, false, console),
                 ["validate", var target, "--lang", var lang] => AuthoringVerbs.Validate(target, ProblemCatalog.WantsChinese(lang), console),
+                ["import-elsa", var file, .. var rest] when Options(rest, "--partial") is var (partial, outFile) => InterchangeVerbs.Import(file, partial, outFile, console, output),
+                ["export-elsa", var file, .. var rest] when Options(rest, null) is var (_, outFile) => InterchangeVerbs.Export(file, outFile, console, output),
                 ["replay", var id] => await CaseVerbs.ReplayAsync(ParseId(id), null, services!, console),
                 ["replay", var id, "--version", var version] => await CaseVerbs.ReplayAsync(ParseId(id), ParseVersion(version), services!, console),
                 ["verify", "--all"] => await CaseVerbs.VerifyAllAsync(services!, console),
@@ -56,6 +58,19 @@ public static class CliVerbs
         {
             return UsageError(console, ex.Message);
         }
+    }
+
+    /// <summary>Reads an optional flag and an optional <c>--out file</c> from the remaining arguments.</summary>
+    private static (bool Flag, string? Out) Options(string[] rest, string? flag)
+    {
+        var known = rest.Where(a => a == flag).ToList();
+        var outIndex = Array.IndexOf(rest, "--out");
+        var consumed = known.Count + (outIndex >= 0 ? 2 : 0);
+        if (consumed != rest.Length || (outIndex >= 0 && outIndex + 1 >= rest.Length))
+        {
+            throw new UsageException($"Unexpected arguments: {string.Join(' ', rest)}");
+        }
+        return (known.Count > 0, outIndex >= 0 ? rest[outIndex + 1] : null);
     }
 
     private static int VerifyBundle(string file, IAnsiConsole console)
@@ -90,7 +105,7 @@ public static class CliVerbs
     private static int UsageError(IAnsiConsole console, string problem)
     {
         console.MarkupLineInterpolated($"[red]{problem}[/]");
-        console.WriteLine("usage: replay <caseId> [--version N] | verify <caseId>|--all | export <caseId> <file.zip> | verify-bundle <file.zip> | schema [file] | validate <file|folder> [--lang zh|en]");
+        console.WriteLine("usage: replay <caseId> [--version N] | verify <caseId>|--all | export <caseId> <file.zip> | verify-bundle <file.zip> | schema [file] | validate <file|folder> [--lang zh|en] | import-elsa <file.json> [--partial] [--out file] | export-elsa <definition.json> [--out file]");
         return Usage;
     }
 
