@@ -28,6 +28,8 @@ return await HostLauncher.RunAsync(args, builder =>
 }, app =>
 {
     app.UseProblems();
+    app.UseDefaultFiles();
+    app.UseStaticFiles();
     app.UseAuthentication();
     app.UseAuthorization();
     app.MapHealth();

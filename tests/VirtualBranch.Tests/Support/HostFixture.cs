@@ -64,8 +64,27 @@ public class HostFixture : IAsyncLifetime
                 web.UseSetting(key, value);
             }
         });
+        if (ServesBrowsers)
+        {
+            _factory.UseKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, 0));
+            _factory.StartServer();
+            var addresses = _factory.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+                .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses;
+            BaseAddress = new Uri(addresses.First());
+            return;
+        }
         _ = _factory.Server; // start now, so schema creation happens here and not inside a test
     }
+
+    /// <summary>Whether the Host listens on a real loopback port (for Chromium) instead of the in-memory test server.</summary>
+    protected virtual bool ServesBrowsers => false;
+
+    /// <summary>Where a browser reaches the Host (only when <see cref="ServesBrowsers"/>).</summary>
+    public Uri? BaseAddress { get; private set; }
+
+    /// <summary>The password of a demo account, as a person would type it.</summary>
+    public string PasswordOf(string user) =>
+        File.ReadAllLines(Path.Combine(DataDirectory, "demo-users.txt")).Single(l => l.StartsWith(user + " ", StringComparison.Ordinal)).Split(' ')[2];
 
     /// <summary>A client signed in as one of the demo accounts (analyst, teller, teller2, supervisor, supervisor2, regulator, corebanking).</summary>
     public async Task<HttpClient> ClientFor(string user)

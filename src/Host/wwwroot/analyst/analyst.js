@@ -1,0 +1,98 @@
+(() => {
+  const $ = (id) => document.getElementById(id);
+  const lang = () => $("lang").value;
+  const headers = () => ({ "Accept-Language": lang() === "zh" ? "zh-CN" : "en" });
+
+  function show() {
+    const signedIn = !!vb.state.token;
+    $("signin").classList.toggle("hidden", signedIn);
+    $("workspace").classList.toggle("hidden", !signedIn);
+    $("signout").classList.toggle("hidden", !signedIn);
+    $("who").textContent = signedIn ? `${vb.state.user} (${vb.state.role})` : "";
+    if (signedIn) loadDefinitions();
+  }
+
+  async function loadDefinitions() {
+    const list = $("definitions");
+    list.innerHTML = "";
+    for (const d of await vb.call("GET", "/api/definitions")) {
+      const item = document.createElement("li");
+      item.innerHTML = `<strong></strong> <span class="muted"></span><div class="versions"></div>`;
+      item.querySelector("strong").textContent = d.name;
+      item.querySelector("span").textContent = d.id;
+      for (const v of await vb.call("GET", `/api/definitions/${encodeURIComponent(d.id)}/versions`)) {
+        const button = document.createElement("button");
+        button.type = "button"; button.className = "secondary"; button.textContent = `v${v.version}`;
+        button.setAttribute("aria-label", `${d.name} v${v.version}`);
+        button.addEventListener("click", () => openVersion(d.id, v.version));
+        item.querySelector(".versions").appendChild(button);
+      }
+      list.appendChild(item);
+    }
+  }
+
+  async function openVersion(id, version) {
+    $("diagram").innerHTML = await vb.call("GET", `/api/definitions/${encodeURIComponent(id)}/versions/${version}/diagram`);
+    $("detail-hint").textContent = `${id} v${version}`;
+    $("source").value = JSON.stringify(await vb.call("GET", `/api/definitions/${encodeURIComponent(id)}/versions/${version}`), null, 2);
+    gutter([]);
+  }
+
+  function gutter(badLines) {
+    const count = $("source").value.split("\n").length;
+    const bad = new Set(badLines);
+    $("gutter").innerHTML = Array.from({ length: count }, (_, n) => bad.has(n + 1) ? `<span class="bad">${n + 1}</span>` : `${n + 1}`).join("\n");
+  }
+
+  function showProblems(problems) {
+    const locate = jsonLines($("source").value);
+    const body = $("problems").querySelector("tbody");
+    body.innerHTML = "";
+    const lines = [];
+    for (const p of problems) {
+      const line = locate(p.path); lines.push(line);
+      const row = document.createElement("tr");
+      for (const text of [String(line), p.path, p.code, p.message]) { const cell = document.createElement("td"); cell.textContent = text; row.appendChild(cell); }
+      body.appendChild(row);
+    }
+    $("problems").classList.toggle("hidden", problems.length === 0);
+    gutter(lines);
+  }
+
+  async function validate() {
+    const report = await vb.call("POST", "/api/definitions/validate", $("source").value, { headers: headers() });
+    showProblems(report.problems);
+    $("summary").className = report.valid ? "ok" : "error";
+    $("summary").textContent = report.valid
+      ? (lang() === "zh" ? `校验通过：${report.id} v${report.version}` : `Valid: ${report.id} v${report.version}`)
+      : (lang() === "zh" ? `发现 ${report.problems.length} 个问题` : `${report.problems.length} problem(s) found`);
+    return report;
+  }
+
+  async function publish() {
+    const report = await validate();
+    if (!report.valid) return;
+    try {
+      const published = await vb.call("POST", "/api/definitions", $("source").value, { headers: headers() });
+      $("summary").className = "ok";
+      $("summary").textContent = lang() === "zh" ? `已发布 ${published.id} v${published.version}` : `Published ${published.id} v${published.version}`;
+      await loadDefinitions();
+    } catch (error) {
+      $("summary").className = "error";
+      $("summary").textContent = error.message;
+    }
+  }
+
+  $("signin-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    try { await vb.signIn($("username").value, $("password").value); $("signin-error").textContent = ""; show(); }
+    catch (error) { $("signin-error").textContent = error.message; }
+  });
+  $("signout").addEventListener("click", () => { vb.signOut(); show(); });
+  $("validate").addEventListener("click", validate);
+  $("publish").addEventListener("click", publish);
+  $("source").addEventListener("input", () => gutter([]));
+  $("file").addEventListener("change", async () => { const file = $("file").files[0]; if (file) { $("source").value = await file.text(); gutter([]); } });
+  $("lang").addEventListener("change", () => { document.documentElement.lang = lang() === "zh" ? "zh-CN" : "en"; });
+  show();
+})();

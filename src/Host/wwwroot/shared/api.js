@@ -1,0 +1,27 @@
+// A small client for the VirtualBranch API: a bearer token kept for this tab only, problem details turned into errors.
+window.vb = (() => {
+  const key = "vb.token";
+  const state = { token: sessionStorage.getItem(key), role: sessionStorage.getItem(key + ".role"), user: sessionStorage.getItem(key + ".user") };
+  async function call(method, path, body, options = {}) {
+    const headers = { ...(options.headers || {}) };
+    if (state.token) headers.Authorization = "Bearer " + state.token;
+    if (body !== undefined && !(body instanceof FormData) && typeof body !== "string") { headers["Content-Type"] = "application/json"; body = JSON.stringify(body); }
+    if (typeof body === "string") headers["Content-Type"] = headers["Content-Type"] || "application/json";
+    const response = await fetch(path, { method, headers, body });
+    const type = response.headers.get("content-type") || "";
+    const payload = type.includes("json") ? await response.json() : await response.text();
+    if (!response.ok) { const error = new Error((payload && (payload.detail || payload.title)) || response.statusText); error.status = response.status; error.problem = payload; throw error; }
+    return payload;
+  }
+  return {
+    state,
+    call,
+    async signIn(username, password) {
+      const result = await call("POST", "/api/auth/token", { username, password });
+      Object.assign(state, { token: result.accessToken, role: result.role, user: username });
+      sessionStorage.setItem(key, result.accessToken); sessionStorage.setItem(key + ".role", result.role); sessionStorage.setItem(key + ".user", username);
+      return result;
+    },
+    signOut() { sessionStorage.removeItem(key); sessionStorage.removeItem(key + ".role"); sessionStorage.removeItem(key + ".user"); state.token = state.role = state.user = null; },
+  };
+})();
