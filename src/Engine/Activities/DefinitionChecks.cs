@@ -26,5 +26,8 @@ public sealed class DefinitionChecks(IExpressionEvaluator expressions, SchemaVal
 
     /// <summary>A deadline is an ISO 8601 duration or an expression.</summary>
     public IEnumerable<DefinitionProblem> Deadline(string path, string? text) =>
-        text is null || IsoDuration.TryParse(text, out _) ? [] : Expression(path, text);
+        text is null || IsoDuration.TryParse(text, out _) || expressions.SyntaxError(text) is null
+            ? []
+            : [new DefinitionProblem(path, ProblemCodes.InvalidDuration,
+                $"'{text}' is neither an ISO 8601 duration (such as PT30M or P2D) nor an expression giving a timestamp.")];
 }

@@ -15,8 +15,8 @@ public static class CaseStoreConfiguration
         options.Schema.For<CaseSummary>()
             .Index(s => s.Status)
             .Index(s => s.DefinitionId)
-            .Index(s => s.Number, index => index.IsUnique = true)
-            .GinIndexJsonData();
+            .Index(s => s.DueAt)
+            .Index(s => s.Number, index => index.IsUnique = true);
         options.Schema.For<StoredDefinition>().Index(d => d.DefinitionId);
         return options;
     }

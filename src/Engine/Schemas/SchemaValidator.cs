@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Json.Schema;
-using VirtualBranch.Engine.Definitions;
 using VirtualBranch.Engine.Runtime;
 
 namespace VirtualBranch.Engine.Schemas;
@@ -68,7 +67,7 @@ public sealed class SchemaValidator
     }
 
     private JsonSchema Build(JsonElement schema) =>
-        _built.GetOrAdd(CanonicalJson.Write(schema), _ => JsonSchema.Build(schema, new BuildOptions()));
+        _built.GetOrAdd(schema.GetRawText(), _ => JsonSchema.Build(schema, new BuildOptions()));
 
     // A missing required property is reported at its parent; point at the property itself, where a form shows it.
     private static string Pointer(string location, string keyword, string message, JsonElement instance)

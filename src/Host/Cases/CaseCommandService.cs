@@ -87,10 +87,16 @@ public sealed class CaseCommandService(IDocumentStore store, DefinitionCatalog c
     private async Task<CachedCase> AppendAsync(Guid caseId, CachedCase? before, Decision.Accepted accepted, CaseCommand command, RequestContext request,
         CancellationToken cancellation)
     {
-        await using var scope = services.CreateAsyncScope();
-        var outbox = scope.ServiceProvider.GetRequiredService<IMartenOutbox>();
+        // The outbox joins the transaction only when there is something to send (a near deadline, an intent): most commands have none.
+        // Deadlines further away than the horizon are found by the deadline sweep instead of a job each.
+        var messages = accepted.Events.OfType<StepWaiting>().Where(w => w.Deadline is { } due && due - command.Now <= DeadlineSweep.Horizon)
+            .Select(w => (object)new DeadlineScheduled(caseId, w.BookmarkId, w.Deadline!.Value))
+            .Concat(accepted.Events.OfType<ICaseIntent>())
+            .ToList();
+        await using var scope = messages.Count > 0 ? services.CreateAsyncScope() : (AsyncServiceScope?)null;
+        var outbox = scope?.ServiceProvider.GetRequiredService<IMartenOutbox>();
         await using var session = store.LightweightSession();
-        outbox.Enroll(session);
+        outbox?.Enroll(session);
         session.CorrelationId = request.CorrelationId;
         session.CausationId = request.CausationId;
         session.LastModifiedBy = command.Actor.Id;
@@ -111,13 +117,9 @@ public sealed class CaseCommandService(IDocumentStore store, DefinitionCatalog c
             state = CaseEvolver.Evolve(state, seal)!;
         }
         session.Store(CaseSummary.From(state, RetentionYears(state)));
-        foreach (var waiting in events.OfType<StepWaiting>().Where(w => w.Deadline is not null))
+        foreach (var message in messages)
         {
-            await outbox.PublishAsync(new DeadlineScheduled(caseId, waiting.BookmarkId, waiting.Deadline!.Value));
-        }
-        foreach (var intent in events.OfType<ICaseIntent>())
-        {
-            await outbox.PublishAsync(intent);
+            await outbox!.PublishAsync(message);
         }
         await session.SaveChangesAsync(cancellation);
         return new CachedCase(state, head);

@@ -111,7 +111,15 @@ public sealed class DefinitionValidationTests
     [Fact]
     public void invalid_deadline() =>
         Single(new FlowBuilder().Activity("t", "human-task", new { form = new { type = "object" }, deadline = "thirty minutes" }).Connect("start", "done", "t"),
-            ProblemCodes.ExpressionSyntax);
+            ProblemCodes.InvalidDuration);
+
+    [Fact]
+    public void multiple_starts()
+    {
+        var problem = Single(new FlowBuilder().Activity("again", "start").Activity("finish", "end")
+            .Connect("start", "done", "finish").Connect("again", "done", "finish"), ProblemCodes.MultipleStarts);
+        problem.Path.ShouldBe("$.activities[1].type");
+    }
 
     [Fact]
     public void every_problem_is_reported_at_once()

@@ -1,0 +1,70 @@
+using System.Text.Json;
+using VirtualBranch.Engine.Definitions;
+using VirtualBranch.Engine.Runtime;
+using VirtualBranch.Host.Cases;
+using VirtualBranch.Workflows.Willingness;
+
+namespace VirtualBranch.Benchmarks;
+
+/// <summary>Drives one loan-face-signing case from open to completed through the engine's command path, as its people and systems would.</summary>
+public sealed class LoanDriver(CaseCommandService cases, WorkflowDefinition loan, TimeProvider clock)
+{
+    public const int CommandsPerCase = 11;
+
+    private static int _numbers;
+
+    private static readonly Actor Teller = new("bench-teller", "teller");
+    private static readonly Actor System = new("bench-media", "system");
+    private static readonly JsonElement Data = Json(new { customerName = "张三", idNumber = "11010519491231002X", mobile = "13800138000", loanAmount = 200000, termMonths = 36 });
+
+    public static JsonElement Json(object value) => JsonSerializer.SerializeToElement(value);
+
+    /// <summary>Runs the case; returns each command's latency (ms) and the events each command appended.</summary>
+    public async Task<(List<double> Latencies, List<IReadOnlyList<object>> Batches)> RunAsync(int index)
+    {
+        var id = Guid.CreateVersion7();
+        var customer = new Actor($"customer:{id:N}", "customer");
+        var latencies = new List<double>(CommandsPerCase);
+        var batches = new List<IReadOnlyList<object>>(CommandsPerCase);
+        var request = new RequestContext($"bench-{index}", null);
+        async Task<CommandOutcome> Do(CaseCommand command, WorkflowDefinition? open = null)
+        {
+            var started = global::System.Diagnostics.Stopwatch.GetTimestamp();
+            var outcome = await cases.ExecuteAsync(id, command, request, CancellationToken.None, open);
+            latencies.Add(global::System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            if (outcome.Rejection is { } rejected)
+            {
+                throw new InvalidOperationException($"{command.GetType().Name} refused: {rejected.Detail}");
+            }
+            batches.Add(outcome.Events);
+            return outcome;
+        }
+        ResumeBookmark Resume(string bookmark, object input, Actor actor) => new(bookmark, Json(input), actor, clock.GetUtcNow());
+        SendSignal Document(string kind) => new("document", Json(new
+        {
+            documentId = Guid.NewGuid(), kind, sha256 = Convert.ToHexStringLower(global::System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
+            size = 1234, mediaType = kind == "id-card" ? "image/png" : "application/pdf", fileName = kind, uploadedBy = Teller.Id,
+        }), new Actor("document-upload", "system"), clock.GetUtcNow());
+
+        await Do(new OpenCase(id, $"LFS-BENCH-{Interlocked.Increment(ref _numbers):0000000}", Data, Teller, clock.GetUtcNow()), loan);
+        await Do(Resume("video.1", new { participants = new[] { new { role = "teller", name = "李" }, new { role = "customer", name = "张三" } } }, Teller));
+        await Do(Resume("recording.1", new { consent = true }, customer));
+        var identity = await Do(Resume("identity.1", new { name = "张三", idNumber = "11010519491231002X", idExpiry = "2036-01-01", faceMatch = true }, Teller));
+        var script = identity.Events.OfType<WillingnessScriptPresented>().Single();
+        await Do(Resume("willingness.1", new { answers = script.Questions.Select((q, i) => new { questionId = q.Id, answer = q.Expected, offsetMs = 1000 * (i + 1) }) }, Teller));
+        await Do(Document("id-card"));
+        await Do(Document("income-proof"));
+        await Do(Resume("due-diligence.1", new { answers = new { employer = "示例公司", monthlyIncome = 20000 }, findings = "ok", riskRating = "low" }, Teller));
+        await Do(Resume("contract.1", new { consent = true }, customer));
+        await Do(Resume("contract.1", new
+        {
+            pdfSha256 = new string('a', 64), pdfSize = 2048, signatureSha256 = new string('b', 64), signatureSize = 1500, signer = customer.Id, signerCertificate = "bench",
+        }, System));
+        var last = await Do(Resume("stop-recording.1", new { sha256 = new string('c', 64), size = 100_000, mediaType = "video/webm", chunks = 10, missingChunks = Array.Empty<int>() }, System));
+        if (last.State?.Status != CaseStatus.Completed)
+        {
+            throw new InvalidOperationException($"case {id} ended {last.State?.Status}");
+        }
+        return (latencies, batches);
+    }
+}
