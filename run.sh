@@ -10,14 +10,14 @@ if [[ "${1:-}" == stop ]]; then exec scripts/db.sh stop; fi
 
 scripts/db.sh ensure
 set -a; . .data/engine.env; set +a
-scripts/first-run.sh
 
 URL="${VB_URL:-http://127.0.0.1:${VB_PORT:-5080}}"
 echo "[run] building the Host (Release)"
 dotnet build src/Host/VirtualBranch.Host.csproj -c Release -v quiet -nologo -clp:ErrorsOnly
 
 cd src/Host
-dotnet bin/Release/net10.0/VirtualBranch.Host.dll --urls "$URL" --environment "${ASPNETCORE_ENVIRONMENT:-Production}" &
+# The Host creates the demo accounts on first run: random passwords in .data/demo-users.txt, their hashes in .data/accounts.json.
+dotnet bin/Release/net10.0/VirtualBranch.Host.dll --urls "$URL" --environment "${ASPNETCORE_ENVIRONMENT:-Production}" --Engine:CreateDemoAccounts=true &
 HOST_PID=$!
 trap 'kill -INT $HOST_PID 2>/dev/null; wait $HOST_PID 2>/dev/null; echo; echo "[run] Host stopped. PostgreSQL keeps running for the next start; ./run.sh stop stops it."; exit 0' INT TERM
 
@@ -36,8 +36,9 @@ cat <<BANNER
   API reference    $URL/docs
   Jobs dashboard   $URL/hangfire          (supervisor)
   Health           $URL/health   $URL/health/ready
-  Demo accounts    $ROOT/.data/demo-users.txt
-$(sed 's/^/                   /' "$ROOT/.data/demo-users.txt")
+  Analyst page     $URL/analyst/
+  Demo accounts    $ROOT/.data/demo-users.txt  (user role password)
+$(sed 's/^/                   /' "$ROOT/.data/demo-users.txt" 2>/dev/null)
   Database         $(grep -o 'Host=[^;]*;Port=[^;]*' "$ROOT/.data/engine.env")
 
 BANNER
