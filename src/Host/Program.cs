@@ -10,6 +10,7 @@ using VirtualBranch.Host.Media;
 using VirtualBranch.Host.Messaging;
 using VirtualBranch.Host.Persistence;
 using VirtualBranch.Host.Problems;
+using VirtualBranch.Host.Workbench;
 
 return await HostLauncher.RunAsync(args, builder =>
 {
@@ -21,6 +22,7 @@ return await HostLauncher.RunAsync(args, builder =>
     builder.AddCases();
     builder.AddEvidence();
     builder.AddMedia();
+    builder.Services.AddSingleton<VideoRooms>();
     builder.AddMessaging();
     builder.AddJobs();
     builder.AddApiDocs();
@@ -28,6 +30,7 @@ return await HostLauncher.RunAsync(args, builder =>
 }, app =>
 {
     app.UseProblems();
+    app.UseWebSockets();
     app.UseDefaultFiles();
     app.UseStaticFiles();
     app.UseAuthentication();
@@ -40,6 +43,7 @@ return await HostLauncher.RunAsync(args, builder =>
     app.MapCasesApi();
     app.MapEvidence();
     app.MapMedia();
+    app.MapWorkbench();
     app.MapMessaging();
 });
 

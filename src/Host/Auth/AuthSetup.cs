@@ -29,6 +29,18 @@ public static class AuthSetup
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(jwt =>
         {
             jwt.MapInboundClaims = false;
+            // Browsers cannot put headers on a WebSocket: the video room takes the token from the query.
+            jwt.Events = new JwtBearerEvents
+            {
+                OnMessageReceived = context =>
+                {
+                    if (context.Request.Path.Value?.EndsWith("/room", StringComparison.Ordinal) == true && context.Request.Query["access_token"].FirstOrDefault() is { } token)
+                    {
+                        context.Token = token;
+                    }
+                    return Task.CompletedTask;
+                },
+            };
             if (!string.IsNullOrEmpty(authority))
             {
                 jwt.Authority = authority;

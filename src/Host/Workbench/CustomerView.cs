@@ -1,0 +1,61 @@
+using System.Text.Json;
+using Marten;
+using Microsoft.AspNetCore.Http.HttpResults;
+using VirtualBranch.Engine.Activities;
+using VirtualBranch.Engine.Definitions;
+using VirtualBranch.Host.Cases;
+using VirtualBranch.Host.Media;
+using VirtualBranch.Host.Problems;
+using VirtualBranch.Workflows.Documents;
+using VirtualBranch.Workflows.ESign;
+
+namespace VirtualBranch.Host.Workbench;
+
+/// <summary>What the customer sees of their case: what is asked of them now, the contract to read, the documents to send.</summary>
+public static class CustomerView
+{
+    public sealed record CustomerStep(string BookmarkId, string StepId, string ActivityType, string? Title);
+
+    public sealed record Contract(string Title, string Text);
+
+    public sealed record View(string Number, string Status, IReadOnlyList<CustomerStep> Steps, Contract? Contract, IReadOnlyList<DocumentCollection.ChecklistItem> Documents,
+        bool LoopbackOnly);
+
+    public static void MapWorkbench(this WebApplication app)
+    {
+        app.MapGet("/api/cases/{id:guid}/customer", Get).WithTags("Workbench").RequireAuthorization().WithName("CustomerView")
+            .WithSummary("The customer's view of their case (customer link, or the case's teller).");
+        app.Map("/api/cases/{id:guid}/room", (Guid id, HttpContext http, VideoRooms rooms, CaseCommandService cases) => rooms.JoinAsync(id, http, cases))
+            .WithTags("Workbench").RequireAuthorization().ExcludeFromDescription();
+        app.MapGet("/api/media/config", (IConfiguration configuration) => TypedResults.Ok(new { loopbackOnly = configuration.GetValue("Media:LoopbackOnly", true) }))
+            .WithTags("Media").AllowAnonymous().WithSummary("How pages set up WebRTC here (no STUN/TURN; ICE on loopback when loopbackOnly).");
+    }
+
+    private static async Task<Results<Ok<View>, ProblemHttpResult>> Get(Guid id, HttpContext http, CaseCommandService cases, DefinitionCatalog catalog, IDocumentStore store,
+        IConfiguration configuration, CancellationToken cancellation)
+    {
+        var customer = CaseAccess.IsCustomerOf(http.User, id);
+        if (!customer && !http.User.IsInRole(Roles.Teller) && !http.User.IsInRole(Roles.Supervisor))
+        {
+            return ApiProblems.Forbidden("Not your case", "This link belongs to another case.");
+        }
+        var state = await cases.CurrentAsync(id, null, cancellation);
+        if (state is null || catalog.Find(state.DefinitionId, state.DefinitionVersion) is not { } definition)
+        {
+            return ApiProblems.NotFound("No such case", "The case does not exist.");
+        }
+        var waiting = state.Bookmarks.Values.ToList();
+        Contract? contract = null;
+        if (waiting.Any(b => b.ActivityType == ESignature.TypeName))
+        {
+            await using var session = store.QuerySession();
+            var events = await session.Events.FetchStreamAsync(id, token: cancellation);
+            contract = events.Select(e => e.Data).OfType<ContractPresented>().Select(c => new Contract(c.Title, c.Text)).LastOrDefault();
+        }
+        var documents = waiting.Where(b => b.ActivityType == DocumentCollection.TypeName)
+            .SelectMany(b => DocumentCollection.Checklist(definition.Activity(b.StepId)!)).ToList();
+        return TypedResults.Ok(new View(state.Number, state.Status.ToString().ToLowerInvariant(),
+            [.. waiting.Where(b => b.Role == Roles.Customer).Select(b => new CustomerStep(b.BookmarkId, b.StepId, b.ActivityType, b.Title))],
+            contract, documents, configuration.GetValue("Media:LoopbackOnly", true)));
+    }
+}

@@ -1,0 +1,81 @@
+(() => {
+  const $ = (id) => document.getElementById(id);
+  const params = new URLSearchParams(location.search);
+  const caseId = params.get("case"), token = params.get("token");
+  const t = (zh, en) => ($("lang").value === "en" ? en : zh);
+  let room = null, shown = "";
+
+  function translate() {
+    document.documentElement.lang = $("lang").value === "en" ? "en" : "zh-CN";
+    document.querySelectorAll("[data-zh]").forEach((e) => (e.textContent = $("lang").value === "en" ? e.dataset.en : e.dataset.zh));
+    $("title").textContent = t("远程银行", "Remote banking");
+    shown = ""; poll();
+  }
+
+  async function poll() {
+    let view;
+    try { view = await vb.call("GET", `/api/cases/${caseId}/customer`); }
+    catch { $("session").classList.add("hidden"); $("no-link").classList.remove("hidden"); return; }
+    $("case-number").textContent = `${t("业务编号", "Case")} ${view.number}`;
+    const key = JSON.stringify([view.status, view.steps.map((s) => s.bookmarkId), view.documents.map((d) => d.kind), $("lang").value]);
+    if (key === shown) return;
+    shown = key;
+    const ask = $("ask"); ask.innerHTML = "";
+    if (view.status !== "running") { ask.innerHTML = `<h2></h2>`; ask.firstChild.textContent = t("业务已办结，谢谢！", "Your case is done. Thank you!"); return; }
+    for (const step of view.steps) {
+      const box = document.createElement("div"); box.className = "panel";
+      if (step.activityType === "start-recording") {
+        box.innerHTML = `<h2></h2><p></p><div class="choice"><button type="button"></button><button type="button" class="refuse"></button></div>`;
+        box.querySelector("h2").textContent = t("录音录像确认", "Recording");
+        box.querySelector("p").textContent = t("本次业务将全程录音录像，您是否同意？", "This session is recorded on audio and video. Do you agree?");
+        const [yes, no] = box.querySelectorAll("button");
+        yes.textContent = t("同意录音录像", "I agree to be recorded"); no.textContent = t("不同意", "I do not agree");
+        yes.addEventListener("click", () => answer(step, { consent: true })); no.addEventListener("click", () => answer(step, { consent: false }));
+      } else if (step.activityType === "e-signature" && view.contract) {
+        box.innerHTML = `<h2></h2><div class="contract" tabindex="0" role="region"></div><div class="choice"><button type="button"></button><button type="button" class="refuse"></button></div>`;
+        box.querySelector("h2").textContent = view.contract.title;
+        box.querySelector(".contract").textContent = view.contract.text;
+        box.querySelector(".contract").setAttribute("aria-label", view.contract.title);
+        const [yes, no] = box.querySelectorAll("button");
+        yes.textContent = t("我已阅读，同意并签署", "I have read it and sign"); no.textContent = t("不签署", "I do not sign");
+        yes.addEventListener("click", () => answer(step, { consent: true })); no.addEventListener("click", () => answer(step, { consent: false }));
+      }
+      ask.appendChild(box);
+    }
+    for (const doc of view.documents) {
+      const box = document.createElement("div"); box.className = "panel";
+      const id = `doc-${doc.kind}`;
+      box.innerHTML = `<label></label><input type="file" capture="environment"><p class="error" role="alert"></p>`;
+      const [label, input, error] = box.children;
+      label.htmlFor = id; input.id = id; input.accept = doc.mediaTypes.join(",");
+      label.textContent = `${t("拍照或上传", "Take a photo or upload")}: ${doc.kind}${doc.required ? " *" : ""}`;
+      input.addEventListener("change", async () => {
+        const form = new FormData(); form.append("kind", doc.kind); form.append("file", input.files[0]);
+        try { await vb.call("POST", `/api/cases/${caseId}/documents`, form); error.className = "ok"; error.textContent = t("已上传", "Uploaded"); }
+        catch (e) { error.className = "error"; error.textContent = e.message; }
+      });
+      ask.appendChild(box);
+    }
+    if (!ask.children.length) { ask.innerHTML = "<p class='muted'></p>"; ask.firstChild.textContent = t("请稍候，柜员正在办理。", "Please wait, the teller is working on your case."); }
+  }
+
+  async function answer(step, input) {
+    try { await vb.call("POST", `/api/cases/${caseId}/bookmarks/${step.bookmarkId}`, { input }); shown = ""; await poll(); }
+    catch (e) { $("ask").insertAdjacentHTML("afterbegin", `<p class="error" role="alert"></p>`); $("ask").firstChild.textContent = e.message; }
+  }
+
+  $("lang").addEventListener("change", translate);
+  $("join").addEventListener("click", async () => {
+    $("join").classList.add("hidden");
+    room = await vbRoom(caseId, "customer", {
+      localVideo: $("local"), remoteVideo: $("remote"),
+      onStatus: (s) => { $("connection").textContent = s === "reconnecting" ? t("连接中断，正在重新连接…", "Connection lost, reconnecting…") : s === "connected" ? t("已连接", "Connected") : s === "waiting" ? t("正在等待柜员…", "Waiting for the teller…") : s; },
+    });
+  });
+  window.customerPage = { get room() { return room; } };
+  if (!caseId || !token) { $("no-link").classList.remove("hidden"); translate(); return; }
+  vb.state.token = token;
+  $("session").classList.remove("hidden");
+  translate();
+  setInterval(() => poll().catch(() => {}), 1500);
+})();

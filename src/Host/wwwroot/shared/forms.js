@@ -1,0 +1,52 @@
+// Forms generated from a step's JSON Schema: validated in the browser (required, type, enum, const, min/max,
+// pattern) and again by the server, whose errors are shown at their fields.
+window.vbForms = (() => {
+  const label = (name, schema) => schema.title || name;
+  function field(container, name, schema, path, required) {
+    const wrap = document.createElement("div");
+    wrap.className = "field";
+    const id = "f" + path.replace(/[^a-z0-9]/gi, "-");
+    if (schema.type === "object" && schema.properties) {
+      const set = document.createElement("fieldset");
+      const legend = document.createElement("legend"); legend.textContent = label(name, schema); set.appendChild(legend);
+      for (const [key, sub] of Object.entries(schema.properties)) field(set, key, sub, `${path}/${key}`, (schema.required || []).includes(key));
+      wrap.appendChild(set);
+    } else {
+      const text = document.createElement("label"); text.htmlFor = id; text.textContent = label(name, schema) + (required ? " *" : "");
+      let input;
+      if (schema.enum) { input = document.createElement("select"); for (const v of ["", ...schema.enum]) { const o = document.createElement("option"); o.value = v; o.textContent = v; input.appendChild(o); } }
+      else { input = document.createElement("input"); input.type = schema.type === "boolean" ? "checkbox" : (schema.type === "number" || schema.type === "integer") ? "number" : "text";
+        if (schema.examples && input.type === "text") input.placeholder = schema.examples[0]; }
+      input.id = id; input.dataset.path = path; input.dataset.type = schema.type || "string"; input.required = !!required && input.type !== "checkbox";
+      if (schema.minimum !== undefined) input.min = schema.minimum; if (schema.maximum !== undefined) input.max = schema.maximum;
+      if (schema.pattern) input.pattern = schema.pattern;
+      const error = document.createElement("span"); error.className = "field-error"; error.id = id + "-error"; error.setAttribute("role", "alert");
+      input.setAttribute("aria-describedby", error.id);
+      if (input.type === "checkbox") { wrap.classList.add("check"); wrap.append(input, text, error); } else wrap.append(text, input, error);
+    }
+    container.appendChild(wrap);
+  }
+  function render(container, schema) { container.innerHTML = ""; for (const [k, s] of Object.entries(schema.properties || {})) field(container, k, s, "/" + k, (schema.required || []).includes(k)); }
+  function read(container) {
+    const value = {};
+    for (const input of container.querySelectorAll("[data-path]")) {
+      const parts = input.dataset.path.split("/").slice(1); let target = value;
+      for (const p of parts.slice(0, -1)) target = target[p] = target[p] || {};
+      const key = parts[parts.length - 1];
+      if (input.type === "checkbox") target[key] = input.checked;
+      else if (input.value === "") continue;
+      else target[key] = input.dataset.type === "number" || input.dataset.type === "integer" ? Number(input.value) : input.value;
+    }
+    return value;
+  }
+  function showErrors(container, errors) {
+    container.querySelectorAll(".field-error").forEach((e) => (e.textContent = ""));
+    let unplaced = [];
+    for (const error of errors || []) {
+      const input = container.querySelector(`[data-path="${error.path}"]`);
+      if (input) document.getElementById(input.getAttribute("aria-describedby")).textContent = error.message; else unplaced.push(error.message);
+    }
+    return unplaced;
+  }
+  return { render, read, showErrors, check: (container) => [...container.querySelectorAll("[data-path]")].every((i) => i.reportValidity()) };
+})();

@@ -1,0 +1,139 @@
+(() => {
+  const $ = (id) => document.getElementById(id);
+  let current = null, room = null, recorder = null, timer = null, remoteStream = null, lastVersion = -1;
+
+  function show() {
+    const ok = !!vb.state.token;
+    $("signin").classList.toggle("hidden", ok); $("desk").classList.toggle("hidden", !ok); $("signout").classList.toggle("hidden", !ok);
+    $("who").textContent = ok ? `${vb.state.user} (${vb.state.role})` : "";
+    if (ok) { loadQueue(); loadDefinitions(); }
+  }
+
+  async function loadQueue() {
+    const role = $("filter").value;
+    const rows = await vb.call("GET", `/api/cases?status=running${role ? "&role=" + role : ""}`);
+    const body = $("queue").querySelector("tbody"); body.innerHTML = "";
+    for (const c of rows) {
+      const tr = document.createElement("tr");
+      const open = document.createElement("button"); open.type = "button"; open.textContent = c.number; open.addEventListener("click", () => openCase(c.id));
+      const cell = document.createElement("td"); cell.appendChild(open); tr.appendChild(cell);
+      for (const text of [c.definitionId, c.dueAt ? new Date(c.dueAt).toLocaleString() : "—"]) { const td = document.createElement("td"); td.textContent = text; tr.appendChild(td); }
+      body.appendChild(tr);
+    }
+  }
+
+  async function loadDefinitions() {
+    const select = $("new-definition"); if (select.options.length) return;
+    for (const d of await vb.call("GET", "/api/definitions")) {
+      const o = document.createElement("option"); o.value = d.id; o.textContent = d.name; o.dataset.example = JSON.stringify(Object.fromEntries(Object.entries(d.inputs.properties || {}).map(([k, s]) => [k, (s.examples || [""])[0]])), null, 2);
+      select.appendChild(o);
+    }
+    select.dispatchEvent(new Event("change"));
+  }
+
+  async function openCase(id) {
+    current = id; lastVersion = -1;
+    $("case").classList.remove("hidden");
+    await refresh();
+  }
+
+  async function refresh() {
+    if (!current) return;
+    const c = await vb.call("GET", `/api/cases/${current}`);
+    $("case-title").textContent = `${c.number} · ${c.definitionId} v${c.definitionVersion}`;
+    $("case-status").textContent = `状态 / Status: ${c.status}`;
+    if (c.version === lastVersion) return;
+    lastVersion = c.version;
+    const dl = $("case-data"); dl.innerHTML = "";
+    for (const [k, v] of Object.entries(c.data)) { const dt = document.createElement("dt"); dt.textContent = k; const dd = document.createElement("dd"); dd.textContent = v; dl.append(dt, dd); }
+    $("diagram").innerHTML = await vb.call("GET", `/api/cases/${current}/diagram`);
+    const events = await vb.call("GET", `/api/cases/${current}/events`);
+    renderDocuments(events);
+    await renderSteps(c, events);
+    syncRecording(events);
+  }
+
+  function renderDocuments(events) {
+    const list = $("documents"); list.innerHTML = "";
+    for (const e of events.filter((e) => e.type === "document_collected")) { const li = document.createElement("li"); li.textContent = `${e.data.Kind} · ${e.data.FileName} · sha256 ${e.data.Evidence[0].Sha256.slice(0, 12)}…`; list.appendChild(li); }
+  }
+
+  async function renderSteps(c, events) {
+    const steps = $("steps"); steps.innerHTML = "";
+    if (c.waiting.length === 0) { steps.textContent = c.status === "running" ? "…" : `案件已结束 / Case ${c.status}`; return; }
+    for (const w of c.waiting) {
+      const box = document.createElement("div"); box.className = "step"; box.dataset.step = w.stepId;
+      const h = document.createElement("h4"); h.textContent = `${w.title} (${w.activityType})`; box.appendChild(h);
+      if (w.role !== "teller" && w.role !== vb.state.role) {
+        const p = document.createElement("p"); p.className = "muted";
+        p.textContent = w.role === "customer" ? "等待客户操作 / Waiting for the customer" : w.signal === "document" ? "等待上传资料 / Waiting for uploads" : `等待 ${w.role} / Waiting for ${w.role}`;
+        box.appendChild(p); steps.appendChild(box); continue;
+      }
+      const form = document.createElement("form"); form.noValidate = false; box.appendChild(form);
+      let read;
+      if (w.activityType === "video-session") {
+        form.innerHTML = `<p>确认柜员与客户均已进入视频。Confirm teller and customer are both in the video session.</p>`;
+        read = () => ({ participants: [{ role: "teller", name: vb.state.user }, { role: "customer", name: c.data.customerName || "customer" }] });
+      } else if (w.activityType === "willingness-confirmation") {
+        const script = events.filter((e) => e.type === "willingness_script_presented" && e.data.StepId === w.stepId).pop().data.Questions;
+        const answers = {};
+        for (const q of script) {
+          const row = document.createElement("div"); row.className = "question";
+          row.innerHTML = `<label></label><input><button type="button" class="secondary">记录 / Record</button>`;
+          const [lbl, input, button] = row.children; const id = `answer-${q.Id}`;
+          lbl.textContent = q.Text; lbl.htmlFor = id; input.id = id; input.setAttribute("aria-label", q.Text);
+          button.setAttribute("aria-label", `记录回答 / Record answer: ${q.Text}`);
+          button.addEventListener("click", () => { answers[q.Id] = { questionId: q.Id, answer: input.value, offsetMs: recorder ? recorder.elapsedMs() : 0 }; button.textContent = "✓ " + Math.round(answers[q.Id].offsetMs / 1000) + "s"; });
+          form.appendChild(row);
+        }
+        read = () => ({ answers: Object.values(answers) });
+      } else {
+        vbForms.render(form, w.inputSchema || { type: "object", properties: {} });
+        read = () => vbForms.read(form);
+      }
+      const submit = document.createElement("button"); submit.type = "submit"; submit.textContent = "提交 / Submit";
+      const error = document.createElement("p"); error.className = "error"; error.setAttribute("role", "alert");
+      form.append(submit, error);
+      form.addEventListener("submit", async (event) => {
+        event.preventDefault();
+        if (!vbForms.check(form)) return;
+        try {
+          await vb.call("POST", `/api/cases/${current}/bookmarks/${w.bookmarkId}`, { input: read() }, { headers: { "If-Match": `"${c.version}"` } });
+          await refresh();
+        } catch (e) {
+          const rest = vbForms.showErrors(form, e.problem && e.problem.errors);
+          error.textContent = e.status === 409 ? `${e.message} 已刷新 / Refreshed.` : [e.message, ...rest].join(" ");
+          if (e.status === 409) { lastVersion = -1; setTimeout(refresh, 10); }
+        }
+      });
+      steps.appendChild(box);
+    }
+  }
+
+  function syncRecording(events) {
+    const started = events.filter((e) => e.type === "recording_started").pop();
+    const stopping = started && events.some((e) => (e.type === "recording_stop_requested" || e.type === "recording_consent_refused") && e.data.RecordingId === started.data.RecordingId);
+    if (started && !stopping && !recorder && remoteStream) {
+      recorder = vbRecorder(started.data.RecordingId, remoteStream, () => {});
+      $("rec").classList.remove("hidden");
+      timer = setInterval(() => { const s = Math.floor(recorder.elapsedMs() / 1000); $("rec-time").textContent = `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`; }, 500);
+    }
+    if (stopping && recorder) { const r = recorder; recorder = null; clearInterval(timer); $("rec").classList.add("hidden"); r.stop(); }
+  }
+
+  $("signin-form").addEventListener("submit", async (e) => { e.preventDefault(); try { await vb.signIn($("username").value, $("password").value); show(); } catch (err) { $("signin-error").textContent = err.message; } });
+  $("signout").addEventListener("click", () => { vb.signOut(); location.reload(); });
+  $("filter").addEventListener("change", loadQueue);
+  $("new-definition").addEventListener("change", () => { const o = $("new-definition").selectedOptions[0]; if (o) $("new-data").value = o.dataset.example; });
+  $("open-case").addEventListener("click", async () => {
+    try { const c = await vb.call("POST", "/api/cases", { definitionId: $("new-definition").value, data: JSON.parse($("new-data").value) }); $("open-error").textContent = ""; await loadQueue(); await openCase(c.id); }
+    catch (e) { $("open-error").textContent = [e.message, ...((e.problem && e.problem.errors) || []).map((x) => `${x.path}: ${x.message}`)].join(" "); }
+  });
+  $("customer-link").addEventListener("click", async () => { const link = await vb.call("POST", `/api/cases/${current}/customer-link`); $("link-text").value = location.origin + link.url; });
+  $("start-video").addEventListener("click", async () => {
+    room = await vbRoom(current, "teller", { localVideo: $("local"), remoteVideo: $("remote"), onStatus: (s) => { $("video-status").textContent = s; }, onRemote: (s) => { remoteStream = s; } });
+  });
+  setInterval(() => { if (vb.state.token) { loadQueue().catch(() => {}); refresh().catch(() => {}); } }, 1500);
+  window.tellerPage = { get room() { return room; }, get recorder() { return recorder; }, get caseId() { return current; } };
+  show();
+})();

@@ -1,0 +1,158 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Deque.AxeCore.Playwright;
+using Microsoft.Playwright;
+using Shouldly;
+using VirtualBranch.Tests.Support;
+
+namespace VirtualBranch.Tests.Workbench;
+
+/// <summary>A teller and a customer, in two browser contexts, complete a loan face signing by clicking through the pages.</summary>
+public sealed class WorkbenchTests(BrowserHostFixture host, BrowserFixture browser) : IClassFixture<BrowserHostFixture>, IClassFixture<BrowserFixture>
+{
+    private static string Shot(string name) => Path.Combine(BrowserFixture.ScreenshotFolder, $"{name}.png");
+
+    private static async Task NoSeriousViolations(IPage page)
+    {
+        var axe = await page.RunAxe();
+        axe.Violations.Where(v => v.Impact is "serious" or "critical").Select(v => $"{v.Id}: {v.Help} ({string.Join(", ", v.Nodes.Select(n => n.Html).Take(2))})").ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task teller_and_customer_complete_a_loan_face_signing_in_the_browser()
+    {
+        var options = new BrowserNewContextOptions { BaseURL = host.BaseAddress!.ToString(), ViewportSize = new() { Width = 1400, Height = 1000 } };
+        await using var tellerContext = await browser.Browser.NewContextAsync(options);
+        await using var customerContext = await browser.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = host.BaseAddress!.ToString(), ViewportSize = new() { Width = 420, Height = 900 }, IsMobile = true });
+        var teller = await tellerContext.NewPageAsync();
+        var customer = await customerContext.NewPageAsync();
+
+        await teller.GotoAsync("/teller/");
+        await teller.GetByLabel("用户名 / Username").FillAsync("teller");
+        await teller.GetByLabel("密码 / Password").FillAsync(host.PasswordOf("teller"));
+        await teller.GetByRole(AriaRole.Button, new() { Name = "登录 / Sign in" }).ClickAsync();
+        await teller.Locator("#new-definition").SelectOptionAsync("loan-face-signing");
+        await teller.GetByRole(AriaRole.Button, new() { Name = "新建 / Open case" }).ClickAsync();
+        await teller.Locator("#case-title").Filter(new() { HasTextRegex = new System.Text.RegularExpressions.Regex("LFS-") }).WaitForAsync();
+        var caseId = Guid.Parse(await teller.EvaluateAsync<string>("() => tellerPage.caseId"));
+
+        await teller.GetByRole(AriaRole.Button, new() { Name = "客户链接 / Customer link" }).ClickAsync();
+        await teller.Locator("#link-text").Filter(new()).WaitForAsync();
+        await Expect(() => teller.Locator("#link-text").InputValueAsync(), v => v.Contains("/customer?case=", StringComparison.Ordinal));
+        var link = await teller.Locator("#link-text").InputValueAsync();
+
+        await customer.GotoAsync(link);
+        await customer.GetByRole(AriaRole.Button, new() { Name = "加入视频" }).ClickAsync();
+        await teller.GetByRole(AriaRole.Button, new() { Name = "开始视频 / Start video" }).ClickAsync();
+        await Expect(() => teller.Locator("#video-status").TextContentAsync(), s => s == "connected");
+        await teller.ScreenshotAsync(new() { Path = Shot("teller-video"), FullPage = true });
+
+        await teller.Locator(".step[data-step=video] button[type=submit]").ClickAsync();
+        await customer.GetByRole(AriaRole.Button, new() { Name = "同意录音录像" }).ClickAsync();
+        await teller.Locator("#rec:not(.hidden)").WaitForAsync();
+
+        var identity = teller.Locator(".step[data-step=identity]");
+        await identity.GetByLabel("姓名 / Name *").FillAsync("张三");
+        await identity.GetByLabel("身份证号 / Resident id number *").FillAsync("110105194912310021");
+        await identity.GetByLabel("证件有效期至 / Valid until *").FillAsync("2036-01-01");
+        await identity.GetByLabel("人脸与证件一致 / Face matches the document").CheckAsync();
+        await identity.Locator("button[type=submit]").ClickAsync();
+        await identity.Locator(".field-error").Filter(new() { HasText = "GB 11643" }).WaitForAsync();
+        await teller.ScreenshotAsync(new() { Path = Shot("teller-field-error"), FullPage = true });
+        await identity.GetByLabel("身份证号 / Resident id number *").FillAsync("11010519491231002X");
+        await identity.Locator("button[type=submit]").ClickAsync();
+
+        var willingness = teller.Locator(".step[data-step=willingness]");
+        await willingness.WaitForAsync();
+        var script = (await Api(teller, $"/api/cases/{caseId}/events")).EnumerateArray().Last(e => e.GetProperty("type").GetString() == "willingness_script_presented")
+            .GetProperty("data").GetProperty("Questions").EnumerateArray().ToList();
+        foreach (var question in script)
+        {
+            await willingness.GetByLabel(question.GetProperty("Text").GetString()!, new() { Exact = true }).FillAsync(question.GetProperty("Expected").GetString()!);
+            await willingness.GetByRole(AriaRole.Button, new() { Name = $"记录回答 / Record answer: {question.GetProperty("Text").GetString()}" }).ClickAsync();
+        }
+        await willingness.Locator("button[type=submit]").ClickAsync();
+
+        await customer.Locator("#doc-id-card").SetInputFilesAsync(new FilePayload { Name = "id.png", MimeType = "image/png", Buffer = TestMedia.Png(4) });
+        await customer.Locator("#doc-income-proof").SetInputFilesAsync(new FilePayload { Name = "income.pdf", MimeType = "application/pdf", Buffer = TestMedia.Pdf("salary") });
+        await customer.ScreenshotAsync(new() { Path = Shot("customer-documents"), FullPage = true });
+
+        var diligence = teller.Locator(".step[data-step=due-diligence]");
+        await diligence.WaitForAsync();
+        await diligence.GetByLabel("工作单位 / Employer *").FillAsync("示例公司");
+        await diligence.GetByLabel("月收入 / Monthly income *").FillAsync("20000");
+        await diligence.GetByLabel("调查结论 / Findings *").FillAsync("收入稳定 / Stable income");
+        await diligence.GetByLabel("风险等级 / Risk rating *").SelectOptionAsync("low");
+        await diligence.Locator("button[type=submit]").ClickAsync();
+
+        await customer.GetByRole(AriaRole.Button, new() { Name = "我已阅读，同意并签署" }).WaitForAsync();
+        await customer.ScreenshotAsync(new() { Path = Shot("customer-contract"), FullPage = true });
+        await NoSeriousViolations(customer);
+        await customer.GetByRole(AriaRole.Button, new() { Name = "我已阅读，同意并签署" }).ClickAsync();
+
+        await Expect(() => teller.Locator("#case-status").TextContentAsync(), s => s!.Contains("completed", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
+        await customer.GetByText("业务已办结，谢谢！").WaitForAsync();
+        await teller.ScreenshotAsync(new() { Path = Shot("teller-completed"), FullPage = true });
+        await NoSeriousViolations(teller);
+
+        var supervisor = await host.ClientFor("supervisor");
+        var verify = await supervisor.GetFromJsonAsync<JsonElement>($"/api/cases/{caseId}/verify");
+        verify.GetProperty("intact").GetBoolean().ShouldBeTrue(verify.ToString());
+        var events = (await supervisor.GetFromJsonAsync<JsonElement>($"/api/cases/{caseId}/events")).EnumerateArray().ToList();
+        var sealedRecording = events.Single(e => e.GetProperty("type").GetString() == "recording_sealed").GetProperty("data");
+        sealedRecording.GetProperty("Chunks").GetInt32().ShouldBeGreaterThan(0, "the browser uploaded the recording as it went");
+        var recordingId = sealedRecording.GetProperty("RecordingId").GetGuid();
+        var played = await supervisor.GetByteArrayAsync($"/api/recordings/{recordingId}");
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(played)).ShouldBe(sealedRecording.GetProperty("Evidence")[0].GetProperty("Sha256").GetString());
+        played.Take(4).ShouldBe(new byte[] { 0x1A, 0x45, 0xDF, 0xA3 }, "a WebM (EBML) file");
+    }
+
+    [Fact]
+    public async Task the_customer_page_rejoins_after_a_drop_and_a_link_cannot_open_another_case()
+    {
+        var teller = await host.ClientFor("teller");
+        var mine = await teller.OpenCase("password-reset", new { customerName = "张三", idNumber = "11010519491231002X", mobile = "13800138000" });
+        var other = await teller.OpenCase("password-reset", new { customerName = "李四", idNumber = "11010519491231002X", mobile = "13800138000" });
+        var link = await (await teller.PostAsync($"/api/cases/{mine.Id()}/customer-link", null)).Content.ReadFromJsonAsync<JsonElement>();
+        var token = link.GetProperty("token").GetString()!;
+
+        await using var context = await browser.Browser.NewContextAsync(new() { BaseURL = host.BaseAddress!.ToString() });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync($"/customer/?case={other.Id()}&token={Uri.EscapeDataString(token)}");
+        await page.GetByText("链接无效").WaitForAsync();
+        await page.GotoAsync("/customer/");
+        await page.GetByText("请打开柜员发送给您的链接").WaitForAsync();
+        await page.ScreenshotAsync(new() { Path = Shot("customer-no-link"), FullPage = true });
+        await NoSeriousViolations(page);
+
+        await page.GotoAsync(link.GetProperty("url").GetString()!);
+        await page.GetByRole(AriaRole.Button, new() { Name = "加入视频" }).ClickAsync();
+        await Expect(() => page.Locator("#connection").TextContentAsync(), s => s == "正在等待柜员…");
+        await page.EvaluateAsync("() => customerPage.room.drop()");
+        await Expect(() => page.Locator("#connection").TextContentAsync(), s => s == "正在等待柜员…" || s!.Contains("重新连接", StringComparison.Ordinal));
+        await Expect(() => page.Locator("#connection").TextContentAsync(), s => s == "正在等待柜员…");
+        await page.GetByRole(AriaRole.Combobox, new() { Name = "语言 / Language" }).SelectOptionAsync("en");
+        await page.GetByText("Please wait, the teller is working on your case.").WaitForAsync();
+    }
+
+    private static async Task<JsonElement> Api(IPage page, string path) =>
+        JsonDocument.Parse(await page.EvaluateAsync<string>($"async () => JSON.stringify(await vb.call('GET', '{path}'))")).RootElement.Clone();
+
+    /// <summary>Waits for the page to show something (bounded); the answer is asserted, not the time it took.</summary>
+    private static async Task Expect<T>(Func<Task<T>> read, Func<T, bool> ok, TimeSpan? limit = null)
+    {
+        var until = DateTime.UtcNow + (limit ?? TimeSpan.FromSeconds(30));
+        T value;
+        do
+        {
+            value = await read();
+            if (ok(value))
+            {
+                return;
+            }
+            await Task.Delay(100);
+        }
+        while (DateTime.UtcNow < until);
+        throw new ShouldAssertException($"The page did not show what was expected; it shows: {value}");
+    }
+}
