@@ -12,16 +12,26 @@ public static class CasesApi
     public static void MapCasesApi(this WebApplication app)
     {
         var cases = app.MapGroup("/api/cases").WithTags("Cases").RequireAuthorization(Policies.Reader).AddEndpointFilter(Evidence.AccessLog.Filter);
-        cases.MapGet("/", Queue).WithName("ListCases").WithSummary("The queue: case summaries filtered by status, expected role and assignee.");
+        cases.MapGet("/", Queue).WithName("ListCases").WithSummary("The queue: case summaries filtered by status, expected role, assignee, definition, case number or opening day.");
         cases.MapGet("/{id:guid}", Get).WithName("GetCase").WithSummary("A case with what it waits for; ETag is its stream version.");
         app.MapGroup("/api/cases").WithTags("Cases").MapCaseCommands();
     }
 
     private static async Task<Ok<IReadOnlyList<CaseSummary>>> Queue(IDocumentStore store, string? status, string? role, string? assignee, string? definitionId,
-        int? limit, CancellationToken cancellation)
+        string? number, DateOnly? openedOn, int? limit, CancellationToken cancellation)
     {
         await using var session = store.QuerySession();
         IQueryable<CaseSummary> query = session.Query<CaseSummary>();
+        if (!string.IsNullOrEmpty(number))
+        {
+            query = query.Where(c => c.Number == number);
+        }
+        if (openedOn is { } day)
+        {
+            var from = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+            var to = from.AddDays(1);
+            query = query.Where(c => c.OpenedAt >= from && c.OpenedAt < to);
+        }
         if (!string.IsNullOrEmpty(status))
         {
             query = query.Where(c => c.Status == status);

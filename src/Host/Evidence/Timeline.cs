@@ -63,7 +63,7 @@ public sealed record CaseTimeline(Guid CaseId, string Number, string DefinitionI
                     Update(d.StepId, t => t with { Records = [.. t.Records, $"deadline {d.Deadline:O} passed"] });
                     break;
                 case StepCompleted c:
-                    Update(c.StepId, t => t with { Outcome = string.Join(", ", c.Outcomes), EndedAt = c.CompletedAt });
+                    Update(c.StepId, t => t with { Outcome = c.Outcomes.Count == 0 ? "ended" : string.Join(", ", c.Outcomes), EndedAt = c.CompletedAt });
                     break;
                 case StepFailed f:
                     Update(f.StepId, t => t with { Error = f.Error, EndedAt = f.FailedAt });
