@@ -16,6 +16,7 @@ public static class CaseStoreConfiguration
             .Index(s => s.Status)
             .Index(s => s.DefinitionId)
             .Index(s => s.DueAt)
+            .Index(s => s.Assignee)
             .Index(s => s.Number, index => index.IsUnique = true);
         options.Schema.For<StoredDefinition>().Index(d => d.DefinitionId);
         return options;

@@ -36,7 +36,7 @@ public sealed record CaseSummary
     /// <summary>Until when the case's evidence must be kept (closing time plus the definition's retention years).</summary>
     public DateTimeOffset? RetainUntil { get; init; }
 
-    public static CaseSummary From(CaseState state, int? retentionYears, string? assignee = null) => new()
+    public static CaseSummary From(CaseState state, int? retentionYears) => new()
     {
         Id = state.Id,
         Number = state.Number,
@@ -46,7 +46,7 @@ public sealed record CaseSummary
         ExpectedRoles = [.. state.Bookmarks.Values.Select(b => b.Role).OfType<string>().Distinct().Order(StringComparer.Ordinal)],
         Waiting = [.. state.Bookmarks.Values.Select(b => new WaitingStep(b.BookmarkId, b.StepId, b.Title, b.Role, b.Deadline))],
         DueAt = state.Bookmarks.Values.Select(b => b.Deadline).Where(d => d is not null).Min(),
-        Assignee = assignee,
+        Assignee = state.Assignee,
         OpenedAt = state.OpenedAt,
         ClosedAt = state.ClosedAt,
         Version = state.Version,

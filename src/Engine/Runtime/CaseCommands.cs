@@ -24,3 +24,5 @@ public sealed record RetryStep(string StepId, Actor Actor, DateTimeOffset Now) :
 public sealed record PlaceLegalHold(string Reason, Actor Actor, DateTimeOffset Now) : CaseCommand(Actor, Now);
 
 public sealed record ReleaseLegalHold(string Reason, Actor Actor, DateTimeOffset Now) : CaseCommand(Actor, Now);
+
+public sealed record AssignCase(string Assignee, string Strategy, Actor Actor, DateTimeOffset Now) : CaseCommand(Actor, Now);

@@ -23,6 +23,7 @@ public static class CaseDecider
             (ReleaseLegalHold release, _) => Hold(state, release.Reason, release.Actor, place: false, release.Now),
             (_, { IsClosed: true }) => Decision.Reject(RejectionKind.Conflict, "The case is closed",
                 $"Case {state.Number} is {state.Status.ToString().ToLowerInvariant()}; nothing more can be done on it."),
+            (AssignCase assign, _) => Assign(state, assign),
             (ResumeBookmark resume, _) => Resume(state, resume.BookmarkId, resume.Input, resume.Actor, resume.Now, flow),
             (SendSignal signal, _) => Signal(state, signal, flow),
             (FireTimer timer, _) => Fire(state, timer, flow),
@@ -63,6 +64,10 @@ public static class CaseDecider
         {
             return Decision.Reject(RejectionKind.Conflict, "The step is not waiting",
                 $"Bookmark '{bookmarkId}' is not open: it was already resumed, expired, or never existed. Reload the case.");
+        }
+        if (state.Assignee is { } assignee && actor.Role == Roles.Teller && actor.Id != assignee)
+        {
+            return Decision.Reject(RejectionKind.Forbidden, "Case locked", $"Case {state.Number} is worked by {assignee}.");
         }
         if (!roleChecked && bookmark.Role is { } role && role != actor.Role)
         {
@@ -132,6 +137,21 @@ public static class CaseDecider
             ? Decision.Reject(RejectionKind.Invalid, "A reason is required", "Say why the case is cancelled.", [new FieldError("/reason", "A reason is required.")])
             : new Decision.Accepted([new CaseCancelled(cancel.Reason.Trim(), cancel.Actor.Id, cancel.Now)],
                 CaseEvolver.Evolve(state, new CaseCancelled(cancel.Reason.Trim(), cancel.Actor.Id, cancel.Now))!);
+
+    // Assigning to the teller it already has changes nothing; taking it from another needs a supervisor.
+    private static Decision Assign(CaseState state, AssignCase assign)
+    {
+        if (state.Assignee == assign.Assignee)
+        {
+            return new Decision.Accepted([], state);
+        }
+        if (state.Assignee is not null && assign.Actor.Role != Roles.Supervisor)
+        {
+            return Decision.Reject(RejectionKind.Conflict, "Already assigned", $"Case {state.Number} is worked by {state.Assignee}.");
+        }
+        var assigned = new CaseAssigned(assign.Assignee, assign.Strategy, assign.Actor.Id, assign.Now);
+        return new Decision.Accepted([assigned], CaseEvolver.Evolve(state, assigned)!);
+    }
 
     // Legal hold applies to open and closed cases alike; asking for what is already so changes nothing.
     private static Decision Hold(CaseState state, string reason, Actor actor, bool place, DateTimeOffset now)

@@ -92,6 +92,9 @@ public sealed record LegalHoldPlaced(string Reason, string PlacedBy, DateTimeOff
 /// <summary>A supervisor released the legal hold.</summary>
 public sealed record LegalHoldReleased(string Reason, string ReleasedBy, DateTimeOffset ReleasedAt);
 
+/// <summary>The case was handed to a teller, who alone works it from now on.</summary>
+public sealed record CaseAssigned(string Assignee, string Strategy, string AssignedBy, DateTimeOffset AssignedAt);
+
 /// <summary>The engine's own events, for registration with the store.</summary>
 public static class CaseEventTypes
 {
@@ -100,7 +103,7 @@ public static class CaseEventTypes
         typeof(CaseOpened), typeof(StepStarted), typeof(StepWaiting), typeof(StepResumed), typeof(DeadlineReached),
         typeof(StepCompleted), typeof(BranchesJoined), typeof(StepFailed), typeof(StepRetried), typeof(VariableSet), typeof(NoteRecorded),
         typeof(CaseCompleted), typeof(CaseCancelled), typeof(CaseExpired),
-        typeof(CaseSealed), typeof(LegalHoldPlaced), typeof(LegalHoldReleased), typeof(EvidenceAccessed),
+        typeof(CaseSealed), typeof(LegalHoldPlaced), typeof(LegalHoldReleased), typeof(EvidenceAccessed), typeof(CaseAssigned),
     ];
 }
 

@@ -66,6 +66,7 @@ public static class CaseEvolver
         CaseCancelled e => Closed(state, CaseStatus.Cancelled, "cancelled", e.Reason, e.CancelledAt),
         CaseExpired e => Closed(state, CaseStatus.Expired, "expired", $"The deadline of step '{e.StepId}' passed.", e.ExpiredAt),
         CaseSealed => state with { Sealed = true },
+        CaseAssigned e => state with { Assignee = e.Assignee },
         LegalHoldPlaced => state with { LegalHold = true },
         LegalHoldReleased => state with { LegalHold = false },
         IDomainEvent domain => domain.Apply(state),

@@ -74,6 +74,9 @@ public sealed record CaseState
 
     public bool Sealed { get; init; }
 
+    /// <summary>The teller the case is locked to, once assigned.</summary>
+    public string? Assignee { get; init; }
+
     public string? Result { get; init; }
 
     public string? ResultReason { get; init; }

@@ -11,6 +11,9 @@ public sealed class LocalAccounts(IEnumerable<LocalAccount> accounts)
     public LocalAccount? SignIn(string user, string password) =>
         _byUser.TryGetValue(user, out var account) && PasswordHasher.Verify(password, account.PasswordHash) ? account : null;
 
+    public IReadOnlyList<string> UsersInRole(string role) =>
+        [.. _byUser.Values.Where(a => a.Role == role).Select(a => a.User).Order(StringComparer.Ordinal)];
+
     public static LocalAccounts FromConfiguration(IConfiguration configuration) =>
         new(configuration.GetSection("Accounts").GetChildren()
             .Select(a => new LocalAccount(a["User"] ?? "", a["Role"] ?? "", a["PasswordHash"] ?? ""))

@@ -30,7 +30,7 @@ public static class CaseCommandsApi
     }
 
     private static async Task<Results<Created<CaseBody>, ProblemHttpResult>> Open(OpenCaseRequest? request, DefinitionCatalog catalog, CaseNumbers numbers,
-        CaseCommandService cases, TimeProvider clock, HttpContext http, CancellationToken cancellation)
+        CaseCommandService cases, LocalAccounts accounts, TimeProvider clock, HttpContext http, CancellationToken cancellation)
     {
         if (string.IsNullOrWhiteSpace(request?.DefinitionId))
         {
@@ -51,9 +51,12 @@ public static class CaseCommandsApi
         var number = await numbers.NextAsync(definition, now, cancellation);
         var outcome = await cases.ExecuteAsync(id, new OpenCase(id, number, data, RequestActor.Of(http.User), now),
             RequestActor.Context(http), cancellation, definition);
-        return outcome.Rejection is { } rejected
-            ? ApiProblems.From(rejected)
-            : TypedResults.Created($"/api/cases/{id}", WithETag(http, outcome.State!));
+        if (outcome.Rejection is { } rejected)
+        {
+            return ApiProblems.From(rejected);
+        }
+        await Workbench.AssignmentApi.RoundRobinAsync(outcome.State!, definition, accounts, cases, RequestActor.Context(http), cancellation);
+        return TypedResults.Created($"/api/cases/{id}", WithETag(http, (await cases.CurrentAsync(id, null, cancellation))!));
     }
 
     private static async Task<Results<Ok<CaseBody>, ProblemHttpResult>> Resume(Guid id, string bookmarkId, ResumeRequest? request,

@@ -23,6 +23,7 @@ public static class CustomerView
 
     public static void MapWorkbench(this WebApplication app)
     {
+        app.MapAssignmentApi();
         app.MapGet("/api/cases/{id:guid}/customer", Get).WithTags("Workbench").RequireAuthorization().WithName("CustomerView")
             .WithSummary("The customer's view of their case (customer link, or the case's teller).");
         app.Map("/api/cases/{id:guid}/room", (Guid id, HttpContext http, VideoRooms rooms, CaseCommandService cases) => rooms.JoinAsync(id, http, cases))

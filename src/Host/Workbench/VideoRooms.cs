@@ -36,7 +36,8 @@ public sealed class VideoRooms(IMediaAdapter media, ILogger<VideoRooms> log)
             return Problems.ApiProblems.Forbidden("Not your room", "This video room is for the case's teller and customer only.");
         }
         var me = RequestActor.Of(http.User).Id;
-        if (role == Roles.Teller && !http.User.IsInRole(Roles.Supervisor) && state.OpenedBy != me && !state.Actors.ContainsKey(me))
+        var locked = state.Assignee is { } assignee ? assignee != me : state.OpenedBy != me && !state.Actors.ContainsKey(me);
+        if (role == Roles.Teller && !http.User.IsInRole(Roles.Supervisor) && locked)
         {
             return Problems.ApiProblems.Forbidden("Case locked", $"Case {state.Number} is worked by another teller.");
         }

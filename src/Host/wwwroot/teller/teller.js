@@ -17,7 +17,7 @@
       const tr = document.createElement("tr");
       const open = document.createElement("button"); open.type = "button"; open.textContent = c.number; open.addEventListener("click", () => openCase(c.id));
       const cell = document.createElement("td"); cell.appendChild(open); tr.appendChild(cell);
-      for (const text of [c.definitionId, c.dueAt ? new Date(c.dueAt).toLocaleString() : "—"]) { const td = document.createElement("td"); td.textContent = text; tr.appendChild(td); }
+      for (const text of [c.definitionId + (c.assignee ? ` · ${c.assignee}` : ""), c.dueAt ? new Date(c.dueAt).toLocaleString() : "—"]) { const td = document.createElement("td"); td.textContent = text; tr.appendChild(td); }
       body.appendChild(tr);
     }
   }
@@ -124,6 +124,10 @@
   $("signin-form").addEventListener("submit", async (e) => { e.preventDefault(); try { await vb.signIn($("username").value, $("password").value); show(); } catch (err) { $("signin-error").textContent = err.message; } });
   $("signout").addEventListener("click", () => { vb.signOut(); location.reload(); });
   $("filter").addEventListener("change", loadQueue);
+  $("next-case").addEventListener("click", async () => {
+    try { const c = await vb.call("POST", "/api/queue/next"); $("next-error").textContent = ""; await loadQueue(); await openCase(c.id); }
+    catch (e) { $("next-error").textContent = e.message; }
+  });
   $("new-definition").addEventListener("change", () => { const o = $("new-definition").selectedOptions[0]; if (o) $("new-data").value = o.dataset.example; });
   $("open-case").addEventListener("click", async () => {
     try { const c = await vb.call("POST", "/api/cases", { definitionId: $("new-definition").value, data: JSON.parse($("new-data").value) }); $("open-error").textContent = ""; await loadQueue(); await openCase(c.id); }
