@@ -5,7 +5,8 @@ using VirtualBranch.Tests.Support;
 
 namespace VirtualBranch.Tests.Authoring;
 
-public sealed class AnalystPageTests(BrowserHostFixture host, BrowserFixture browser) : IClassFixture<BrowserHostFixture>, IClassFixture<BrowserFixture>
+[Collection(BrowserCollection.Name)]
+public sealed class AnalystPageTests(BrowserHostFixture host, BrowserFixture browser) : IClassFixture<BrowserHostFixture>
 {
     [Fact]
     public async Task an_analyst_signs_in_sees_problems_at_their_lines_fixes_them_and_publishes()

@@ -7,7 +7,8 @@ using VirtualBranch.Tests.Support;
 
 namespace VirtualBranch.Tests.Authoring;
 
-public sealed class DiagramTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
+[Collection(BrowserCollection.Name)]
+public sealed class DiagramTests(BrowserFixture browser)
 {
     public static TheoryData<string> Definitions => [.. Directory.GetFiles(ScenarioDefinitionTests.Folder, "*.json")
         .Where(f => !f.EndsWith("schema.json", StringComparison.Ordinal)).Select(f => Path.GetFileNameWithoutExtension(f)!).Order()];

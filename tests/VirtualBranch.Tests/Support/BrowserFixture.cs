@@ -34,3 +34,10 @@ public sealed class BrowserFixture : IAsyncLifetime
         _playwright?.Dispose();
     }
 }
+
+/// <summary>Browser tests share one Chromium and run one class at a time, so two cores are not asked to run four browsers at once.</summary>
+[CollectionDefinition(Name)]
+public sealed class BrowserCollection : ICollectionFixture<BrowserFixture>
+{
+    public const string Name = "browser";
+}

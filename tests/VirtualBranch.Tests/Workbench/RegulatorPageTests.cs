@@ -7,7 +7,8 @@ using VirtualBranch.Tests.Support;
 
 namespace VirtualBranch.Tests.Workbench;
 
-public sealed class RegulatorPageTests(BrowserHostFixture host, BrowserFixture browser) : IClassFixture<BrowserHostFixture>, IClassFixture<BrowserFixture>
+[Collection(BrowserCollection.Name)]
+public sealed class RegulatorPageTests(BrowserHostFixture host, BrowserFixture browser) : IClassFixture<BrowserHostFixture>
 {
     [Fact]
     public async Task a_regulator_finds_a_case_reads_its_timeline_sees_it_verify_and_plays_the_recording_with_a_reason()

@@ -8,7 +8,8 @@ using VirtualBranch.Tests.Support;
 namespace VirtualBranch.Tests.Workbench;
 
 /// <summary>A teller and a customer, in two browser contexts, complete a loan face signing by clicking through the pages.</summary>
-public sealed class WorkbenchTests(BrowserHostFixture host, BrowserFixture browser) : IClassFixture<BrowserHostFixture>, IClassFixture<BrowserFixture>
+[Collection(BrowserCollection.Name)]
+public sealed class WorkbenchTests(BrowserHostFixture host, BrowserFixture browser) : IClassFixture<BrowserHostFixture>
 {
     private static string Shot(string name) => Path.Combine(BrowserFixture.ScreenshotFolder, $"{name}.png");
 
@@ -31,9 +32,12 @@ public sealed class WorkbenchTests(BrowserHostFixture host, BrowserFixture brows
         await teller.GetByLabel("用户名 / Username").FillAsync("teller");
         await teller.GetByLabel("密码 / Password").FillAsync(host.PasswordOf("teller"));
         await teller.GetByRole(AriaRole.Button, new() { Name = "登录 / Sign in" }).ClickAsync();
+        await teller.Locator("#new-definition option[value=loan-face-signing]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
         await teller.Locator("#new-definition").SelectOptionAsync("loan-face-signing");
+        await Expect(() => teller.Locator("#new-data").InputValueAsync(), v => v.Contains("loanAmount", StringComparison.Ordinal));
         await teller.GetByRole(AriaRole.Button, new() { Name = "新建 / Open case" }).ClickAsync();
-        await teller.Locator("#case-title").Filter(new() { HasTextRegex = new System.Text.RegularExpressions.Regex("LFS-") }).WaitForAsync();
+        await Expect(async () => $"{await teller.Locator("#case-title").TextContentAsync()} | {await teller.Locator("#open-error").TextContentAsync()}",
+            v => v.StartsWith("LFS-", StringComparison.Ordinal));
         var caseId = Guid.Parse(await teller.EvaluateAsync<string>("() => tellerPage.caseId"));
 
         await teller.GetByRole(AriaRole.Button, new() { Name = "客户链接 / Customer link" }).ClickAsync();
@@ -141,7 +145,7 @@ public sealed class WorkbenchTests(BrowserHostFixture host, BrowserFixture brows
     /// <summary>Waits for the page to show something (bounded); the answer is asserted, not the time it took.</summary>
     private static async Task Expect<T>(Func<Task<T>> read, Func<T, bool> ok, TimeSpan? limit = null)
     {
-        var until = DateTime.UtcNow + (limit ?? TimeSpan.FromSeconds(30));
+        var until = DateTime.UtcNow + (limit ?? TimeSpan.FromSeconds(60));
         T value;
         do
         {
