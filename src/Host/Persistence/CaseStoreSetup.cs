@@ -28,6 +28,7 @@ public static class CaseStoreSetup
                 store.DisableNpgsqlLogging = true;
                 store.UseSystemTextJsonForSerialization(EnumStorage.AsString);
                 store.Schema.For<Evidence.RetentionReport>();
+                store.Schema.For<Media.CustomerLinkRecord>();
                 store.Events.AddEventType<Media.MediaAdapterCalled>();
                 store.AddCaseStreams(CaseEventScan.DomainEventTypes(typeof(VirtualBranch.Workflows.WorkflowsAssembly).Assembly));
             })

@@ -46,13 +46,21 @@ public sealed class ScenarioDriver
     {
         var teller = await host.ClientFor(opener);
         var opened = await teller.OpenCase(definitionId, data);
-        var link = await (await teller.PostAsync($"/api/cases/{opened.Id()}/customer-link", null)).Content.ReadFromJsonAsync<JsonElement>();
         var customer = host.CreateClient();
-        customer.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", link.GetProperty("token").GetString());
+        customer.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await CustomerTokenAsync(host, teller, opened.Id()));
         var definition = await teller.GetFromJsonAsync<JsonElement>(
             $"/api/definitions/{definitionId}/versions/{opened.GetProperty("definitionVersion").GetInt32()}");
         var worker = opener == "teller" ? teller : await host.ClientFor("teller");
         return new ScenarioDriver(host, worker, await host.ClientFor(approver), customer, opened.Id(), opened.GetProperty("data").Clone(), definition);
+    }
+
+    /// <summary>Issues the case's customer link and opens it once, as the customer's phone would.</summary>
+    public static async Task<string> CustomerTokenAsync(HostFixture host, HttpClient teller, Guid caseId)
+    {
+        var link = await (await teller.PostAsync($"/api/cases/{caseId}/customer-link", null)).Content.ReadFromJsonAsync<JsonElement>();
+        var session = await host.CreateClient().PostAsJsonAsync("/api/customer/session", new { caseId, code = link.GetProperty("code").GetString() });
+        session.StatusCode.ShouldBe(HttpStatusCode.OK, await session.Content.ReadAsStringAsync());
+        return (await session.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
     }
 
     /// <summary>Answers every waiting step until the case closes; steps only a system can resume are left to the Host.</summary>

@@ -42,7 +42,7 @@ public sealed class WorkbenchTests(BrowserHostFixture host, BrowserFixture brows
 
         await teller.GetByRole(AriaRole.Button, new() { Name = "客户链接 / Customer link" }).ClickAsync();
         await teller.Locator("#link-text").Filter(new()).WaitForAsync();
-        await Expect(() => teller.Locator("#link-text").InputValueAsync(), v => v.Contains("/customer?case=", StringComparison.Ordinal));
+        await Expect(() => teller.Locator("#link-text").InputValueAsync(), v => v.Contains("/customer/?case=", StringComparison.Ordinal) && v.Contains("&code=", StringComparison.Ordinal));
         var link = await teller.Locator("#link-text").InputValueAsync();
 
         await customer.GotoAsync(link);
@@ -118,11 +118,11 @@ public sealed class WorkbenchTests(BrowserHostFixture host, BrowserFixture brows
         var mine = await teller.OpenCase("password-reset", new { customerName = "张三", idNumber = "11010519491231002X", mobile = "13800138000" });
         var other = await teller.OpenCase("password-reset", new { customerName = "李四", idNumber = "11010519491231002X", mobile = "13800138000" });
         var link = await (await teller.PostAsync($"/api/cases/{mine.Id()}/customer-link", null)).Content.ReadFromJsonAsync<JsonElement>();
-        var token = link.GetProperty("token").GetString()!;
+        var code = link.GetProperty("code").GetString()!;
 
         await using var context = await browser.Browser.NewContextAsync(new() { BaseURL = host.BaseAddress!.ToString() });
         var page = await context.NewPageAsync();
-        await page.GotoAsync($"/customer/?case={other.Id()}&token={Uri.EscapeDataString(token)}");
+        await page.GotoAsync($"/customer/?case={other.Id()}&code={code}");
         await page.GetByText("链接无效").WaitForAsync();
         await page.GotoAsync("/customer/");
         await page.GetByText("请打开柜员发送给您的链接").WaitForAsync();
@@ -131,6 +131,12 @@ public sealed class WorkbenchTests(BrowserHostFixture host, BrowserFixture brows
 
         await page.GotoAsync(link.GetProperty("url").GetString()!);
         await page.GetByRole(AriaRole.Button, new() { Name = "加入视频" }).ClickAsync();
+        await using (var second = await browser.Browser.NewContextAsync(new() { BaseURL = host.BaseAddress!.ToString() }))
+        {
+            var again = await second.NewPageAsync();
+            await again.GotoAsync(link.GetProperty("url").GetString()!);
+            await again.GetByText("This link was already used. Please ask your teller for a new one.").WaitForAsync();
+        }
         await Expect(() => page.Locator("#connection").TextContentAsync(), s => s == "正在等待柜员…");
         await page.EvaluateAsync("() => customerPage.room.drop()");
         await Expect(() => page.Locator("#connection").TextContentAsync(), s => s == "正在等待柜员…" || s!.Contains("重新连接", StringComparison.Ordinal));

@@ -1,7 +1,8 @@
 (() => {
   const $ = (id) => document.getElementById(id);
   const params = new URLSearchParams(location.search);
-  const caseId = params.get("case"), token = params.get("token");
+  const caseId = params.get("case"), code = params.get("code");
+  const kept = caseId && sessionStorage.getItem("vb.customer." + caseId);
   const t = (zh, en) => ($("lang").value === "en" ? en : zh);
   let room = null, shown = "";
 
@@ -73,9 +74,22 @@
     });
   });
   window.customerPage = { get room() { return room; } };
-  if (!caseId || !token) { $("no-link").classList.remove("hidden"); translate(); return; }
-  vb.state.token = token;
-  $("session").classList.remove("hidden");
-  translate();
-  setInterval(() => poll().catch(() => {}), 1500);
+  async function start() {
+    // The code in the link works once; the token it buys is kept for this tab so a reload or a drop can rejoin.
+    let token = kept;
+    if (!token && caseId && code) {
+      try { token = (await vb.call("POST", "/api/customer/session", { caseId, code })).token; sessionStorage.setItem("vb.customer." + caseId, token); history.replaceState(null, "", `/customer/?case=${caseId}`); }
+      catch (e) {
+        const why = $("no-link").querySelector("p");
+        why.removeAttribute("data-zh"); why.removeAttribute("data-en");
+        $("no-link").classList.remove("hidden"); translate(); why.textContent = e.message; return;
+      }
+    }
+    if (!token) { $("no-link").classList.remove("hidden"); translate(); return; }
+    vb.state.token = token;
+    $("session").classList.remove("hidden");
+    translate();
+    setInterval(() => poll().catch(() => {}), 1500);
+  }
+  start();
 })();
