@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.IdentityModel.Tokens;
 using VirtualBranch.Host.Configuration;
@@ -13,6 +14,8 @@ public static class AuthSetup
     public const string Issuer = "virtualbranch";
     public const string Audience = "virtualbranch-api";
     public const string RoleClaim = "role";
+    public const string CookieName = "vb.session";
+    private const string Smart = "smart";
 
     public static void AddAuth(this WebApplicationBuilder builder)
     {
@@ -26,7 +29,30 @@ public static class AuthSetup
         var key = new SymmetricSecurityKey(SigningKey(options.DataDirectory));
         builder.Services.AddSingleton(new TokenIssuer(key, TimeProvider.System));
         var authority = builder.Configuration["Auth:Authority"];
-        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(jwt =>
+        // Pages sign in with an HttpOnly cookie; the API also takes bearer tokens. The default scheme picks by request.
+        builder.Services.AddAuthentication(options =>
+            {
+                options.DefaultScheme = Smart;
+                options.DefaultChallengeScheme = Smart;
+            })
+            .AddPolicyScheme(Smart, "Bearer or cookie", policy => policy.ForwardDefaultSelector = context =>
+                context.Request.Headers.Authorization.FirstOrDefault()?.StartsWith("Bearer ", StringComparison.Ordinal) == true
+                || context.Request.Query.ContainsKey("access_token")
+                    ? JwtBearerDefaults.AuthenticationScheme
+                    : context.Request.Cookies.ContainsKey(CookieName) ? CookieAuthenticationDefaults.AuthenticationScheme : JwtBearerDefaults.AuthenticationScheme)
+            .AddCookie(cookie =>
+            {
+                cookie.Cookie.Name = CookieName;
+                cookie.Cookie.HttpOnly = true;
+                cookie.Cookie.SameSite = SameSiteMode.Strict;
+                cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                cookie.ExpireTimeSpan = TokenIssuer.Lifetime;
+                cookie.SlidingExpiration = false;
+                // An API answers 401/403, it does not redirect to a login page.
+                cookie.Events.OnRedirectToLogin = context => { context.Response.StatusCode = StatusCodes.Status401Unauthorized; return Task.CompletedTask; };
+                cookie.Events.OnRedirectToAccessDenied = context => { context.Response.StatusCode = StatusCodes.Status403Forbidden; return Task.CompletedTask; };
+            })
+            .AddJwtBearer(jwt =>
         {
             jwt.MapInboundClaims = false;
             // Browsers cannot put headers on a WebSocket: the video room takes the token from the query.

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Shouldly;
 using VirtualBranch.Tests.Support;
@@ -33,6 +34,30 @@ public sealed class HealthTests(HostFixture host) : IClassFixture<HostFixture>
     {
         var response = await host.CreateClient().GetAsync("/hangfire", TestContext.Current.CancellationToken);
         response.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task pages_sign_in_with_an_http_only_cookie_and_the_jobs_dashboard_opens_for_supervisors_only()
+    {
+        async Task<HttpClient> SignedIn(string user)
+        {
+            var client = host.CreateClient();
+            var response = await client.PostAsJsonAsync("/api/auth/session", new { username = user, password = host.PasswordOf(user) }, TestContext.Current.CancellationToken);
+            response.StatusCode.ShouldBe(HttpStatusCode.OK);
+            var cookie = response.Headers.GetValues("Set-Cookie").Single();
+            cookie.ShouldContain("httponly");
+            cookie.ShouldContain("samesite=strict");
+            return client;
+        }
+        var supervisor = await SignedIn("supervisor");
+        (await supervisor.GetAsync("/hangfire", TestContext.Current.CancellationToken)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await supervisor.GetAsync("/api/cases", TestContext.Current.CancellationToken)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var teller = await SignedIn("teller");
+        (await teller.GetAsync("/hangfire", TestContext.Current.CancellationToken)).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        (await teller.PostAsync("/api/auth/session/end", null, TestContext.Current.CancellationToken)).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        (await teller.GetAsync("/api/cases", TestContext.Current.CancellationToken)).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        var wrong = await host.CreateClient().PostAsJsonAsync("/api/auth/session", new { username = "teller", password = "nope" }, TestContext.Current.CancellationToken);
+        wrong.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
     }
 
     [Fact]

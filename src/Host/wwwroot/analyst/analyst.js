@@ -4,7 +4,7 @@
   const headers = () => ({ "Accept-Language": lang() === "zh" ? "zh-CN" : "en" });
 
   function show() {
-    const signedIn = !!vb.state.token;
+    const signedIn = vb.signedIn;
     $("signin").classList.toggle("hidden", signedIn);
     $("workspace").classList.toggle("hidden", !signedIn);
     $("signout").classList.toggle("hidden", !signedIn);
@@ -88,7 +88,7 @@
     try { await vb.signIn($("username").value, $("password").value); $("signin-error").textContent = ""; show(); }
     catch (error) { $("signin-error").textContent = error.message; }
   });
-  $("signout").addEventListener("click", () => { vb.signOut(); show(); });
+  $("signout").addEventListener("click", async () => { await vb.signOut(); show(); });
   $("validate").addEventListener("click", validate);
   $("publish").addEventListener("click", publish);
   $("source").addEventListener("input", () => gutter([]));

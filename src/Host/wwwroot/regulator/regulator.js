@@ -5,7 +5,7 @@
   let current = null;
 
   function show() {
-    const ok = !!vb.state.token;
+    const ok = vb.signedIn;
     $("signin").classList.toggle("hidden", ok); $("search").classList.toggle("hidden", !ok);
     $("who").textContent = ok ? `${vb.state.user} (${vb.state.role})` : "";
   }
@@ -62,7 +62,7 @@
       }
       play.addEventListener("click", async () => {
         if (!reason()) { $("q-reason").reportValidity(); return; }
-        const response = await fetch(`/api/recordings/${sealed.data.RecordingId}`, { headers: { Authorization: "Bearer " + vb.state.token, "X-Access-Reason": reason() } });
+        const response = await fetch(`/api/recordings/${sealed.data.RecordingId}`, { headers: { "X-Access-Reason": reason() } });
         if (!response.ok) { play.textContent = (await response.json()).detail; return; }
         video.src = URL.createObjectURL(await response.blob()); video.classList.remove("hidden");
       });
@@ -73,7 +73,7 @@
   $("signin-form").addEventListener("submit", async (e) => { e.preventDefault(); try { await vb.signIn($("username").value, $("password").value); show(); } catch (err) { $("signin-error").textContent = err.message; } });
   $("search-form").addEventListener("submit", (e) => find(e).catch((err) => { $("results").textContent = err.message; }));
   $("export").addEventListener("click", async () => {
-    const response = await fetch(`/api/cases/${current}/export`, { headers: { Authorization: "Bearer " + vb.state.token, "X-Access-Reason": reason() } });
+    const response = await fetch(`/api/cases/${current}/export`, { headers: { "X-Access-Reason": reason() } });
     const link = document.createElement("a"); link.href = URL.createObjectURL(await response.blob()); link.download = `case-${current}.zip`; link.click();
   });
   window.regulatorPage = { open };

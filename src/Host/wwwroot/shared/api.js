@@ -16,12 +16,14 @@ window.vb = (() => {
   return {
     state,
     call,
+    // Staff pages sign in with an HttpOnly session cookie (no token in script); a customer page holds a case-bound token.
     async signIn(username, password) {
-      const result = await call("POST", "/api/auth/token", { username, password });
-      Object.assign(state, { token: result.accessToken, role: result.role, user: username });
-      sessionStorage.setItem(key, result.accessToken); sessionStorage.setItem(key + ".role", result.role); sessionStorage.setItem(key + ".user", username);
+      const result = await call("POST", "/api/auth/session", { username, password });
+      Object.assign(state, { token: null, role: result.role, user: result.user });
+      sessionStorage.setItem(key + ".role", result.role); sessionStorage.setItem(key + ".user", result.user);
       return result;
     },
-    signOut() { sessionStorage.removeItem(key); sessionStorage.removeItem(key + ".role"); sessionStorage.removeItem(key + ".user"); state.token = state.role = state.user = null; },
+    async signOut() { await fetch("/api/auth/session/end", { method: "POST" }); sessionStorage.removeItem(key); sessionStorage.removeItem(key + ".role"); sessionStorage.removeItem(key + ".user"); state.token = state.role = state.user = null; },
+    get signedIn() { return !!(state.user || state.token); },
   };
 })();

@@ -9,7 +9,7 @@ window.vbRecorder = (recordingId, stream, onProgress) => {
     const digest = btoa(String.fromCharCode(...new Uint8Array(await crypto.subtle.digest("SHA-256", bytes))));
     const n = index++;
     const response = await fetch(`/api/recordings/${recordingId}/chunks/${n}`, {
-      method: "PUT", body: bytes, headers: { Authorization: "Bearer " + vb.state.token, "Content-Type": "video/webm", "Content-Digest": `sha-256=:${digest}:` },
+      method: "PUT", body: bytes, headers: { ...(vb.state.token ? { Authorization: "Bearer " + vb.state.token } : {}), "Content-Type": "video/webm", "Content-Digest": `sha-256=:${digest}:` },
     });
     if (response.ok) uploaded++;
     onProgress && onProgress({ uploaded, status: response.status });

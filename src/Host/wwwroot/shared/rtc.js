@@ -19,7 +19,7 @@ window.vbRoom = async (caseId, role, { localVideo, remoteVideo, onStatus, onRemo
   }
   async function offer() { peer(); await pc.setLocalDescription(await pc.createOffer()); send({ type: "offer", sdp: pc.localDescription }); }
   function connect() {
-    ws = new WebSocket(`${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/api/cases/${caseId}/room?access_token=${encodeURIComponent(vb.state.token)}`);
+    ws = new WebSocket(`${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/api/cases/${caseId}/room${vb.state.token ? "?access_token=" + encodeURIComponent(vb.state.token) : ""}`);
     ws.onopen = () => status("waiting");
     ws.onmessage = async (event) => {
       const message = JSON.parse(event.data);

@@ -3,7 +3,7 @@
   let current = null, room = null, recorder = null, timer = null, remoteStream = null, lastVersion = -1;
 
   function show() {
-    const ok = !!vb.state.token;
+    const ok = vb.signedIn;
     $("signin").classList.toggle("hidden", ok); $("desk").classList.toggle("hidden", !ok); $("signout").classList.toggle("hidden", !ok);
     $("who").textContent = ok ? `${vb.state.user} (${vb.state.role})` : "";
     if (ok) { loadQueue(); loadDefinitions(); }
@@ -122,7 +122,7 @@
   }
 
   $("signin-form").addEventListener("submit", async (e) => { e.preventDefault(); try { await vb.signIn($("username").value, $("password").value); show(); } catch (err) { $("signin-error").textContent = err.message; } });
-  $("signout").addEventListener("click", () => { vb.signOut(); location.reload(); });
+  $("signout").addEventListener("click", async () => { await vb.signOut(); location.reload(); });
   $("filter").addEventListener("change", loadQueue);
   $("next-case").addEventListener("click", async () => {
     try { const c = await vb.call("POST", "/api/queue/next"); $("next-error").textContent = ""; await loadQueue(); await openCase(c.id); }
@@ -137,7 +137,7 @@
   $("start-video").addEventListener("click", async () => {
     room = await vbRoom(current, "teller", { localVideo: $("local"), remoteVideo: $("remote"), onStatus: (s) => { $("video-status").textContent = s; }, onRemote: (s) => { remoteStream = s; } });
   });
-  setInterval(() => { if (vb.state.token) { loadQueue().catch(() => {}); refresh().catch(() => {}); } }, 1500);
+  setInterval(() => { if (vb.signedIn) { loadQueue().catch(() => {}); refresh().catch(() => {}); } }, 1500);
   window.tellerPage = { get room() { return room; }, get recorder() { return recorder; }, get caseId() { return current; } };
   show();
 })();
