@@ -23,5 +23,6 @@ public static class EvidenceSetup
     {
         app.MapEvidenceApi();
         app.MapLegalHoldApi();
+        app.MapEvidenceFileApi();
     }
 }

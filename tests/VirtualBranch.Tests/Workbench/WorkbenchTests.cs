@@ -90,6 +90,7 @@ public sealed class WorkbenchTests(BrowserHostFixture host, BrowserFixture brows
         await diligence.Locator("button[type=submit]").ClickAsync();
 
         await customer.GetByRole(AriaRole.Button, new() { Name = "我已阅读，同意并签署" }).WaitForAsync();
+        await teller.Locator(".step[data-step=contract] .contract").Filter(new() { HasText = "借款人" }).WaitForAsync();
         await customer.ScreenshotAsync(new() { Path = Shot("customer-contract"), FullPage = true });
         await NoSeriousViolations(customer);
         await customer.GetByRole(AriaRole.Button, new() { Name = "我已阅读，同意并签署" }).ClickAsync();
@@ -97,6 +98,9 @@ public sealed class WorkbenchTests(BrowserHostFixture host, BrowserFixture brows
         await Expect(() => teller.Locator("#case-status").TextContentAsync(), s => s!.Contains("completed", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
         await customer.GetByText("业务已办结，谢谢！").WaitForAsync();
         await teller.ScreenshotAsync(new() { Path = Shot("teller-completed"), FullPage = true });
+        var pdfLink = await teller.Locator("a.signed-contract").GetAttributeAsync("href");
+        var pdf = await teller.EvaluateAsync<string>($"async () => {{ const r = await fetch('{pdfLink}'); return r.headers.get('content-type') + ' ' + (await r.text()).slice(0, 8); }}");
+        pdf.ShouldBe("application/pdf %PDF-1.7");
         await NoSeriousViolations(teller);
 
         var supervisor = await host.ClientFor("supervisor");

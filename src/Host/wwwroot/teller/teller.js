@@ -56,6 +56,12 @@
   function renderDocuments(events) {
     const list = $("documents"); list.innerHTML = "";
     for (const e of events.filter((e) => e.type === "document_collected")) { const li = document.createElement("li"); li.textContent = `${e.data.Kind} · ${e.data.FileName} · sha256 ${e.data.Evidence[0].Sha256.slice(0, 12)}…`; list.appendChild(li); }
+    for (const e of events.filter((e) => e.type === "contract_signed")) {
+      const li = document.createElement("li"); const a = document.createElement("a");
+      a.href = `/api/cases/${current}/evidence/${e.data.Evidence[0].Sha256}`; a.target = "_blank"; a.rel = "noopener"; a.className = "signed-contract";
+      a.textContent = `已签署合同 PDF / Signed contract PDF · sha256 ${e.data.Evidence[0].Sha256.slice(0, 12)}…`;
+      li.appendChild(a); list.appendChild(li);
+    }
   }
 
   async function renderSteps(c, events) {
@@ -64,6 +70,17 @@
     for (const w of c.waiting) {
       const box = document.createElement("div"); box.className = "step"; box.dataset.step = w.stepId;
       const h = document.createElement("h4"); h.textContent = `${w.title} (${w.activityType})`; box.appendChild(h);
+      if (w.activityType === "e-signature") {
+        const presented = events.filter((e) => e.type === "contract_presented" && e.data.StepId === w.stepId).pop();
+        if (presented) {
+          const contract = document.createElement("div"); contract.className = "contract"; contract.tabIndex = 0; contract.setAttribute("role", "region");
+          contract.setAttribute("aria-label", presented.data.Title); contract.textContent = presented.data.Text; box.appendChild(contract);
+        }
+        const consent = events.some((e) => e.type === "contract_consent_given" && e.data.StepId === w.stepId);
+        const note = document.createElement("p"); note.className = consent ? "ok" : "muted";
+        note.textContent = consent ? "客户已同意签署，正在签章 / The customer consented; sealing the contract" : "等待客户阅读并同意 / Waiting for the customer to read and consent";
+        box.appendChild(note); steps.appendChild(box); continue;
+      }
       if (w.role !== "teller" && w.role !== vb.state.role) {
         const p = document.createElement("p"); p.className = "muted";
         p.textContent = w.role === "customer" ? "等待客户操作 / Waiting for the customer" : w.signal === "document" ? "等待上传资料 / Waiting for uploads" : `等待 ${w.role} / Waiting for ${w.role}`;
