@@ -36,7 +36,10 @@ cat <<BANNER
   API reference    $URL/docs
   Jobs dashboard   $URL/hangfire          (supervisor)
   Health           $URL/health   $URL/health/ready
-  Analyst page     $URL/analyst/
+  Teller           $URL/teller/            (teller, supervisor)
+  Regulator        $URL/regulator/         (regulator)
+  Analyst          $URL/analyst/           (analyst)
+  Customer         links from the teller page: $URL/customer/?case=…&code=…
   Demo accounts    $ROOT/.data/demo-users.txt  (user role password)
 $(sed 's/^/                   /' "$ROOT/.data/demo-users.txt" 2>/dev/null)
   Database         $(grep -o 'Host=[^;]*;Port=[^;]*' "$ROOT/.data/engine.env")
