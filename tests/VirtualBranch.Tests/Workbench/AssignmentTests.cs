@@ -7,20 +7,25 @@ using VirtualBranch.Tests.Support;
 
 namespace VirtualBranch.Tests.Workbench;
 
-public sealed class AssignmentTests(HostFixture host) : IClassFixture<HostFixture>
+/// <summary>Publishes a one-step flow with an assignment strategy.</summary>
+internal static class AssignmentFlows
 {
-    private async Task Publish(string id, string strategy)
+    public static async Task Publish(HostFixture host, string id, string strategy)
     {
         var json = new FlowBuilder(id).Activity("work", "human-task", new { form = new { type = "object" }, deadline = "PT1H" }).Activity("ok", "end")
             .Chain("start", "work", "ok").Json().Replace("\"variables\"", $"\"policies\":{{\"assignment\":\"{strategy}\"}},\"variables\"", StringComparison.Ordinal);
         var analyst = await host.ClientFor("analyst");
         (await analyst.PostAsync("/api/definitions", new StringContent(json, Encoding.UTF8, "application/json"))).StatusCode.ShouldBe(HttpStatusCode.Created);
     }
+}
 
+/// <summary>Each class has a database of its own, so one's queue never holds the other's cases.</summary>
+public sealed class FirstComeAssignmentTests(HostFixture host) : IClassFixture<HostFixture>
+{
     [Fact]
     public async Task next_case_is_first_come_and_a_taken_case_is_locked_to_its_teller()
     {
-        await Publish("first-come-flow", "first-come");
+        await AssignmentFlows.Publish(host, "first-come-flow", "first-come");
         var supervisor = await host.ClientFor("supervisor");
         var older = await supervisor.OpenCase("first-come-flow", new { });
         var newer = await supervisor.OpenCase("first-come-flow", new { });
@@ -42,11 +47,14 @@ public sealed class AssignmentTests(HostFixture host) : IClassFixture<HostFixtur
         queue.EnumerateArray().Select(c => c.GetProperty("id").GetGuid()).ShouldBe([newer.Id()]);
         (await teller.PostAsync("/api/queue/next", null)).StatusCode.ShouldBe(HttpStatusCode.NotFound);
     }
+}
 
+public sealed class RoundRobinAssignmentTests(HostFixture host) : IClassFixture<HostFixture>
+{
     [Fact]
     public async Task round_robin_cases_go_to_the_tellers_in_turn_and_random_ones_are_assigned_with_their_strategy()
     {
-        await Publish("round-robin-flow", "round-robin");
+        await AssignmentFlows.Publish(host, "round-robin-flow", "round-robin");
         var supervisor = await host.ClientFor("supervisor");
         var assignees = new List<string>();
         for (var i = 0; i < 4; i++)
@@ -60,7 +68,7 @@ public sealed class AssignmentTests(HostFixture host) : IClassFixture<HostFixtur
         assignees.Distinct().Order().ShouldBe(["teller", "teller2"]);
         assignees.Zip(assignees.Skip(1)).ShouldAllBe(pair => pair.First != pair.Second, "each case goes to the next teller");
 
-        await Publish("random-flow", "random");
+        await AssignmentFlows.Publish(host, "random-flow", "random");
         var waiting = await supervisor.OpenCase("random-flow", new { });
         var taken = await (await (await host.ClientFor("teller2")).PostAsync("/api/queue/next", null)).Content.ReadFromJsonAsync<JsonElement>();
         taken.Id().ShouldBe(waiting.Id(), "the only unassigned case is the random-flow one");
