@@ -22,7 +22,7 @@ return await HostLauncher.RunAsync(args, builder =>
     builder.AddCases();
     builder.AddEvidence();
     builder.AddMedia();
-    builder.Services.AddSingleton<VideoRooms>();
+    builder.AddWorkbench();
     builder.AddMessaging();
     builder.AddJobs();
     builder.AddApiDocs();
