@@ -5,28 +5,47 @@ window.vbRoom = async (caseId, role, { localVideo, remoteVideo, onStatus, onRemo
   const stream = await navigator.mediaDevices.getUserMedia({ video: true, audio: true });
   localVideo.srcObject = stream;
   let pc = null, ws = null, closed = false;
+  // ICE candidates can be gathered before our offer or answer is sent, and can arrive before the remote description is
+  // set: hold them until each side is ready, or the only loopback candidate is lost and the call never connects.
+  let outgoing = [], described = false, incoming = [];
   const send = (message) => { if (ws && ws.readyState === 1) ws.send(JSON.stringify(message)); };
   const status = (s) => { try { onStatus && onStatus(s); } catch { /* a page's handler must never break the room */ } };
   function peer() {
     if (pc) pc.close();
+    outgoing = []; described = false; incoming = [];
     pc = new RTCPeerConnection({ iceServers: [] });
     stream.getTracks().forEach((track) => pc.addTrack(track, stream));
     pc.ontrack = (event) => { remoteVideo.srcObject = event.streams[0]; onRemote && onRemote(event.streams[0]); };
     pc.onicecandidate = (event) => {
-      if (event.candidate && (!config.loopbackOnly || event.candidate.candidate.includes("127.0.0.1"))) send({ type: "candidate", candidate: event.candidate });
+      if (event.candidate && (!config.loopbackOnly || event.candidate.candidate.includes("127.0.0.1"))) {
+        if (described) send({ type: "candidate", candidate: event.candidate }); else outgoing.push(event.candidate);
+      }
     };
     pc.onconnectionstatechange = () => status(pc.connectionState);
   }
-  async function offer() { peer(); await pc.setLocalDescription(await pc.createOffer()); send({ type: "offer", sdp: pc.localDescription }); }
+  function sendDescription(type) {
+    send({ type, sdp: pc.localDescription });
+    described = true;
+    outgoing.forEach((candidate) => send({ type: "candidate", candidate })); outgoing = [];
+  }
+  async function remote(sdp) {
+    await pc.setRemoteDescription(sdp);
+    for (const candidate of incoming) { try { await pc.addIceCandidate(candidate); } catch { /* stale */ } }
+    incoming = [];
+  }
+  async function offer() { peer(); await pc.setLocalDescription(await pc.createOffer()); sendDescription("offer"); }
   function connect() {
     ws = new WebSocket(`${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/api/cases/${caseId}/room${vb.state.token ? "?access_token=" + encodeURIComponent(vb.state.token) : ""}`);
     ws.onopen = () => status("waiting");
     ws.onmessage = async (event) => {
       const message = JSON.parse(event.data);
       if ((message.type === "peer-joined" || message.type === "peer-present") && role === "teller") await offer();
-      else if (message.type === "offer") { peer(); await pc.setRemoteDescription(message.sdp); await pc.setLocalDescription(await pc.createAnswer()); send({ type: "answer", sdp: pc.localDescription }); }
-      else if (message.type === "answer" && pc) await pc.setRemoteDescription(message.sdp);
-      else if (message.type === "candidate" && pc) { try { await pc.addIceCandidate(message.candidate); } catch { /* a late candidate for an old connection */ } }
+      else if (message.type === "offer") { peer(); await remote(message.sdp); await pc.setLocalDescription(await pc.createAnswer()); sendDescription("answer"); }
+      else if (message.type === "answer" && pc) await remote(message.sdp);
+      else if (message.type === "candidate") {
+        if (!pc || !pc.remoteDescription) incoming.push(message.candidate);
+        else { try { await pc.addIceCandidate(message.candidate); } catch { /* a late candidate for an old connection */ } }
+      }
       else if (message.type === "peer-left") status("peer-left");
     };
     ws.onclose = () => { if (!closed) { status("reconnecting"); setTimeout(connect, 1000); } };
