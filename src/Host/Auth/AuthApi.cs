@@ -31,14 +31,9 @@ public static class AuthApi
 
     private static async Task<Results<Ok<SessionResponse>, ProblemHttpResult>> Session(TokenRequest? request, LocalAccounts accounts, HttpContext http)
     {
-        if (string.IsNullOrWhiteSpace(request?.Username) || string.IsNullOrEmpty(request.Password))
+        if (Authenticate(request, accounts, out var account) is { } refused)
         {
-            return ApiProblems.Invalid("Sign-in needs a username and a password.",
-                [.. Missing("/username", request?.Username), .. Missing("/password", request?.Password)]);
-        }
-        if (accounts.SignIn(request.Username, request.Password) is not { } account)
-        {
-            return TypedResults.Problem(title: "Sign-in failed", detail: "The username or the password is wrong.", statusCode: StatusCodes.Status401Unauthorized);
+            return refused;
         }
         var identity = new System.Security.Claims.ClaimsIdentity(
             [new System.Security.Claims.Claim("sub", account.User), new System.Security.Claims.Claim(AuthSetup.RoleClaim, account.Role)],
@@ -49,17 +44,29 @@ public static class AuthApi
 
     private static Results<Ok<TokenResponse>, ProblemHttpResult> Token(TokenRequest? request, LocalAccounts accounts, TokenIssuer issuer)
     {
+        if (Authenticate(request, accounts, out var account) is { } refused)
+        {
+            return refused;
+        }
+        var (token, expires) = issuer.Issue(account.User, account.Role);
+        return TypedResults.Ok(new TokenResponse(token, "Bearer", expires, account.Role));
+    }
+
+    /// <summary>The one check both sign-ins share: a name and a password that match a local account.</summary>
+    private static ProblemHttpResult? Authenticate(TokenRequest? request, LocalAccounts accounts, out LocalAccount account)
+    {
+        account = null!;
         if (string.IsNullOrWhiteSpace(request?.Username) || string.IsNullOrEmpty(request.Password))
         {
             return ApiProblems.Invalid("Sign-in needs a username and a password.",
                 [.. Missing("/username", request?.Username), .. Missing("/password", request?.Password)]);
         }
-        if (accounts.SignIn(request.Username, request.Password) is not { } account)
+        if (accounts.SignIn(request.Username, request.Password) is not { } found)
         {
             return TypedResults.Problem(title: "Sign-in failed", detail: "The username or the password is wrong.", statusCode: StatusCodes.Status401Unauthorized);
         }
-        var (token, expires) = issuer.Issue(account.User, account.Role);
-        return TypedResults.Ok(new TokenResponse(token, "Bearer", expires, account.Role));
+        account = found;
+        return null;
     }
 
     private static IEnumerable<VirtualBranch.Engine.Runtime.FieldError> Missing(string path, string? value) =>
