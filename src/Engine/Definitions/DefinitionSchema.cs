@@ -11,6 +11,12 @@ namespace VirtualBranch.Engine.Definitions;
 /// </summary>
 public static class DefinitionSchema
 {
+    public const string FileName = "schema.json";
+
+    /// <summary>The definition files of a folder, in order: every <c>*.json</c> but the schema itself.</summary>
+    public static IReadOnlyList<string> DefinitionFilesIn(string folder) =>
+        [.. Directory.EnumerateFiles(folder, "*.json").Where(f => Path.GetFileName(f) != FileName).Order(StringComparer.Ordinal)];
+
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static string Generate(ActivityRegistry activities)

@@ -14,7 +14,7 @@ internal static class AuthoringVerbs
 
     public static int Schema(string? file, IAnsiConsole console)
     {
-        var path = file ?? Path.Combine(EngineOptionsSetup.FindRepositoryRoot(Directory.GetCurrentDirectory()), "definitions", "schema.json");
+        var path = file ?? Path.Combine(EngineOptionsSetup.FindRepositoryRoot(Directory.GetCurrentDirectory()), "definitions", DefinitionSchema.FileName);
         var registry = Services.Value.GetRequiredService<ActivityRegistry>();
         File.WriteAllText(path, DefinitionSchema.Generate(registry));
         console.MarkupLineInterpolated($"[green]wrote[/] {path} ({registry.Types.Count()} activity types)");
@@ -24,7 +24,7 @@ internal static class AuthoringVerbs
     public static int Validate(string target, bool chinese, IAnsiConsole console)
     {
         var files = Directory.Exists(target)
-            ? Directory.GetFiles(target, "*.json").Where(f => Path.GetFileName(f) != "schema.json").Order(StringComparer.Ordinal).ToList()
+            ? DefinitionSchema.DefinitionFilesIn(target).ToList()
             : File.Exists(target) ? [target] : null;
         if (files is null)
         {

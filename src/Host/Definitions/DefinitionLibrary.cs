@@ -74,7 +74,7 @@ public sealed class DefinitionLibrary(DefinitionParser parser, DefinitionCatalog
             return result;
         }
         var problems = new List<string>();
-        foreach (var path in Directory.EnumerateFiles(folder, "*.json").Where(p => Path.GetFileName(p) != "schema.json").Order(StringComparer.Ordinal))
+        foreach (var path in DefinitionSchema.DefinitionFilesIn(folder))
         {
             var file = $"definitions/{Path.GetFileName(path)}";
             var read = parser.Read(File.ReadAllText(path));

@@ -23,7 +23,7 @@ public sealed class AuthoringTests
     public void every_definition_names_the_schema_and_passes_it()
     {
         var schema = JsonSchema.FromText(File.ReadAllText(Path.Combine(ScenarioDefinitionTests.Folder, "schema.json")), new BuildOptions());
-        foreach (var file in Directory.GetFiles(ScenarioDefinitionTests.Folder, "*.json").Where(f => !f.EndsWith("schema.json", StringComparison.Ordinal)))
+        foreach (var file in DefinitionSchema.DefinitionFilesIn(ScenarioDefinitionTests.Folder))
         {
             using var document = JsonDocument.Parse(File.ReadAllText(file));
             document.RootElement.GetProperty("$schema").GetString().ShouldBe("./schema.json", file);

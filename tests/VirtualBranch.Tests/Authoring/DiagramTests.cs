@@ -1,5 +1,6 @@
 using Shouldly;
 using VirtualBranch.Engine.Activities;
+using VirtualBranch.Engine.Definitions;
 using VirtualBranch.Engine.Diagrams;
 using VirtualBranch.Host.Definitions;
 using VirtualBranch.Tests.Banking;
@@ -10,8 +11,7 @@ namespace VirtualBranch.Tests.Authoring;
 [Collection(BrowserCollection.Name)]
 public sealed class DiagramTests(BrowserFixture browser)
 {
-    public static TheoryData<string> Definitions => [.. Directory.GetFiles(ScenarioDefinitionTests.Folder, "*.json")
-        .Where(f => !f.EndsWith("schema.json", StringComparison.Ordinal)).Select(f => Path.GetFileNameWithoutExtension(f)!).Order()];
+    public static TheoryData<string> Definitions => [.. DefinitionSchema.DefinitionFilesIn(ScenarioDefinitionTests.Folder).Select(f => Path.GetFileNameWithoutExtension(f)!)];
 
     [Theory]
     [MemberData(nameof(Definitions))]

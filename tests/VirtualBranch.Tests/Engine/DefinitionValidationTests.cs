@@ -156,7 +156,7 @@ public sealed class DefinitionValidationTests
     public void the_sample_definitions_in_the_repository_are_valid()
     {
         var folder = Path.Combine(VirtualBranch.Host.Configuration.EngineOptionsSetup.FindRepositoryRoot(AppContext.BaseDirectory), "definitions");
-        var files = Directory.GetFiles(folder, "*.json").Where(f => !f.EndsWith("schema.json", StringComparison.Ordinal)).ToList();
+        var files = DefinitionSchema.DefinitionFilesIn(folder);
         files.ShouldNotBeEmpty();
         foreach (var file in files)
         {
