@@ -92,7 +92,8 @@ public static class CaseCommandsApi
         return Reply(await cases.ExecuteAsync(id, command, RequestActor.Context(http), cancellation), http);
     }
 
-    private static Results<Ok<CaseBody>, ProblemHttpResult> Reply(CommandOutcome outcome, HttpContext http) =>
+    /// <summary>The answer to any case command: the case with its ETag, or the refusal as problem details.</summary>
+    internal static Results<Ok<CaseBody>, ProblemHttpResult> Reply(CommandOutcome outcome, HttpContext http) =>
         outcome.Rejection is { } rejected ? ApiProblems.From(rejected) : TypedResults.Ok(WithETag(http, outcome.State!));
 
     private static CaseBody WithETag(HttpContext http, CaseState state)

@@ -30,8 +30,7 @@ public static class LegalHoldApi
     private static async Task<Results<Ok<CaseBody>, ProblemHttpResult>> Run(Guid id, CaseCommand command, CaseCommandService cases, HttpContext http,
         CancellationToken cancellation)
     {
-        var outcome = await cases.ExecuteAsync(id, command, RequestActor.Context(http), cancellation);
-        return outcome.Rejection is { } rejected ? ApiProblems.From(rejected) : TypedResults.Ok(CaseBody.From(outcome.State!));
+        return CaseCommandsApi.Reply(await cases.ExecuteAsync(id, command, RequestActor.Context(http), cancellation), http);
     }
 
     public static async Task<IReadOnlyList<CaseSummary>> DueAsync(IDocumentStore store, DateTimeOffset now, CancellationToken cancellation)
