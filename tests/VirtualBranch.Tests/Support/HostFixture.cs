@@ -89,8 +89,7 @@ public class HostFixture : IAsyncLifetime
     /// <summary>A client signed in as one of the demo accounts (analyst, teller, teller2, supervisor, supervisor2, regulator, corebanking).</summary>
     public async Task<HttpClient> ClientFor(string user)
     {
-        var line = File.ReadAllLines(Path.Combine(DataDirectory, "demo-users.txt")).Single(l => l.StartsWith(user + " ", StringComparison.Ordinal));
-        var password = line.Split(' ')[2];
+        var password = PasswordOf(user);
         var client = CreateClient();
         var response = await client.PostAsJsonAsync("/api/auth/token", new { username = user, password });
         response.EnsureSuccessStatusCode();

@@ -83,12 +83,7 @@
     }
   }
 
-  $("signin-form").addEventListener("submit", async (event) => {
-    event.preventDefault();
-    try { await vb.signIn($("username").value, $("password").value); $("signin-error").textContent = ""; show(); }
-    catch (error) { $("signin-error").textContent = error.message; }
-  });
-  $("signout").addEventListener("click", async () => { await vb.signOut(); show(); });
+  vb.wireSignIn(show);
   $("validate").addEventListener("click", validate);
   $("publish").addEventListener("click", publish);
   $("source").addEventListener("input", () => gutter([]));

@@ -70,7 +70,7 @@
     }
   }
 
-  $("signin-form").addEventListener("submit", async (e) => { e.preventDefault(); try { await vb.signIn($("username").value, $("password").value); show(); } catch (err) { $("signin-error").textContent = err.message; } });
+  vb.wireSignIn(show);
   $("search-form").addEventListener("submit", (e) => find(e).catch((err) => { $("results").textContent = err.message; }));
   $("export").addEventListener("click", async () => {
     const response = await fetch(`/api/cases/${current}/export`, { headers: { "X-Access-Reason": reason() } });

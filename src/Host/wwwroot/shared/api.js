@@ -25,5 +25,16 @@ window.vb = (() => {
     },
     async signOut() { await fetch("/api/auth/session/end", { method: "POST" }); sessionStorage.removeItem(key); sessionStorage.removeItem(key + ".role"); sessionStorage.removeItem(key + ".user"); state.token = state.role = state.user = null; },
     get signedIn() { return !!(state.user || state.token); },
+    // The staff pages' sign-in form (#signin-form, #username, #password, #signin-error) and #signout button.
+    wireSignIn(show, afterSignOut) {
+      const $ = (id) => document.getElementById(id);
+      $("signin-form").addEventListener("submit", async (event) => {
+        event.preventDefault();
+        try { await this.signIn($("username").value, $("password").value); $("signin-error").textContent = ""; show(); }
+        catch (error) { $("signin-error").textContent = error.message; }
+      });
+      const out = $("signout");
+      if (out) out.addEventListener("click", async () => { await this.signOut(); (afterSignOut || show)(); });
+    },
   };
 })();

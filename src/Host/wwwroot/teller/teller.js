@@ -138,8 +138,7 @@
     if (stopping && recorder) { const r = recorder; recorder = null; clearInterval(timer); $("rec").classList.add("hidden"); r.stop(); }
   }
 
-  $("signin-form").addEventListener("submit", async (e) => { e.preventDefault(); try { await vb.signIn($("username").value, $("password").value); show(); } catch (err) { $("signin-error").textContent = err.message; } });
-  $("signout").addEventListener("click", async () => { await vb.signOut(); location.reload(); });
+  vb.wireSignIn(show, () => location.reload());
   $("filter").addEventListener("change", loadQueue);
   $("next-case").addEventListener("click", async () => {
     try { const c = await vb.call("POST", "/api/queue/next"); $("next-error").textContent = ""; await loadQueue(); await openCase(c.id); }
