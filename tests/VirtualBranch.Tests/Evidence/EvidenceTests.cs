@@ -203,9 +203,12 @@ public sealed class EvidenceTests(HostFixture host) : IClassFixture<HostFixture>
             .EnumerateArray().Any(c => c.GetProperty("id").GetGuid() == id);
 
         (await Due()).ShouldBeTrue("five years of retention have passed six years on");
-        (await supervisor.PostAsJsonAsync($"/api/cases/{id}/legal-hold", new { reason = "" })).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        var before = await StreamSnapshot.Of(host.Database, id);
+        var noReason = await (await supervisor.PostAsJsonAsync($"/api/cases/{id}/legal-hold", new { reason = "" })).Problem(HttpStatusCode.BadRequest);
+        noReason.GetProperty("errors")[0].GetProperty("path").GetString().ShouldBe("/reason");
         var teller = await host.ClientFor("teller");
         (await teller.PostAsJsonAsync($"/api/cases/{id}/legal-hold", new { reason = "dispute" })).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        (await StreamSnapshot.Of(host.Database, id)).ShouldBe(before, "refused holds change nothing");
         (await supervisor.PostAsJsonAsync($"/api/cases/{id}/legal-hold", new { reason = "Customer dispute 2026-118" })).StatusCode.ShouldBe(HttpStatusCode.OK);
         (await Due()).ShouldBeFalse();
         (await supervisor.PostAsJsonAsync($"/api/cases/{id}/legal-hold/release", new { reason = "Dispute settled" })).StatusCode.ShouldBe(HttpStatusCode.OK);
