@@ -36,22 +36,9 @@ public static class CaseApi
         await client.GetFromJsonAsync<JsonElement>($"/api/cases/{caseId}");
 
     /// <summary>Polls until the case leaves 'running' (a deadline fired by Hangfire); bounded, fails with the last state.</summary>
-    public static async Task<JsonElement> WaitUntilClosed(this HttpClient client, Guid caseId, TimeSpan limit)
-    {
-        var until = DateTime.UtcNow + limit;
-        JsonElement body;
-        do
-        {
-            body = await client.GetCase(caseId);
-            if (body.GetProperty("status").GetString() is not ("running" or "faulted"))
-            {
-                return body;
-            }
-            await Task.Delay(250);
-        }
-        while (DateTime.UtcNow < until);
-        throw new ShouldAssertException($"Case {caseId} did not close within {limit}: {body}");
-    }
+    public static Task<JsonElement> WaitUntilClosed(this HttpClient client, Guid caseId, TimeSpan limit) =>
+        Eventually.Until(() => client.GetCase(caseId), body => body.GetProperty("status").GetString() is not ("running" or "faulted"), limit,
+            body => $"Case {caseId} did not close within {limit}: {body}");
 
     public static Guid Id(this JsonElement body) => body.GetProperty("id").GetGuid();
 

@@ -153,20 +153,6 @@ public sealed class WorkbenchTests(BrowserHostFixture host, BrowserFixture brows
         JsonDocument.Parse(await page.EvaluateAsync<string>($"async () => JSON.stringify(await vb.call('GET', '{path}'))")).RootElement.Clone();
 
     /// <summary>Waits for the page to show something (bounded); the answer is asserted, not the time it took.</summary>
-    private static async Task Expect<T>(Func<Task<T>> read, Func<T, bool> ok, TimeSpan? limit = null)
-    {
-        var until = DateTime.UtcNow + (limit ?? TimeSpan.FromSeconds(60));
-        T value;
-        do
-        {
-            value = await read();
-            if (ok(value))
-            {
-                return;
-            }
-            await Task.Delay(100);
-        }
-        while (DateTime.UtcNow < until);
-        throw new ShouldAssertException($"The page did not show what was expected; it shows: {value}");
-    }
+    private static Task Expect<T>(Func<Task<T>> read, Func<T, bool> ok, TimeSpan? limit = null) =>
+        Eventually.Until(read, ok, limit ?? TimeSpan.FromSeconds(60), value => $"The page did not show what was expected; it shows: {value}");
 }
