@@ -21,7 +21,14 @@ window.vbRoom = async (caseId, role, { localVideo, remoteVideo, onStatus, onRemo
         if (described) send({ type: "candidate", candidate: event.candidate }); else outgoing.push(event.candidate);
       }
     };
-    pc.onconnectionstatechange = () => status(pc.connectionState);
+    const mine = pc;
+    pc.onconnectionstatechange = () => {
+      status(mine.connectionState);
+      if (role === "teller" && !closed && pc === mine && (mine.connectionState === "failed" || mine.connectionState === "disconnected")) {
+        clearTimeout(watchdog);
+        watchdog = setTimeout(() => { if (!closed && pc === mine && mine.connectionState !== "connected") offer(); }, 2000);
+      }
+    };
   }
   function sendDescription(type) {
     send({ type, sdp: pc.localDescription });
@@ -33,7 +40,17 @@ window.vbRoom = async (caseId, role, { localVideo, remoteVideo, onStatus, onRemo
     for (const candidate of incoming) { try { await pc.addIceCandidate(candidate); } catch { /* stale */ } }
     incoming = [];
   }
-  async function offer() { peer(); await pc.setLocalDescription(await pc.createOffer()); sendDescription("offer"); }
+  // The teller leads: if a call does not reach "connected" (a lost candidate, a busy machine, a network blip),
+  // it offers again rather than leave both people looking at a black screen.
+  let watchdog = null;
+  async function offer() {
+    peer();
+    const mine = pc;
+    await pc.setLocalDescription(await pc.createOffer());
+    sendDescription("offer");
+    clearTimeout(watchdog);
+    watchdog = setTimeout(() => { if (!closed && pc === mine && pc.connectionState !== "connected") offer(); }, 5000);
+  }
   function connect() {
     ws = new WebSocket(`${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/api/cases/${caseId}/room${vb.state.token ? "?access_token=" + encodeURIComponent(vb.state.token) : ""}`);
     ws.onopen = () => status("waiting");
