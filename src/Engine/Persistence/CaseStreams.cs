@@ -35,26 +35,7 @@ public static class CaseStreams
     public static string Append(IDocumentSession session, Guid caseId, CachedCase? before, IReadOnlyList<object> events, Actor actor, DateTimeOffset at,
         Func<string, (object Data, Actor Actor)?>? trailer = null)
     {
-        var serializer = session.DocumentStore.Options.Serializer();
-        var recordedAt = HashChain.Time(at);
-        var links = new List<(object Data, string Previous, string Hash, Actor Actor)>();
-        var previous = before?.Head ?? HashChain.Genesis;
-        var version = before?.State.Version ?? 0;
-        void Chain(object data, Actor by)
-        {
-            var hash = HashChain.Link(previous, ++version, EventTypeName(data.GetType()), HashChain.Canonical(serializer.ToJson(data)), recordedAt,
-                HashChain.Actor(by.Id, by.Role));
-            links.Add((data, previous, hash, by));
-            previous = hash;
-        }
-        foreach (var data in events)
-        {
-            Chain(data, actor);
-        }
-        if (trailer?.Invoke(previous) is { } extra)
-        {
-            Chain(extra.Data, extra.Actor);
-        }
+        var links = Chain(session.DocumentStore.Options.Serializer(), before, events, actor, at, trailer);
         var all = links.Select(l => l.Data).ToArray();
         var action = before is null
             ? session.Events.StartStream(caseId, all)
@@ -63,11 +44,38 @@ public static class CaseStreams
         {
             @event.SetHeader(HashChain.PreviousHeader, link.Previous);
             @event.SetHeader(HashChain.HashHeader, link.Hash);
-            @event.SetHeader(HashChain.RecordedAtHeader, recordedAt);
+            @event.SetHeader(HashChain.RecordedAtHeader, link.RecordedAt);
             @event.SetHeader(HashChain.ActorRoleHeader, link.Actor.Role);
             @event.SetHeader(HashChain.ActorIdHeader, link.Actor.Id);
         }
-        return previous;
+        return links.Count > 0 ? links[^1].Hash : before?.Head ?? HashChain.Genesis;
+    }
+
+    /// <summary>The links that chain <paramref name="events"/> (and the trailer, if it makes one) after <paramref name="before"/>.</summary>
+    public static IReadOnlyList<ChainLink> Chain(Weasel.Storage.IStorageSerializer serializer, CachedCase? before, IReadOnlyList<object> events, Actor actor,
+        DateTimeOffset at, Func<string, (object Data, Actor Actor)?>? trailer = null)
+    {
+        var recordedAt = HashChain.Time(at);
+        var links = new List<ChainLink>(events.Count + 1);
+        var previous = before?.Head ?? HashChain.Genesis;
+        var version = before?.State.Version ?? 0;
+        void Link(object data, Actor by)
+        {
+            var json = serializer.ToJson(data);
+            var type = EventTypeName(data.GetType());
+            var hash = HashChain.Link(previous, ++version, type, HashChain.Canonical(json), recordedAt, HashChain.Actor(by.Id, by.Role));
+            links.Add(new ChainLink(data, type, json, version, previous, hash, by, recordedAt));
+            previous = hash;
+        }
+        foreach (var data in events)
+        {
+            Link(data, actor);
+        }
+        if (trailer?.Invoke(previous) is { } extra)
+        {
+            Link(extra.Data, extra.Actor);
+        }
+        return links;
     }
 
     /// <summary>Marten's default name for an event type: <c>StepResumed</c> is stored as <c>step_resumed</c>.</summary>
@@ -79,3 +87,6 @@ public static class CaseStreams
         "EventStreamUnexpectedMaxEventIdException" or "ExistingStreamIdCollisionException" or "ConcurrencyException" or "StreamLockedException"
         || (ex.InnerException is { } inner && IsConcurrencyConflict(inner));
 }
+
+/// <summary>One event's place in its case's hash chain, with the JSON the hash was taken over.</summary>
+public sealed record ChainLink(object Data, string EventType, string Json, long Version, string Previous, string Hash, Actor Actor, string RecordedAt);

@@ -1,3 +1,4 @@
+using VirtualBranch.Engine.Definitions;
 using VirtualBranch.Engine.Runtime;
 
 namespace VirtualBranch.Engine.Persistence;
@@ -35,6 +36,10 @@ public sealed record CaseSummary
 
     /// <summary>Until when the case's evidence must be kept (closing time plus the definition's retention years).</summary>
     public DateTimeOffset? RetainUntil { get; init; }
+
+    /// <summary>The summary with the retention of the definition version the case runs on (none when that version is unknown here).</summary>
+    public static CaseSummary From(CaseState state, DefinitionCatalog catalog) =>
+        From(state, catalog.Find(state.DefinitionId, state.DefinitionVersion) is { } definition ? Retention.YearsOf(definition) : null);
 
     public static CaseSummary From(CaseState state, int? retentionYears) => new()
     {

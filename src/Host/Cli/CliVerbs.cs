@@ -7,7 +7,7 @@ namespace VirtualBranch.Host.Cli;
 
 /// <summary>
 /// The Host's command-line verbs for regulators and operators:
-/// <c>replay &lt;caseId&gt; [--version N]</c>, <c>verify &lt;caseId&gt;|--all</c>, <c>export &lt;caseId&gt; &lt;file.zip&gt;</c>,
+/// <c>replay &lt;caseId&gt; [--version N]</c>, <c>verify &lt;caseId&gt;|--all</c>, <c>rebuild-summaries</c>, <c>export &lt;caseId&gt; &lt;file.zip&gt;</c>,
 /// <c>verify-bundle &lt;file.zip&gt;</c>. Exit code 0 when all is well, 1 when evidence fails a check, 2 for a usage error.
 /// </summary>
 public static class CliVerbs
@@ -16,7 +16,7 @@ public static class CliVerbs
     public const int Failed = 1;
     public const int Usage = 2;
 
-    private static readonly string[] Verbs = ["replay", "verify", "export", "verify-bundle", "schema", "validate", "import-elsa", "export-elsa"];
+    private static readonly string[] Verbs = ["replay", "verify", "rebuild-summaries", "export", "verify-bundle", "schema", "validate", "import-elsa", "export-elsa"];
     private static readonly string[] OfflineVerbs = ["verify-bundle", "schema", "validate", "import-elsa", "export-elsa"];
 
     public static bool IsVerb(string[] args) => args.Length > 0 && Verbs.Contains(args[0]);
@@ -49,6 +49,7 @@ public static class CliVerbs
                 ["replay", var id] => await CaseVerbs.ReplayAsync(ParseId(id), null, services!, console),
                 ["replay", var id, "--version", var version] => await CaseVerbs.ReplayAsync(ParseId(id), ParseVersion(version), services!, console),
                 ["verify", "--all"] => await CaseVerbs.VerifyAllAsync(services!, console),
+                ["rebuild-summaries"] => await CaseVerbs.RebuildSummariesAsync(services!, console),
                 ["verify", var id] => await CaseVerbs.VerifyAsync(ParseId(id), services!, console),
                 ["export", var id, var file] => await CaseVerbs.ExportAsync(ParseId(id), file, services!, console),
                 _ => UsageError(console, $"'{string.Join(' ', args)}' is not a known form of the verb."),
@@ -105,7 +106,7 @@ public static class CliVerbs
     private static int UsageError(IAnsiConsole console, string problem)
     {
         console.MarkupLineInterpolated($"[red]{problem}[/]");
-        console.WriteLine("usage: replay <caseId> [--version N] | verify <caseId>|--all | export <caseId> <file.zip> | verify-bundle <file.zip> | schema [file] | validate <file|folder> [--lang zh|en] | import-elsa <file.json> [--partial] [--out file] | export-elsa <definition.json> [--out file]");
+        console.WriteLine("usage: replay <caseId> [--version N] | verify <caseId>|--all | rebuild-summaries | export <caseId> <file.zip> | verify-bundle <file.zip> | schema [file] | validate <file|folder> [--lang zh|en] | import-elsa <file.json> [--partial] [--out file] | export-elsa <definition.json> [--out file]");
         return Usage;
     }
 

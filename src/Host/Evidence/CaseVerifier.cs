@@ -12,6 +12,9 @@ public sealed class CaseVerifier(StoredEvents events, EvidenceStore files)
         {
             return null;
         }
-        return ChainVerifier.Verify(rows, streamVersion, row => EvidenceFiles.In(row.Data).Select(files.Check).FirstOrDefault(p => p is not null));
+        return Verify(new StoredStream(caseId, rows, streamVersion));
     }
+
+    public VerificationResult Verify(StoredStream stream) =>
+        ChainVerifier.Verify(stream.Rows, stream.StreamVersion, row => EvidenceFiles.In(row.Data).Select(files.Check).FirstOrDefault(p => p is not null));
 }

@@ -1,4 +1,5 @@
 using VirtualBranch.Engine.Integrity;
+using VirtualBranch.Engine.Persistence;
 using VirtualBranch.Host.Configuration;
 using VirtualBranch.Host.Persistence;
 
@@ -12,6 +13,8 @@ public static class EvidenceSetup
         var options = builder.Services.BuildRequiredSingleton<EngineOptions>();
         builder.Services.AddSingleton(new EvidenceStore(Path.Combine(options.DataDirectory, "evidence")));
         builder.Services.AddSingleton<StoredEvents>();
+        builder.Services.AddSingleton<EventDecoder>();
+        builder.Services.AddSingleton<SummaryRebuild>();
         builder.Services.AddSingleton<CaseVerifier>();
         builder.Services.AddSingleton<ExportBundle>();
         builder.Services.AddSingleton<AccessLog>();

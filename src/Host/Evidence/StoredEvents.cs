@@ -1,40 +1,88 @@
-using System.Text.Json;
+using System.Runtime.CompilerServices;
 using Npgsql;
 using VirtualBranch.Engine.Integrity;
+using VirtualBranch.Engine.Persistence;
+using VirtualBranch.Engine.Runtime;
 
 namespace VirtualBranch.Host.Evidence;
 
-/// <summary>Reads a case's stored event rows exactly as they are in PostgreSQL, for verification, replay and export.</summary>
+/// <summary>One case's stored rows, ordered by version, with the version its stream record claims.</summary>
+public sealed record StoredStream(Guid CaseId, IReadOnlyList<ChainedRow> Rows, long? StreamVersion);
+
+/// <summary>
+/// Reads cases' stored event rows exactly as they are in PostgreSQL, for verification, replay and export. Many cases
+/// are read in one round trip, and a scan reads the next batch while the caller works on the current one.
+/// </summary>
 public sealed class StoredEvents(NpgsqlDataSource database)
 {
+    /// <summary>How many cases a scan reads per round trip.</summary>
+    public const int ScanBatch = 250;
+
+    /// <summary>The first events of the streams that accompany a case but are not one.</summary>
+    private static readonly string[] NotCases = [CaseStreams.EventTypeName(typeof(EvidenceAccessed)), CaseStreams.EventTypeName(typeof(Media.MediaAdapterCalled))];
+
+    private const string RowsSql =
+        "select stream_id, seq_id, version, type, data::text, timestamp, headers ->> 'actor-id', headers ->> 'actor-role', headers ->> 'at', " +
+        "headers ->> 'hash', headers ->> 'prev', correlation_id, causation_id from vb.mt_events where stream_id = any($1) order by stream_id, version, seq_id";
+
     public async Task<(IReadOnlyList<ChainedRow> Rows, long? StreamVersion)> ReadAsync(Guid caseId, CancellationToken cancellation)
     {
-        var rows = new List<ChainedRow>();
-        await using (var command = database.CreateCommand(
-            "select seq_id, version, type, data::text, timestamp, headers::text, correlation_id, causation_id from vb.mt_events where stream_id = $1 order by version, seq_id"))
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = caseId });
-            await using var reader = await command.ExecuteReaderAsync(cancellation);
-            while (await reader.ReadAsync(cancellation))
-            {
-                JsonElement? headers = reader.IsDBNull(5) ? null : JsonDocument.Parse(reader.GetString(5)).RootElement;
-                rows.Add(new ChainedRow(
-                    reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3), reader.GetFieldValue<DateTimeOffset>(4),
-                    Header(headers, HashChain.ActorIdHeader), Header(headers, HashChain.ActorRoleHeader), Header(headers, HashChain.RecordedAtHeader),
-                    Header(headers, HashChain.HashHeader), Header(headers, HashChain.PreviousHeader),
-                    reader.IsDBNull(6) ? null : reader.GetString(6), reader.IsDBNull(7) ? null : reader.GetString(7)));
-            }
-        }
-        await using var stream = database.CreateCommand("select version from vb.mt_streams where id = $1");
-        stream.Parameters.Add(new NpgsqlParameter { Value = caseId });
-        var version = await stream.ExecuteScalarAsync(cancellation);
-        return (rows, version is long v ? v : null);
+        var stream = (await ReadManyAsync([caseId], cancellation))[0];
+        return (stream.Rows, stream.StreamVersion);
     }
 
+    /// <summary>The rows of each case asked for, in the order asked (a case with no stream comes back empty, with no version).</summary>
+    public async Task<IReadOnlyList<StoredStream>> ReadManyAsync(IReadOnlyList<Guid> caseIds, CancellationToken cancellation)
+    {
+        var rows = caseIds.Distinct().ToDictionary(id => id, _ => new List<ChainedRow>());
+        var versions = new Dictionary<Guid, long>();
+        await using var batch = database.CreateBatch();
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(RowsSql) { Parameters = { new() { Value = caseIds.ToArray() } } });
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("select id, version from vb.mt_streams where id = any($1)") { Parameters = { new() { Value = caseIds.ToArray() } } });
+        await using (var reader = await batch.ExecuteReaderAsync(cancellation))
+        {
+            while (await reader.ReadAsync(cancellation))
+            {
+                rows[reader.GetGuid(0)].Add(new ChainedRow(
+                    reader.GetInt64(1), reader.GetInt64(2), reader.GetString(3), reader.GetString(4), reader.GetFieldValue<DateTimeOffset>(5),
+                    Text(reader, 6), Text(reader, 7), Text(reader, 8), Text(reader, 9), Text(reader, 10), Text(reader, 11), Text(reader, 12)));
+            }
+            await reader.NextResultAsync(cancellation);
+            while (await reader.ReadAsync(cancellation))
+            {
+                versions[reader.GetGuid(0)] = reader.GetInt64(1);
+            }
+        }
+        return [.. caseIds.Select(id => new StoredStream(id, rows[id], versions.TryGetValue(id, out var v) ? v : null))];
+    }
+
+    /// <summary>Every given case, read <see cref="ScanBatch"/> at a time; the next batch is on its way while the caller handles this one.</summary>
+    public async IAsyncEnumerable<StoredStream> ScanAsync(IReadOnlyList<Guid> caseIds, [EnumeratorCancellation] CancellationToken cancellation)
+    {
+        var batches = caseIds.Chunk(ScanBatch).ToList();
+        var next = batches.Count > 0 ? ReadManyAsync(batches[0], cancellation) : null;
+        for (var i = 0; i < batches.Count; i++)
+        {
+            var current = await next!;
+            next = i + 1 < batches.Count ? ReadManyAsync(batches[i + 1], cancellation) : null;
+            foreach (var stream in current)
+            {
+                yield return stream;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Every case in the store, oldest first: every stream but those that begin as an access log or a media audit. A case
+    /// whose first event was removed or retyped is still listed (by its summary), so that verifying all cases finds it.
+    /// </summary>
     public async Task<IReadOnlyList<Guid>> AllCaseIdsAsync(CancellationToken cancellation)
     {
         var ids = new List<Guid>();
-        await using var command = database.CreateCommand("select id from vb.mt_streams where id in (select id from vb.mt_doc_casesummary) order by timestamp");
+        await using var command = database.CreateCommand(
+            "select s.id from vb.mt_streams s where s.id in (select id from vb.mt_doc_casesummary) or not exists (select 1 from vb.mt_events e " +
+            "where e.stream_id = s.id and e.version = 1 and e.type = any($1)) order by s.created, s.id");
+        command.Parameters.Add(new NpgsqlParameter { Value = NotCases });
         await using var reader = await command.ExecuteReaderAsync(cancellation);
         while (await reader.ReadAsync(cancellation))
         {
@@ -43,6 +91,5 @@ public sealed class StoredEvents(NpgsqlDataSource database)
         return ids;
     }
 
-    private static string? Header(JsonElement? headers, string name) =>
-        headers is { ValueKind: JsonValueKind.Object } h && h.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+    private static string? Text(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 }
