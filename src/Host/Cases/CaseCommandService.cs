@@ -24,7 +24,8 @@ public sealed class CaseCommandService(IDocumentStore store, DefinitionCatalog c
     IServiceProvider services)
 {
     private const int MaxAttempts = 4;
-    private static readonly Actor Sealer = new("virtualbranch", Roles.System);
+    /// <summary>Who appends the seal of a closed case.</summary>
+    public static readonly Actor Sealer = new("virtualbranch", Roles.System);
 
     public async Task<CommandOutcome> ExecuteAsync(Guid caseId, CaseCommand command, RequestContext request, CancellationToken cancellation,
         WorkflowDefinition? definitionToOpen = null)
@@ -107,8 +108,7 @@ public sealed class CaseCommandService(IDocumentStore store, DefinitionCatalog c
         var head = CaseStreams.Append(session, caseId, before, events, command.Actor, command.Now, trailer: state.IsClosed && !state.Sealed
             ? chainHead =>
             {
-                seal = new CaseSealed(state.Version, chainHead, Convert.ToBase64String(signer.Sign(System.Text.Encoding.UTF8.GetBytes(chainHead))),
-                    signer.Thumbprint, command.Now);
+                seal = signer.Seal(state.Version, chainHead, command.Now);
                 return (seal, Sealer);
             }
             : null);
@@ -116,7 +116,7 @@ public sealed class CaseCommandService(IDocumentStore store, DefinitionCatalog c
         {
             state = CaseEvolver.Evolve(state, seal)!;
         }
-        session.Store(CaseSummary.From(state, RetentionYears(state)));
+        session.Store(CaseSummary.From(state, catalog));
         foreach (var message in messages)
         {
             await outbox!.PublishAsync(message);
@@ -124,10 +124,6 @@ public sealed class CaseCommandService(IDocumentStore store, DefinitionCatalog c
         await session.SaveChangesAsync(cancellation);
         return new CachedCase(state, head);
     }
-
-    private int? RetentionYears(CaseState state) => catalog.Find(state.DefinitionId, state.DefinitionVersion) is { } definition
-        ? Retention.YearsOf(definition)
-        : null;
 
     private static CommandOutcome Refused(RejectionKind kind, string title, string detail) =>
         new(null, [], Decision.Reject(kind, title, detail));

@@ -7,8 +7,10 @@ namespace VirtualBranch.Host.Integrity;
 
 /// <summary>
 /// Signs with the bank's key: detached CMS (PKCS #7) with the certificate included. The key comes from
-/// <c>Engine:SigningCertificatePath</c> (PFX) and <c>Engine:SigningCertificatePassword</c>; the embedded default
-/// generates a self-signed one on first run into <c>.data/bank-signing.pfx</c>.
+/// <c>Engine:SigningCertificatePath</c> (PFX, RSA or ECDSA) and <c>Engine:SigningCertificatePassword</c>; the embedded
+/// default generates a self-signed ECDSA P-256 one on first run into <c>.data/bank-signing.pfx</c>. An elliptic-curve key
+/// is the stand-in for the SM2 keys Chinese banks sign with, and it signs a closing case's seal in about 0.1 ms where
+/// RSA-3072 took 2 ms (measured with the benchmark's profiling, see README).
 /// </summary>
 public sealed class BankSigner
 {
@@ -21,8 +23,8 @@ public sealed class BankSigner
         if (!File.Exists(path))
         {
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            using var key = RSA.Create(3072);
-            var request = new CertificateRequest("CN=VirtualBranch demo bank, O=VirtualBranch, C=CN", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+            using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+            var request = new CertificateRequest("CN=VirtualBranch demo bank, O=VirtualBranch, C=CN", key, HashAlgorithmName.SHA256);
             request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.NonRepudiation, critical: true));
             using var generated = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(10));
             File.WriteAllBytes(path, generated.Export(X509ContentType.Pfx, password));
@@ -35,6 +37,10 @@ public sealed class BankSigner
     }
 
     public string Thumbprint => _certificate.GetCertHashString(HashAlgorithmName.SHA256);
+
+    /// <summary>The seal of a closed case: its chain head signed, to be appended as the chain's last link.</summary>
+    public VirtualBranch.Engine.Runtime.CaseSealed Seal(long sealedVersion, string chainHead, DateTimeOffset at) =>
+        new(sealedVersion, chainHead, Convert.ToBase64String(Sign(System.Text.Encoding.UTF8.GetBytes(chainHead))), Thumbprint, at);
 
     public byte[] Sign(byte[] content)
     {
@@ -59,9 +65,21 @@ public sealed class BankSigner
         var tbs = outer.ReadEncodedValue().ToArray();
         var algorithm = outer.ReadSequence().ReadObjectIdentifier();
         var signature = outer.ReadBitString(out _);
-        using var rsa = certificate.GetRSAPublicKey();
-        return algorithm == "1.2.840.113549.1.1.11" && rsa is not null
-            && rsa.VerifyData(tbs, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        switch (algorithm)
+        {
+            case "1.2.840.113549.1.1.11": // sha256WithRSAEncryption
+                using (var rsa = certificate.GetRSAPublicKey())
+                {
+                    return rsa is not null && rsa.VerifyData(tbs, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+                }
+            case "1.2.840.10045.4.3.2": // ecdsa-with-SHA256 (the signature is DER: SEQUENCE { r, s })
+                using (var ecdsa = certificate.GetECDsaPublicKey())
+                {
+                    return ecdsa is not null && ecdsa.VerifyData(tbs, signature, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
+                }
+            default:
+                return false;
+        }
     }
 
     /// <summary>Checks a detached signature over the content; returns the signer's subject, or why it fails.</summary>
