@@ -16,14 +16,30 @@ public sealed class CaseStateCache(int capacity = 50_000)
 
     public CachedCase? Get(Guid caseId) => _cases.GetValueOrDefault(caseId);
 
+    private int _count; // ConcurrentDictionary.Count takes every lock; this one is only near the truth, which is all the bound needs
+
     public void Put(CachedCase entry)
     {
-        if (_cases.Count >= capacity)
+        if (Volatile.Read(ref _count) >= capacity)
         {
             _cases.Clear(); // crude but safe: everything can be reloaded from the streams
+            Volatile.Write(ref _count, 0);
         }
-        _cases[entry.State.Id] = entry;
+        if (_cases.TryAdd(entry.State.Id, entry))
+        {
+            Interlocked.Increment(ref _count);
+        }
+        else
+        {
+            _cases[entry.State.Id] = entry;
+        }
     }
 
-    public void Forget(Guid caseId) => _cases.TryRemove(caseId, out _);
+    public void Forget(Guid caseId)
+    {
+        if (_cases.TryRemove(caseId, out _))
+        {
+            Interlocked.Decrement(ref _count);
+        }
+    }
 }
