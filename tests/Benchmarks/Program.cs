@@ -1,30 +1,31 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Marten;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using VirtualBranch.Benchmarks;
+using VirtualBranch.Engine;
 using VirtualBranch.Engine.Definitions;
-using VirtualBranch.Engine.Integrity;
-using VirtualBranch.Engine.Persistence;
-using VirtualBranch.Engine.Runtime;
 using VirtualBranch.Host.Cases;
 using VirtualBranch.Host.Configuration;
-using VirtualBranch.Host.Evidence;
+using VirtualBranch.Host.Integrity;
+using VirtualBranch.Host.Persistence;
 
-// The benchmark: limit, peer and engine at concurrency 1, 4 and 16, then replay, verify and projection rebuild.
-// Usage: dotnet run -c Release --project tests/Benchmarks -- [--cases N] [--out file.json]   (needs ConnectionStrings__Engine)
-var cases = Arg("--cases", 200);
-var output = args.SkipWhile(a => a != "--out").Skip(1).FirstOrDefault() ?? Path.Combine(EngineOptionsSetup.FindRepositoryRoot(Directory.GetCurrentDirectory()), "TestResults", "bench.json");
+// The benchmark. Usage (needs ConnectionStrings__Engine, see README):
+//   dotnet run -c Release --project tests/Benchmarks -- [--cases 300] [--concurrency 1,4,16] [--http-clients 16]
+//       [--growth 1000,10000,100000 | --growth none] [--only engine] [--out TestResults/bench.json]
+var options = BenchOptions.Parse(args);
 var server = Environment.GetEnvironmentVariable("ConnectionStrings__Engine")
     ?? throw new InvalidOperationException("ConnectionStrings__Engine is not set: run `scripts/db.sh ensure; set -a; . .data/engine.env; set +a` first.");
 var database = $"vb_bench_{DateTime.UtcNow:yyyyMMddHHmmss}";
 await Sql(server, $"create database {database}");
 var target = new NpgsqlConnectionStringBuilder(server) { Database = database }.ConnectionString;
-var results = new Dictionary<string, object>();
+var dataDirectory = Directory.CreateTempSubdirectory("vb-bench-").FullName;
+var report = new Report(options.Output);
 Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_VIRTUALBRANCH_HOST",
     Path.Combine(EngineOptionsSetup.FindRepositoryRoot(AppContext.BaseDirectory), "src", "Host"));
 try
@@ -36,146 +37,140 @@ try
         web.UseSetting("Engine:SoloNode", "true");
         web.UseSetting("Engine:Quiet", "true");
         web.UseSetting("Engine:CarryOutIntents", "false");
-        web.UseSetting("Engine:DataDirectory", Directory.CreateTempSubdirectory("vb-bench-").FullName);
+        web.UseSetting("Engine:CreateDemoAccounts", "true");
+        web.UseSetting("Engine:DataDirectory", dataDirectory);
     });
+    factory.UseKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, 0)); // the HTTP run goes over real loopback TCP
+    factory.StartServer();
     var services = factory.Services;
+    var baseAddress = new Uri(services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
     var store = services.GetRequiredService<IDocumentStore>();
+    // The limit and the peer write with the engine's connection string and store settings, into a schema of their own
+    // (their streams are not cases, and must not be replayed, verified or summarised as cases).
+    using var baselines = DocumentStore.For(o =>
+    {
+        CaseStoreSetup.Configure(o, target, "baseline");
+        o.Schema.For<PeerCase>();
+        o.Schema.For<PeerAudit>();
+    });
+    await baselines.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
     var loan = services.GetRequiredService<DefinitionCatalog>().Find("loan-face-signing", 1)!;
-    var driver = new LoanDriver(services.GetRequiredService<CaseCommandService>(), loan, TimeProvider.System);
-    Console.WriteLine($"VirtualBranch benchmark: {cases} loan-face-signing cases per run, {LoanDriver.CommandsPerCase} commands per case; {Environment.ProcessorCount} cores, .NET {Environment.Version}");
+    var driver = new LoanDriver(loan, TimeProvider.System);
+    var engine = LoanDriver.Engine(services.GetRequiredService<CaseCommandService>());
+    var http = new HttpCases(baseAddress, await TellerTokenAsync(baseAddress, dataDirectory), services.GetRequiredService<CaseCommandService>());
+    var checks = new Checks(services);
+    report.Line($"VirtualBranch benchmark: {options.Cases} loan-face-signing cases per run, {LoanDriver.CommandsPerCase} commands per case; " +
+        $"{Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; PostgreSQL {await Scalar(target, "show server_version")}");
 
     for (var i = 0; i < 10; i++)
     {
-        await driver.RunAsync(-i - 1); // warm up: JIT, pools, prepared statements
-        await Limit.RunAsync(store, (await driver.RunAsync(-100 - i)).Batches);
-        await Peer.RunAsync(store);
+        await driver.RunAsync(-i - 1, engine); // warm up: JIT, pools, prepared statements
+        await Limit.RunAsync(baselines, (await driver.RunAsync(-100 - i, engine)).Batches);
+        await Peer.RunAsync(baselines);
+        await driver.RunAsync(-200 - i, http.Executor);
     }
-    var batches = (await driver.RunAsync(-1000)).Batches;
+    var batches = (await driver.RunAsync(-1000, engine)).Batches;
     var eventsPerCase = batches.Sum(b => b.Count);
-    Console.WriteLine($"events per case: {eventsPerCase} in {batches.Count} transactions");
-    Console.WriteLine();
-    Console.WriteLine("| concurrency | design | cases/s | commands/s | events/s | p50 ms | p95 ms | p99 ms |");
-    Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- |");
+    report.Line($"events per case: {eventsPerCase} in {batches.Count} transactions " +
+        $"({string.Join(", ", batches.SelectMany(b => b).GroupBy(e => e.GetType().Name).OrderByDescending(g => g.Count()).Select(g => $"{g.Key} {g.Count()}"))})");
+    report.Set("eventsPerCase", eventsPerCase);
+    report.Set("cases", options.Cases);
+    await Sql(target, "vacuum analyze");
+
+    // 1–4: limit, peer, engine at each concurrency, then the same case through HTTP.
+    report.Table("| concurrency | design | cases/s | commands/s | events/s | p50 ms | p95 ms | p99 ms | CPU ms/command (bench process + others) |");
     var runs = new List<object>();
-    foreach (var concurrency in new[] { 1, 4, 16 })
+    foreach (var concurrency in options.Concurrency)
     {
-        var limit = await Measure(cases, concurrency, _ => Limit.RunAsync(store, batches));
-        var peer = await Measure(cases, concurrency, _ => Peer.RunAsync(store));
-        var engine = await Measure(cases, concurrency, async i => (await driver.RunAsync(i)).Latencies);
-        foreach (var (name, run) in new[] { ("limit", limit), ("peer", peer), ("engine", engine) })
+        var measured = new Dictionary<string, Run>();
+        foreach (var design in options.Designs)
         {
-            var commandsPerSecond = run.Latencies.Count / run.Seconds;
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {concurrency} | {name} | {cases / run.Seconds:F0} | {commandsPerSecond:F0} | {cases * eventsPerCase / run.Seconds:F0} | {P(run.Latencies, 50):F1} | {P(run.Latencies, 95):F1} | {P(run.Latencies, 99):F1} |"));
-            runs.Add(new { concurrency, design = name, casesPerSecond = cases / run.Seconds, commandsPerSecond, eventsPerSecond = cases * eventsPerCase / run.Seconds,
-                p50 = P(run.Latencies, 50), p95 = P(run.Latencies, 95), p99 = P(run.Latencies, 99) });
+            measured[design] = await Run.MeasureAsync(options.Cases, concurrency, design switch
+            {
+                "limit" => _ => Limit.RunAsync(baselines, batches),
+                "peer" => _ => Peer.RunAsync(baselines),
+                "engine" => async i => (await driver.RunAsync(i, engine)).Latencies,
+                _ => async i => (await driver.RunAsync(i, http.Executor)).Latencies,
+            });
+            var run = measured[design];
+            report.Row(concurrency, design, run, eventsPerCase);
+            runs.Add(run.Figures(concurrency, design, eventsPerCase));
         }
-        var e = engine.Latencies.Count / engine.Seconds;
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"|  | engine/limit {e / (limit.Latencies.Count / limit.Seconds):P0}, engine/peer {e / (peer.Latencies.Count / peer.Seconds):P0} | | | | | | |"));
+        if (measured.TryGetValue("engine", out var e) && measured.TryGetValue("limit", out var l) && measured.TryGetValue("peer", out var p))
+        {
+            var ratios = string.Create(CultureInfo.InvariantCulture,
+                $"engine/limit {e.CommandsPerSecond / l.CommandsPerSecond:P0}, engine/peer {e.CommandsPerSecond / p.CommandsPerSecond:P0}");
+            var api = measured.TryGetValue("http", out var h) ? string.Create(CultureInfo.InvariantCulture, $", http/engine {h.CommandsPerSecond / e.CommandsPerSecond:P0}") : "";
+            report.Line($"|  | {ratios}{api} | | | | | | | |");
+        }
     }
-    results["runs"] = runs;
-    results["replay"] = await Replay(services, store);
-    results["eventsPerCase"] = eventsPerCase;
-    results["cases"] = cases;
-    results["machine"] = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}";
-    Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
-    await File.WriteAllTextAsync(output, JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true }));
-    Console.WriteLine($"\nfigures written to {output}");
+    report.Set("runs", runs);
+    await checks.AllCompletedAsync(http.Opened);
+
+    // 5–6: replay, verify and rebuild, and the engine again, as history grows.
+    if (options.Growth.Count > 0)
+    {
+        var seeder = new HistorySeeder(store, services.GetRequiredService<NpgsqlDataSource>(), services.GetRequiredService<FlowFactory>(),
+            services.GetRequiredService<BankSigner>(), services.GetRequiredService<DefinitionCatalog>(), driver);
+        var growth = new List<object>();
+        report.Line("");
+        report.Table("| cases in store | events in store | seeded in s | engine commands/s (c=16) | engine p99 ms | replay: fold events/s | verify events/s | rebuild CaseSummary events/s (whole store) |");
+        foreach (var level in options.Growth)
+        {
+            var stored = await checks.CaseCountAsync();
+            var seeding = System.Diagnostics.Stopwatch.StartNew();
+            if (level > stored)
+            {
+                await seeder.SeedAsync((int)(level - stored));
+            }
+            var seeded = seeding.Elapsed.TotalSeconds;
+            await Sql(target, "vacuum analyze");
+            var engineRun = await Run.MeasureAsync(options.Cases, 16, async i => (await driver.RunAsync(i, engine)).Latencies);
+            var replay = await Replay.MeasureAsync(services, options.ReplaySample);
+            var figures = new
+            {
+                cases = await checks.CaseCountAsync(), events = await checks.EventCountAsync(), seededSeconds = seeded,
+                engineCommandsPerSecond = engineRun.CommandsPerSecond, engineP99 = engineRun.P(99), replay,
+            };
+            growth.Add(figures);
+            report.Line(string.Create(CultureInfo.InvariantCulture,
+                $"| {figures.cases:N0} | {figures.events:N0} | {seeded:F0} | {engineRun.CommandsPerSecond:F0} | {engineRun.P(99):F1} | " +
+                $"{replay.FoldEventsPerSecond:F0} ({replay.SampleCases:N0} cases) | {replay.VerifyEventsPerSecond:F0} | {replay.RebuildEventsPerSecond:F0} |"));
+        }
+        report.Set("growth", growth);
+    }
+    await report.SaveAsync();
 }
 finally
 {
     NpgsqlConnection.ClearAllPools();
     await Sql(server, $"drop database if exists {database} with (force)");
+    Directory.Delete(dataDirectory, recursive: true);
 }
 return 0;
 
-static async Task<(double Seconds, List<double> Latencies)> Measure(int count, int concurrency, Func<int, Task<List<double>>> one)
+static async Task<string> TellerTokenAsync(Uri baseAddress, string dataDirectory)
 {
-    var next = -1;
-    var all = new List<double>[concurrency];
-    var clock = Stopwatch.StartNew();
-    await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async worker =>
-    {
-        all[worker] = [];
-        int i;
-        while ((i = Interlocked.Increment(ref next)) < count)
-        {
-            all[worker].AddRange(await one(i));
-        }
-    }));
-    return (clock.Elapsed.TotalSeconds, [.. all.SelectMany(l => l)]);
-}
-
-static async Task<object> Replay(IServiceProvider services, IDocumentStore store)
-{
-    var ids = await services.GetRequiredService<StoredEvents>().AllCaseIdsAsync(CancellationToken.None);
-    var events = 0L;
-    var clock = Stopwatch.StartNew();
-    foreach (var chunk in ids.Chunk(100))
-    {
-        await using var session = store.QuerySession();
-        foreach (var id in chunk)
-        {
-            var stream = await session.Events.FetchStreamAsync(id);
-            events += stream.Count;
-            _ = CaseEvolver.Fold(stream.Select(e => e.Data));
-        }
-    }
-    var fold = clock.Elapsed.TotalSeconds;
-    clock.Restart();
-    var verifier = services.GetRequiredService<StoredEvents>();
-    foreach (var id in ids)
-    {
-        var (rows, version) = await verifier.ReadAsync(id, CancellationToken.None);
-        if (!ChainVerifier.Verify(rows, version).Intact)
-        {
-            throw new InvalidOperationException($"case {id} does not verify");
-        }
-    }
-    var verify = clock.Elapsed.TotalSeconds;
-    clock.Restart();
-    await using (var wipe = store.LightweightSession())
-    {
-        wipe.DeleteWhere<CaseSummary>(_ => true);
-        await wipe.SaveChangesAsync();
-    }
-    foreach (var chunk in ids.Chunk(200))
-    {
-        await using var session = store.LightweightSession();
-        foreach (var id in chunk)
-        {
-            var state = await CaseStreams.LoadAsync(session, id);
-            session.Store(CaseSummary.From(state!, Retention.DefaultYears));
-        }
-        await session.SaveChangesAsync();
-    }
-    var rebuild = clock.Elapsed.TotalSeconds;
-    Console.WriteLine();
-    Console.WriteLine($"| replay ({ids.Count} cases, {events} events) | seconds | events/s |");
-    Console.WriteLine("| --- | --- | --- |");
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| rebuild state (fold) | {fold:F2} | {events / fold:F0} |"));
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| verify hash chains | {verify:F2} | {events / verify:F0} |"));
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| rebuild CaseSummary | {rebuild:F2} | {events / rebuild:F0} |"));
-    return new { cases = ids.Count, events, foldEventsPerSecond = events / fold, verifyEventsPerSecond = events / verify, rebuildEventsPerSecond = events / rebuild };
-}
-
-static double P(List<double> values, int percentile)
-{
-    var sorted = values.Order().ToList();
-    return sorted[Math.Clamp((int)Math.Ceiling(percentile / 100.0 * sorted.Count) - 1, 0, sorted.Count - 1)];
-}
-
-int Arg(string name, int fallback)
-{
-    var index = Array.IndexOf(args, name);
-    return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
+    var password = File.ReadAllLines(Path.Combine(dataDirectory, "demo-users.txt")).Single(l => l.StartsWith("teller ", StringComparison.Ordinal)).Split(' ')[2];
+    using var client = new HttpClient { BaseAddress = baseAddress };
+    using var response = await client.PostAsync("/api/auth/token", System.Net.Http.Json.JsonContent.Create(new { username = "teller", password }));
+    response.EnsureSuccessStatusCode();
+    using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+    return body.RootElement.GetProperty("accessToken").GetString()!;
 }
 
 static async Task Sql(string connectionString, string sql)
 {
     await using var connection = new NpgsqlConnection(connectionString);
     await connection.OpenAsync();
-    await using var command = new NpgsqlCommand(sql, connection);
+    await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 600 };
     await command.ExecuteNonQueryAsync();
+}
+
+static async Task<string> Scalar(string connectionString, string sql)
+{
+    await using var connection = new NpgsqlConnection(connectionString);
+    await connection.OpenAsync();
+    await using var command = new NpgsqlCommand(sql, connection);
+    return Convert.ToString(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture)!;
 }

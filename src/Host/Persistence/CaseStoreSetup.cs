@@ -16,25 +16,28 @@ public static class CaseStoreSetup
     public static void AddCaseStore(this WebApplicationBuilder builder)
     {
         var options = builder.Services.BuildRequiredSingleton<EngineOptions>();
-        builder.Services.AddMarten(store =>
-            {
-                store.Connection(options.ConnectionString);
-                store.DatabaseSchemaName = Schema;
-                store.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
-                store.Events.StreamIdentity = StreamIdentity.AsGuid;
-                store.Events.AppendMode = EventAppendMode.Quick;
-                store.Events.MetadataConfig.EnableAll();
-                store.Events.MetadataConfig.UserNameEnabled = true; // not part of EnableAll in Marten 9
-                store.DisableNpgsqlLogging = true;
-                store.UseSystemTextJsonForSerialization(EnumStorage.AsString);
-                store.Schema.For<Evidence.RetentionReport>();
-                store.Schema.For<Media.CustomerLinkRecord>();
-                store.Events.AddEventType<Media.MediaAdapterCalled>();
-                store.AddCaseStreams(CaseEventScan.DomainEventTypes(typeof(VirtualBranch.Workflows.WorkflowsAssembly).Assembly));
-            })
+        builder.Services.AddMarten(store => Configure(store, options.ConnectionString, Schema))
             .UseLightweightSessions()
             .IntegrateWithWolverine()
             .ApplyAllDatabaseChangesOnStartup();
+    }
+
+    /// <summary>The store settings of the case store (the benchmark's baselines use the same ones in a schema of their own).</summary>
+    public static void Configure(StoreOptions store, string connectionString, string schema)
+    {
+        store.Connection(connectionString);
+        store.DatabaseSchemaName = schema;
+        store.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
+        store.Events.StreamIdentity = StreamIdentity.AsGuid;
+        store.Events.AppendMode = EventAppendMode.Quick;
+        store.Events.MetadataConfig.EnableAll();
+        store.Events.MetadataConfig.UserNameEnabled = true; // not part of EnableAll in Marten 9
+        store.DisableNpgsqlLogging = true;
+        store.UseSystemTextJsonForSerialization(EnumStorage.AsString);
+        store.Schema.For<Evidence.RetentionReport>();
+        store.Schema.For<Media.CustomerLinkRecord>();
+        store.Events.AddEventType<Media.MediaAdapterCalled>();
+        store.AddCaseStreams(CaseEventScan.DomainEventTypes(typeof(VirtualBranch.Workflows.WorkflowsAssembly).Assembly));
     }
 
     /// <summary>The singleton registered by an earlier <c>AddXxx</c> call, without building a provider.</summary>

@@ -1,0 +1,106 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using VirtualBranch.Engine.Definitions;
+using VirtualBranch.Engine.Runtime;
+using VirtualBranch.Host.Cases;
+using VirtualBranch.Workflows.Willingness;
+
+namespace VirtualBranch.Benchmarks;
+
+/// <summary>
+/// Carries out the loan case's commands through the HTTP API over loopback TCP, as the pages do: the teller opens
+/// and works the case with a bearer token, the customer joins through a single-use link and answers for
+/// themselves, documents are uploaded as multipart files, and the willingness script is read from the case's events
+/// as the teller page reads it. The answers of systems (e-sign provider, media seal) never come over HTTP in the
+/// Host either: they are resumed in process, as the intent handlers do.
+/// </summary>
+public sealed class HttpCases(Uri baseAddress, string tellerToken, CaseCommandService inProcess)
+{
+    private readonly HttpClient _http = new(new SocketsHttpHandler { MaxConnectionsPerServer = 64, PooledConnectionLifetime = TimeSpan.FromMinutes(10) })
+    {
+        BaseAddress = baseAddress,
+    };
+
+    /// <summary>Per case the driver runs: the id the API gave it and the customer's token.</summary>
+    private readonly ConcurrentDictionary<Guid, (Guid ApiId, string? CustomerToken)> _cases = new();
+
+    private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
+
+    public CommandExecutor Executor => ExecuteAsync;
+
+    /// <summary>Cases the API opened for the driver's ids (to check they completed).</summary>
+    public IEnumerable<Guid> Opened => _cases.Values.Select(c => c.ApiId);
+
+    private async Task<CommandOutcome> ExecuteAsync(Guid caseId, CaseCommand command, RequestContext request, WorkflowDefinition? open)
+    {
+        switch (command)
+        {
+            case OpenCase opening:
+            {
+                var body = await SendAsync<JsonElement>(HttpMethod.Post, "/api/cases", tellerToken,
+                    JsonContent.Create(new { definitionId = open!.Id, data = opening.Data }));
+                var apiId = body.GetProperty("id").GetGuid();
+                var link = await SendAsync<JsonElement>(HttpMethod.Post, $"/api/cases/{apiId}/customer-link", tellerToken, null);
+                var session = await SendAsync<JsonElement>(HttpMethod.Post, "/api/customer/session", null,
+                    JsonContent.Create(new { caseId = apiId, code = link.GetProperty("code").GetString() }));
+                _cases[caseId] = (apiId, session.GetProperty("token").GetString());
+                return Done([]);
+            }
+            case SendSignal { Signal: "document" } signal:
+            {
+                var (apiId, _) = _cases[caseId];
+                var kind = signal.Payload.GetProperty("kind").GetString()!;
+                using var form = new MultipartFormDataContent();
+                form.Add(new StringContent(kind), "kind");
+                var file = new ByteArrayContent(global::System.Security.Cryptography.RandomNumberGenerator.GetBytes(2048));
+                file.Headers.ContentType = new MediaTypeHeaderValue(kind == "id-card" ? "image/png" : "application/pdf");
+                form.Add(file, "file", kind == "id-card" ? "id-card.png" : $"{kind}.pdf");
+                await SendAsync<JsonElement>(HttpMethod.Post, $"/api/cases/{apiId}/documents", tellerToken, form);
+                return Done([]);
+            }
+            case ResumeBookmark resume when resume.Actor.Role == "system":
+            {
+                var outcome = await inProcess.ExecuteAsync(_cases[caseId].ApiId, resume, request, CancellationToken.None);
+                return outcome;
+            }
+            case ResumeBookmark resume:
+            {
+                var (apiId, customerToken) = _cases[caseId];
+                var token = resume.Actor.Role == "customer" ? customerToken : tellerToken;
+                var body = await SendAsync<JsonElement>(HttpMethod.Post, $"/api/cases/{apiId}/bookmarks/{resume.BookmarkId}", token,
+                    JsonContent.Create(new { input = resume.Input }));
+                var waitsForScript = body.GetProperty("waiting").EnumerateArray().Any(w => w.GetProperty("activityType").GetString() == "willingness-confirmation");
+                return Done(waitsForScript ? [await ScriptAsync(apiId)] : []);
+            }
+            default:
+                throw new NotSupportedException($"The HTTP driver does not send {command.GetType().Name}.");
+        }
+    }
+
+    /// <summary>The willingness script the teller reads out, from the case's events (as the teller page finds it).</summary>
+    private async Task<object> ScriptAsync(Guid apiId)
+    {
+        var events = await SendAsync<JsonElement>(HttpMethod.Get, $"/api/cases/{apiId}/events", tellerToken, null);
+        var script = events.EnumerateArray().Last(e => e.GetProperty("type").GetString() == "willingness_script_presented").GetProperty("data");
+        return script.Deserialize<WillingnessScriptPresented>()!;
+    }
+
+    private async Task<T> SendAsync<T>(HttpMethod method, string path, string? token, HttpContent? content)
+    {
+        using var message = new HttpRequestMessage(method, path) { Content = content };
+        if (token is not null)
+        {
+            message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+        using var response = await _http.SendAsync(message);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"{method} {path} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        }
+        return (await response.Content.ReadFromJsonAsync<T>(Web))!;
+    }
+
+    private static CommandOutcome Done(IReadOnlyList<object> events) => new(null, events, null);
+}

@@ -1,0 +1,53 @@
+using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using VirtualBranch.Engine.Integrity;
+using VirtualBranch.Engine.Persistence;
+using VirtualBranch.Host.Evidence;
+
+namespace VirtualBranch.Benchmarks;
+
+/// <summary>Replay figures: state rebuilt by folding, hash chains verified (a sample of the store), CaseSummary rebuilt (all of it).</summary>
+public sealed record ReplayFigures(int SampleCases, long SampleEvents, double FoldEventsPerSecond, double VerifyEventsPerSecond,
+    int RebuiltCases, long RebuiltEvents, double RebuildEventsPerSecond);
+
+public static class Replay
+{
+    /// <summary>Folds and verifies <paramref name="sample"/> cases spread evenly over the store, then rebuilds every summary.</summary>
+    public static async Task<ReplayFigures> MeasureAsync(IServiceProvider services, int sample)
+    {
+        var stored = services.GetRequiredService<StoredEvents>();
+        var decoder = services.GetRequiredService<EventDecoder>();
+        var all = await stored.AllCaseIdsAsync(CancellationToken.None);
+        var step = Math.Max(1, all.Count / Math.Max(1, sample));
+        var ids = all.Where((_, i) => i % step == 0).Take(sample).ToList();
+
+        var events = 0L;
+        var clock = Stopwatch.StartNew();
+        await foreach (var stream in stored.ScanAsync(ids, CancellationToken.None))
+        {
+            events += stream.Rows.Count;
+            _ = decoder.Fold(stream.Rows) ?? throw new InvalidOperationException($"case {stream.CaseId} folds to nothing");
+        }
+        var fold = clock.Elapsed.TotalSeconds;
+
+        clock.Restart();
+        await foreach (var stream in stored.ScanAsync(ids, CancellationToken.None))
+        {
+            // Chains only: the benchmark's documents and recordings are synthetic, there are no files to check.
+            if (ChainVerifier.Verify(stream.Rows, stream.StreamVersion) is { Intact: false } broken)
+            {
+                throw new InvalidOperationException($"case {stream.CaseId} does not verify: version {broken.FirstBrokenVersion}, {broken.Problem}");
+            }
+        }
+        var verify = clock.Elapsed.TotalSeconds;
+
+        clock.Restart();
+        var (rebuilt, rebuiltEvents, unreadable) = await services.GetRequiredService<SummaryRebuild>().RunAsync(null, CancellationToken.None);
+        var rebuild = clock.Elapsed.TotalSeconds;
+        if (unreadable.Count > 0)
+        {
+            throw new InvalidOperationException($"{unreadable.Count} cases could not be summarised");
+        }
+        return new ReplayFigures(ids.Count, events, events / fold, events / verify, rebuilt, rebuiltEvents, rebuiltEvents / rebuild);
+    }
+}
