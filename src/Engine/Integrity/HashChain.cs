@@ -1,7 +1,7 @@
+using System.Buffers;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using VirtualBranch.Engine.Definitions;
 
 namespace VirtualBranch.Engine.Integrity;
@@ -22,10 +22,62 @@ public static class HashChain
     public const string ActorRoleHeader = "actor-role";
     public const string ActorIdHeader = "actor-id";
 
-    public static string Link(string previousHash, long version, string eventType, string canonicalData, string recordedAt, string actor)
+    private const byte Separator = 0x1F;
+
+    public static string Link(string previousHash, long version, string eventType, string canonicalData, string recordedAt, string actor) =>
+        Link(previousHash, version, eventType, Encoding.UTF8.GetBytes(canonicalData), recordedAt, actor);
+
+    /// <summary>The link of an event whose data is given as stored JSON (canonicalised here, without building a document).</summary>
+    public static string LinkData(string previousHash, long version, string eventType, string dataJson, string recordedAt, string actor)
     {
-        var text = string.Join('\u001f', previousHash, version.ToString(CultureInfo.InvariantCulture), eventType, canonicalData, recordedAt, actor);
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+        var canonical = CanonicalJson.Scratch();
+        var raw = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(dataJson.Length));
+        try
+        {
+            CanonicalJson.WriteUtf8(raw.AsSpan(0, Encoding.UTF8.GetBytes(dataJson, raw)), canonical);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(raw);
+        }
+        return Link(previousHash, version, eventType, canonical.WrittenSpan, recordedAt, actor);
+    }
+
+    private static string Link(string previousHash, long version, string eventType, ReadOnlySpan<byte> canonicalData, string recordedAt, string actor)
+    {
+        Span<char> versionText = stackalloc char[20];
+        version.TryFormat(versionText, out var versionLength, provider: CultureInfo.InvariantCulture);
+        var utf8 = Encoding.UTF8;
+        var length = utf8.GetByteCount(previousHash) + versionLength + utf8.GetByteCount(eventType) + canonicalData.Length + utf8.GetByteCount(recordedAt)
+            + utf8.GetByteCount(actor) + 5;
+        var buffer = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            var at = 0;
+            void Part(ReadOnlySpan<char> text, Span<byte> into, bool last = false)
+            {
+                at += utf8.GetBytes(text, into[at..]);
+                if (!last)
+                {
+                    into[at++] = Separator;
+                }
+            }
+            Part(previousHash, buffer);
+            Part(versionText[..versionLength], buffer);
+            Part(eventType, buffer);
+            canonicalData.CopyTo(buffer.AsSpan(at));
+            at += canonicalData.Length;
+            buffer[at++] = Separator;
+            Part(recordedAt, buffer);
+            Part(actor, buffer, last: true);
+            Span<byte> hash = stackalloc byte[32];
+            SHA256.HashData(buffer.AsSpan(0, at), hash);
+            return Convert.ToHexStringLower(hash);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     /// <summary>The time as it is written into the chain (UTC, round-trip format).</summary>
@@ -34,9 +86,5 @@ public static class HashChain
     public static string Actor(string id, string role) => $"{id}/{role}";
 
     /// <summary>Canonical JSON of event data as stored (PostgreSQL's jsonb reorders keys and normalises numbers; so do we).</summary>
-    public static string Canonical(string json)
-    {
-        using var document = JsonDocument.Parse(json);
-        return CanonicalJson.Write(document.RootElement);
-    }
+    public static string Canonical(string json) => CanonicalJson.Write(json);
 }

@@ -63,7 +63,7 @@ public static class CaseStreams
         {
             var json = serializer.ToJson(data);
             var type = EventTypeName(data.GetType());
-            var hash = HashChain.Link(previous, ++version, type, HashChain.Canonical(json), recordedAt, HashChain.Actor(by.Id, by.Role));
+            var hash = HashChain.LinkData(previous, ++version, type, json, recordedAt, HashChain.Actor(by.Id, by.Role));
             links.Add(new ChainLink(data, type, json, version, previous, hash, by, recordedAt));
             previous = hash;
         }

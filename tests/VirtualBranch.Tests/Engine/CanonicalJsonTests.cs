@@ -1,0 +1,97 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Shouldly;
+using VirtualBranch.Engine.Definitions;
+using VirtualBranch.Engine.Integrity;
+
+namespace VirtualBranch.Tests.Engine;
+
+/// <summary>
+/// The canonical form is what every hash in every stored chain was taken over: the forward-reader implementation must
+/// give exactly the bytes the document-based one (kept here as the oracle) gave, or old chains would stop verifying.
+/// </summary>
+public sealed class CanonicalJsonTests
+{
+    public static TheoryData<string> Documents() =>
+    [
+        """{"b":1,"a":2}""",
+        """{ "z" : [ 3, 2, { "y": null, "x": true } ], "a": false }""",
+        """{"customerName":"张三","amount":200000.50,"e":1E+3,"neg":-0,"small":1e-7,"big":123456789012345678901234567890123,"int":0}""",
+        """{"esc":"line\nbreak \"quoted\" \\ \u00e9 \u2028 \ud83d\ude00 </script>","\u00e9":"key escaped","é":"same key raw"}""",
+        """{"dup":1,"dup":2,"a":{"dup":"x","dup":"y"}}""",
+        """{"Aa":1,"a":2,"B":3,"_":4,"":5,"ä":6,"\uE000":7,"😀":8}""",
+        """[1, -2.50, 3.0e2, "s", [], {}, [[]], {"k": {}}]""",
+        """  "just a string"  """,
+        """-12.5e-3""",
+        """{"schema":{"type":"object","required":["a","b"],"properties":{"b":{"type":"string","format":"cn-resident-id"},"a":{"minimum":0.01,"maximum":1E+7}}}}""",
+    ];
+
+    [Theory]
+    [MemberData(nameof(Documents))]
+    public void gives_the_same_bytes_as_the_document_based_form(string json)
+    {
+        CanonicalJson.Write(json).ShouldBe(Oracle(json));
+    }
+
+    [Fact]
+    public void equal_content_gives_equal_form_whatever_the_key_order_and_spacing()
+    {
+        CanonicalJson.Write("""{"b": [1, {"d": 1E+2, "c": "x"}], "a": null}""")
+            .ShouldBe(CanonicalJson.Write("""{"a":null,"b":[1,{"c":"x","d":100}]}"""));
+        CanonicalJson.Write("""{"a":null,"b":[1,{"c":"x","d":100}]}""").ShouldBe("""{"a":null,"b":[1,{"c":"x","d":100}]}""");
+    }
+
+    [Theory]
+    [MemberData(nameof(Documents))]
+    public void the_chain_link_hashes_the_canonical_form_of_the_data(string json)
+    {
+        var byString = HashChain.Link(HashChain.Genesis, 7, "step_waiting", Oracle(json), "2026-11-26T00:00:00.0000000Z", "teller/teller");
+        var byData = HashChain.LinkData(HashChain.Genesis, 7, "step_waiting", json, "2026-11-26T00:00:00.0000000Z", "teller/teller");
+        byData.ShouldBe(byString);
+        var joined = string.Join('\u001f', HashChain.Genesis, "7", "step_waiting", Oracle(json), "2026-11-26T00:00:00.0000000Z", "teller/teller");
+        byData.ShouldBe(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(joined))));
+    }
+
+    /// <summary>The canonical form as it was first written: parse to a document, write keys sorted (stable), numbers as decimals.</summary>
+    private static string Oracle(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            Write(writer, document.RootElement);
+        }
+        return Encoding.UTF8.GetString(buffer.ToArray());
+
+        static void Write(Utf8JsonWriter writer, JsonElement element)
+        {
+            switch (element.ValueKind)
+            {
+                case JsonValueKind.Object:
+                    writer.WriteStartObject();
+                    foreach (var property in element.EnumerateObject().OrderBy(p => p.Name, StringComparer.Ordinal))
+                    {
+                        writer.WritePropertyName(property.Name);
+                        Write(writer, property.Value);
+                    }
+                    writer.WriteEndObject();
+                    break;
+                case JsonValueKind.Array:
+                    writer.WriteStartArray();
+                    foreach (var item in element.EnumerateArray())
+                    {
+                        Write(writer, item);
+                    }
+                    writer.WriteEndArray();
+                    break;
+                case JsonValueKind.Number when decimal.TryParse(element.GetRawText(), NumberStyles.Float, CultureInfo.InvariantCulture, out var number):
+                    writer.WriteRawValue(number.ToString(CultureInfo.InvariantCulture));
+                    break;
+                default:
+                    element.WriteTo(writer);
+                    break;
+            }
+        }
+    }
+}
