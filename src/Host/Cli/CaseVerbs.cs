@@ -73,15 +73,17 @@ internal static class CaseVerbs
             .StartAsync(async progress =>
             {
                 var task = progress.AddTask($"Verifying {ids.Count} cases", maxValue: Math.Max(ids.Count, 1));
-                await foreach (var stream in stored.ScanAsync(ids, CancellationToken.None))
+                await foreach (var batch in stored.ScanAsync(ids, CancellationToken.None))
                 {
-                    var (id, result) = (stream.CaseId, verifier.Verify(stream));
-                    events += result.EventsChecked;
-                    if (!result.Intact)
+                    foreach (var (id, result) in batch.AsParallel().AsOrdered().Select(stream => (stream.CaseId, verifier.Verify(stream))))
                     {
-                        broken.Add((id, result));
+                        events += result.EventsChecked;
+                        if (!result.Intact)
+                        {
+                            broken.Add((id, result));
+                        }
                     }
-                    task.Increment(1);
+                    task.Increment(batch.Count);
                 }
             });
         foreach (var (id, result) in broken)

@@ -56,8 +56,11 @@ public sealed class StoredEvents(NpgsqlDataSource database)
         return [.. caseIds.Select(id => new StoredStream(id, rows[id], versions.TryGetValue(id, out var v) ? v : null))];
     }
 
-    /// <summary>Every given case, read <see cref="ScanBatch"/> at a time; the next batch is on its way while the caller handles this one.</summary>
-    public async IAsyncEnumerable<StoredStream> ScanAsync(IReadOnlyList<Guid> caseIds, [EnumeratorCancellation] CancellationToken cancellation)
+    /// <summary>
+    /// Every given case, <see cref="ScanBatch"/> at a time: the next batch is on its way while the caller handles this one
+    /// (which it may do on all cores: the cases of a batch are independent).
+    /// </summary>
+    public async IAsyncEnumerable<IReadOnlyList<StoredStream>> ScanAsync(IReadOnlyList<Guid> caseIds, [EnumeratorCancellation] CancellationToken cancellation)
     {
         var batches = caseIds.Chunk(ScanBatch).ToList();
         var next = batches.Count > 0 ? ReadManyAsync(batches[0], cancellation) : null;
@@ -65,10 +68,7 @@ public sealed class StoredEvents(NpgsqlDataSource database)
         {
             var current = await next!;
             next = i + 1 < batches.Count ? ReadManyAsync(batches[i + 1], cancellation) : null;
-            foreach (var stream in current)
-            {
-                yield return stream;
-            }
+            yield return current;
         }
     }
 

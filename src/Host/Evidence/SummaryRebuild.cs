@@ -17,16 +17,21 @@ public sealed class SummaryRebuild(IDocumentStore store, StoredEvents events, Ev
         await using var session = store.LightweightSession();
         session.DeleteWhere<CaseSummary>(_ => true);
         var (cases, read, unreadable) = (0, 0L, new List<Guid>());
-        await foreach (var stream in events.ScanAsync(ids, cancellation))
+        await foreach (var batch in events.ScanAsync(ids, cancellation))
         {
-            read += stream.Rows.Count;
-            progress?.Invoke(++cases);
-            if (stream.Rows.Count == 0 || stream.Rows[0].Version != 1 || decoder.Fold(stream.Rows) is not { } state)
+            var folded = batch.AsParallel().AsOrdered()
+                .Select(stream => (stream.CaseId, stream.Rows.Count, State: stream.Rows.Count > 0 && stream.Rows[0].Version == 1 ? decoder.Fold(stream.Rows) : null));
+            foreach (var (caseId, rows, state) in folded)
             {
-                unreadable.Add(stream.CaseId);
-                continue;
+                read += rows;
+                progress?.Invoke(++cases);
+                if (state is null)
+                {
+                    unreadable.Add(caseId);
+                    continue;
+                }
+                session.Insert(CaseSummary.From(state, catalog));
             }
-            session.Insert(CaseSummary.From(state, catalog));
         }
         await session.SaveChangesAsync(cancellation);
         return (cases - unreadable.Count, read, unreadable);
