@@ -60,9 +60,10 @@ public sealed class StoredEvents(NpgsqlDataSource database)
     /// Every given case, <see cref="ScanBatch"/> at a time: the next batch is on its way while the caller handles this one
     /// (which it may do on all cores: the cases of a batch are independent).
     /// </summary>
-    public async IAsyncEnumerable<IReadOnlyList<StoredStream>> ScanAsync(IReadOnlyList<Guid> caseIds, [EnumeratorCancellation] CancellationToken cancellation)
+    public async IAsyncEnumerable<IReadOnlyList<StoredStream>> ScanAsync(IReadOnlyList<Guid> caseIds, [EnumeratorCancellation] CancellationToken cancellation,
+        int batchSize = ScanBatch)
     {
-        var batches = caseIds.Chunk(ScanBatch).ToList();
+        var batches = caseIds.Chunk(batchSize).ToList();
         var next = batches.Count > 0 ? ReadManyAsync(batches[0], cancellation) : null;
         for (var i = 0; i < batches.Count; i++)
         {

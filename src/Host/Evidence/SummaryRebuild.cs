@@ -24,7 +24,8 @@ public sealed class SummaryRebuild(IDocumentStore store, StoredEvents events, Ev
             foreach (var (caseId, rows, state) in folded)
             {
                 read += rows;
-                progress?.Invoke(++cases);
+                cases++;
+                progress?.Invoke(cases);
                 if (state is null)
                 {
                     unreadable.Add(caseId);

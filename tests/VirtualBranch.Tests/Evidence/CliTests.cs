@@ -73,6 +73,7 @@ public sealed class CliTests(HostFixture host) : IClassFixture<HostFixture>
     [InlineData("replay", "01a215c3-716f-7eb4-8342-82bc49dd948e", "--version", "zero")]
     [InlineData("verify")]
     [InlineData("export", "01a215c3-716f-7eb4-8342-82bc49dd948e")]
+    [InlineData("rebuild-summaries", "--now")]
     public async Task malformed_arguments_get_a_usage_error(params string[] args)
     {
         var (exit, output) = await Run(args);
