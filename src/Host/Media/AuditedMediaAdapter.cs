@@ -9,7 +9,7 @@ namespace VirtualBranch.Host.Media;
 public sealed record MediaAdapterCalled(string Operation, Guid Subject, string Result, DateTimeOffset CalledAt) : ICaseEvent;
 
 /// <summary>
-/// Audits every call to whichever adapter is configured (a Scrutor decorator). The audit goes to a stream of its own
+/// Audits every call to whichever adapter is configured (a decorator, see MediaSetup). The audit goes to a stream of its own
 /// per session or recording: the case stream only takes events the decider decided, so its hash chain stays whole.
 /// </summary>
 public sealed class AuditedMediaAdapter(IMediaAdapter inner, IDocumentStore store, TimeProvider clock) : IMediaAdapter

@@ -53,6 +53,12 @@ public sealed class ScenarioRunTests(HostFixture host) : IClassFixture<HostFixtu
         var supervisor = await host.ClientFor("supervisor");
         var played = await supervisor.GetByteArrayAsync($"/api/recordings/{driver.RecordingId}");
         played.ShouldBe(driver.Recording, "the sealed recording plays back byte-identical");
+        var audit = await host.Database.ScalarAsync<string>(
+            $"select string_agg(data ->> 'Operation', ' ' order by version) from vb.mt_events where stream_id = '{VirtualBranch.Host.Media.AuditedMediaAdapter.StreamFor(driver.RecordingId!.Value)}'");
+        audit.ShouldNotBeNull("every media adapter call is audited");
+        audit.Split(' ').ShouldContain("start-recording");
+        audit.Split(' ').ShouldContain("chunk-0");
+        audit.Split(' ').Last().ShouldBe("seal", "the seal, made by the intent handler after the commit, is audited too");
         var sealedEvent = events.Single(e => e.GetProperty("type").GetString() == "recording_sealed");
         sealedEvent.GetProperty("data").GetProperty("Evidence")[0].GetProperty("Sha256").GetString()
             .ShouldBe(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(driver.Recording)));
