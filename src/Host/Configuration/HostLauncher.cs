@@ -14,6 +14,10 @@ public static class HostLauncher
             {
                 return await Cli.CliVerbs.RunAsync(args, null, Console.Out);
             }
+            if (Messaging.WolverineCodegen.IsVerb(args))
+            {
+                return Messaging.WolverineCodegen.Run(args, configure, map, Console.Out);
+            }
             var verb = Cli.CliVerbs.IsVerb(args);
             var builder = WebApplication.CreateBuilder(verb ? [] : args);
             if (verb)
@@ -43,6 +47,8 @@ public static class HostLauncher
     public static string? Explain(Exception ex) => ex switch
     {
         ConfigurationProblemException c => c.Message,
+        Wolverine.Runtime.Handlers.MissingPreBuiltTypesException m =>
+            $"the pre-generated Wolverine code in src/Host/Internal/Generated is out of date ({m.Message}); run `dotnet run --project src/Host -c Debug -- codegen` and rebuild.",
         DatabaseUnreachableException d => d.Message,
         IOException io when io.InnerException is SocketException or Microsoft.AspNetCore.Connections.AddressInUseException
             => $"cannot listen on the configured address (ASPNETCORE_URLS / --urls): {io.Message}",

@@ -1,4 +1,5 @@
 using JasperFx;
+using JasperFx.CodeGeneration;
 using Wolverine;
 using Wolverine.Http;
 
@@ -13,7 +14,11 @@ public static class MessagingSetup
         builder.Host.UseWolverine(opts =>
         {
             opts.ApplicationAssembly = typeof(MessagingSetup).Assembly;
-            opts.UseRuntimeCompilation();
+#if DEBUG
+            opts.UseRuntimeCompilation(); // handlers compiled at start; `codegen` writes them for Release
+#else
+            opts.CodeGeneration.TypeLoadMode = TypeLoadMode.Static; // handlers from src/Host/Internal/Generated, no Roslyn
+#endif
             opts.AutoBuildMessageStorageOnStartup = AutoCreate.CreateOrUpdate;
             opts.Durability.Mode = solo ? DurabilityMode.Solo : DurabilityMode.Balanced;
             opts.Policies.AutoApplyTransactions();

@@ -1,0 +1,47 @@
+using JasperFx.CodeGeneration;
+using JasperFx.CodeGeneration.Model;
+using Wolverine;
+
+namespace VirtualBranch.Host.Messaging;
+
+/// <summary>
+/// <c>codegen [--out folder]</c>: writes Wolverine's handler code to <c>src/Host/Internal/Generated</c>, which Release
+/// builds compile in and load statically (no Roslyn at run time, a faster start). Run it after adding or changing a
+/// message handler; a test fails while the committed files differ from what this writes. Needs no database.
+/// </summary>
+public static class WolverineCodegen
+{
+    public const string Verb = "codegen";
+
+    public static bool IsVerb(string[] args) => args.Length > 0 && args[0] == Verb;
+
+    public static int Run(string[] args, Action<WebApplicationBuilder> configure, Action<WebApplication> map, TextWriter output)
+    {
+        if (args is not ([Verb] or [Verb, "--out", _]))
+        {
+            output.WriteLine("usage: codegen [--out <folder>]   (default: src/Host/Internal/Generated)");
+            return 2;
+        }
+        DynamicCodeBuilder.WithinCodegenCommand = true; // before Build: ignore the committed registries, skip the static-type checks
+        var builder = WebApplication.CreateBuilder([]);
+        builder.Configuration["Engine:Quiet"] = "true";
+        configure(builder);
+        using var app = builder.Build();
+        map(app);
+        var options = app.Services.GetRequiredService<WolverineOptions>();
+        var target = args is [_, "--out", var folder]
+            ? Path.GetFullPath(folder)
+            : Path.Combine(Configuration.EngineOptionsSetup.FindRepositoryRoot(AppContext.BaseDirectory), "src", "Host", "Internal", "Generated");
+        options.CodeGeneration.GeneratedCodeOutputPath = target;
+        if (Directory.Exists(target))
+        {
+            Directory.Delete(target, recursive: true); // the writer never removes files of handlers that are gone
+        }
+        var code = new DynamicCodeBuilder(app.Services, [.. app.Services.GetServices<ICodeFileCollection>()])
+        {
+            ServiceVariableSource = app.Services.GetService<IServiceVariableSource>(),
+        };
+        code.WriteGeneratedCode(file => output.WriteLine($"wrote {Path.GetRelativePath(Directory.GetCurrentDirectory(), file)}"));
+        return 0;
+    }
+}
