@@ -8,7 +8,8 @@ using VirtualBranch.Host.Configuration;
 namespace VirtualBranch.Benchmarks;
 
 /// <summary>The command line: how many cases, at which concurrencies, which designs, which store sizes.</summary>
-public sealed record BenchOptions(int Cases, IReadOnlyList<int> Concurrency, IReadOnlyList<string> Designs, IReadOnlyList<int> Growth, int ReplaySample, string Output)
+public sealed record BenchOptions(int Cases, IReadOnlyList<int> Concurrency, IReadOnlyList<string> Designs, IReadOnlyList<int> Growth, int ReplaySample, int Starts,
+    string Output)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -22,6 +23,7 @@ public sealed record BenchOptions(int Cases, IReadOnlyList<int> Concurrency, IRe
             only is null ? ["limit", "peer", "engine", "http"] : only.Split(','),
             Numbers(Value("--growth"), [1_000, 10_000, 100_000]),
             Numbers(Value("--replay-sample"), [10_000])[0],
+            Numbers(Value("--starts"), [5])[0],
             Value("--out") ?? Path.Combine(EngineOptionsSetup.FindRepositoryRoot(Directory.GetCurrentDirectory()), "TestResults", "bench.json"));
     }
 }

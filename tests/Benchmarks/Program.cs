@@ -17,7 +17,8 @@ using VirtualBranch.Host.Persistence;
 
 // The benchmark. Usage (needs ConnectionStrings__Engine, see README):
 //   dotnet run -c Release --project tests/Benchmarks -- [--cases 300] [--concurrency 1,4,16] [--http-clients 16]
-//       [--growth 1000,10000,100000 | --growth none] [--only engine] [--out TestResults/bench.json]
+//       [--growth 1000,10000,100000 | --growth none] [--replay-sample 10000] [--starts 5] [--only limit,peer,engine,http]
+//       [--out TestResults/bench.json]
 var options = BenchOptions.Parse(args);
 var server = Environment.GetEnvironmentVariable("ConnectionStrings__Engine")
     ?? throw new InvalidOperationException("ConnectionStrings__Engine is not set: run `scripts/db.sh ensure; set -a; . .data/engine.env; set +a` first.");
@@ -107,6 +108,15 @@ try
     report.Set("runs", runs);
     await checks.AllCompletedAsync(http.Opened);
 
+    // Start to ready of the built Host, against this database as it now is.
+    if (options.Starts > 0)
+    {
+        var (median, all) = await StartTime.MeasureAsync(Path.Combine(AppContext.BaseDirectory, "VirtualBranch.Host.dll"), target, dataDirectory, options.Starts);
+        report.Line(string.Create(CultureInfo.InvariantCulture,
+            $"\nHost start to ready (Release build, {all.Count} starts): median {median:F2} s (each: {string.Join(", ", all.Select(s => s.ToString("F2", CultureInfo.InvariantCulture)))})"));
+        report.Set("startToReadySeconds", new { median, all });
+    }
+
     // 5–6: replay, verify and rebuild, and the engine again, as history grows.
     if (options.Growth.Count > 0)
     {
@@ -114,7 +124,7 @@ try
             services.GetRequiredService<BankSigner>(), services.GetRequiredService<DefinitionCatalog>(), driver);
         var growth = new List<object>();
         report.Line("");
-        report.Table("| cases in store | events in store | seeded in s | engine commands/s (c=16) | engine p99 ms | read only events/s | replay: fold events/s | verify events/s | rebuild CaseSummary events/s (whole store) |");
+        report.Table("| cases in store | events in store | seeded in s | engine commands/s (c=16) | engine p99 ms | engine CPU ms/command | read only events/s | replay: fold events/s | verify events/s | rebuild CaseSummary events/s (whole store) |");
         foreach (var level in options.Growth)
         {
             var stored = await checks.CaseCountAsync();
@@ -130,11 +140,12 @@ try
             var figures = new
             {
                 cases = await checks.CaseCountAsync(), events = await checks.EventCountAsync(), seededSeconds = seeded,
-                engineCommandsPerSecond = engineRun.CommandsPerSecond, engineP99 = engineRun.P(99), replay,
+                engineCommandsPerSecond = engineRun.CommandsPerSecond, engineP99 = engineRun.P(99),
+                engineCpuMsPerCommand = 1000 * (engineRun.Cpu.Process + engineRun.Cpu.Others) / engineRun.Latencies.Count, replay,
             };
             growth.Add(figures);
             report.Line(string.Create(CultureInfo.InvariantCulture,
-                $"| {figures.cases:N0} | {figures.events:N0} | {seeded:F0} | {engineRun.CommandsPerSecond:F0} | {engineRun.P(99):F1} | " +
+                $"| {figures.cases:N0} | {figures.events:N0} | {seeded:F0} | {engineRun.CommandsPerSecond:F0} | {engineRun.P(99):F1} | {figures.engineCpuMsPerCommand:F2} | " +
                 $"{replay.ScanEventsPerSecond:F0} | {replay.FoldEventsPerSecond:F0} ({replay.SampleCases:N0} cases) | {replay.VerifyEventsPerSecond:F0} | {replay.RebuildEventsPerSecond:F0} |"));
         }
         report.Set("growth", growth);
