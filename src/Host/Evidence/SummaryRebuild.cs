@@ -5,8 +5,11 @@ using VirtualBranch.Engine.Persistence;
 namespace VirtualBranch.Host.Evidence;
 
 /// <summary>
-/// Rebuilds the <see cref="CaseSummary"/> projection from the case streams alone, in one transaction: queues see either
-/// the old summaries or the new ones, never a half-built table.
+/// Rebuilds the <see cref="CaseSummary"/> projection from the case streams alone: every case is folded and its summary
+/// replaced, one transaction per scanned batch (queues keep working, and a store of 100,000 cases is not one giant
+/// transaction), then the summaries of streams that are not, or no longer, readable cases are removed. Run it while no
+/// commands are being handled: a command that lands between the read and the write of its case's batch would see its
+/// summary replaced by the state just before it until the case's next command.
 /// </summary>
 public sealed class SummaryRebuild(IDocumentStore store, StoredEvents events, EventDecoder decoder, DefinitionCatalog catalog)
 {
@@ -14,13 +17,13 @@ public sealed class SummaryRebuild(IDocumentStore store, StoredEvents events, Ev
     public async Task<(int Cases, long Events, IReadOnlyList<Guid> Unreadable)> RunAsync(Action<int>? progress, CancellationToken cancellation)
     {
         var ids = await events.AllCaseIdsAsync(cancellation);
-        await using var session = store.LightweightSession();
-        session.DeleteWhere<CaseSummary>(_ => true);
-        var (cases, read, unreadable) = (0, 0L, new List<Guid>());
+        var (cases, read, unreadable, rebuilt) = (0, 0L, new List<Guid>(), new List<Guid>(ids.Count));
         await foreach (var batch in events.ScanAsync(ids, cancellation))
         {
             var folded = batch.AsParallel().AsOrdered()
-                .Select(stream => (stream.CaseId, stream.Rows.Count, State: stream.Rows.Count > 0 && stream.Rows[0].Version == 1 ? decoder.Fold(stream.Rows) : null));
+                .Select(stream => (stream.CaseId, stream.Rows.Count, State: stream.Rows.Count > 0 && stream.Rows[0].Version == 1 ? decoder.Fold(stream.Rows) : null))
+                .ToList();
+            await using var session = store.LightweightSession();
             foreach (var (caseId, rows, state) in folded)
             {
                 read += rows;
@@ -31,10 +34,17 @@ public sealed class SummaryRebuild(IDocumentStore store, StoredEvents events, Ev
                     unreadable.Add(caseId);
                     continue;
                 }
-                session.Insert(CaseSummary.From(state, catalog));
+                session.Store(CaseSummary.From(state, catalog));
+                rebuilt.Add(caseId);
             }
+            await session.SaveChangesAsync(cancellation);
         }
-        await session.SaveChangesAsync(cancellation);
-        return (cases - unreadable.Count, read, unreadable);
+        await using (var cleanup = store.LightweightSession())
+        {
+            var keep = rebuilt.ToArray();
+            cleanup.DeleteWhere<CaseSummary>(s => !keep.Contains(s.Id));
+            await cleanup.SaveChangesAsync(cancellation);
+        }
+        return (rebuilt.Count, read, unreadable);
     }
 }
