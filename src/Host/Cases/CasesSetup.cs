@@ -22,7 +22,6 @@ public static class CasesSetup
         builder.Services.AddSingleton<VirtualBranch.Host.Integrity.BankSigner>();
         builder.Services.AddTransient<DeadlineJob>();
         builder.Services.AddTransient<DeadlineSweep>();
-        builder.Services.AddHostedService<DeadlineSweep.Schedule>();
         builder.Services.AddSingleton<DefinitionLibrary>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DefinitionLibrary>());
         builder.Services.AddHostedService<CaseNumberSequence>();

@@ -36,16 +36,4 @@ public sealed class DeadlineSweep(IDocumentStore store, CaseCommandService cases
             log.LogInformation("Deadline sweep fired {Count} deadlines", fired);
         }
     }
-
-    /// <summary>Registers the sweep every minute.</summary>
-    public sealed class Schedule(IRecurringJobManager jobs) : IHostedService
-    {
-        public Task StartAsync(CancellationToken cancellationToken)
-        {
-            jobs.AddOrUpdate<DeadlineSweep>(JobId, sweep => sweep.RunAsync(CancellationToken.None), Cron.Minutely());
-            return Task.CompletedTask;
-        }
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-    }
 }

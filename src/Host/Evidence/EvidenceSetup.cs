@@ -19,7 +19,6 @@ public static class EvidenceSetup
         builder.Services.AddSingleton<ExportBundle>();
         builder.Services.AddSingleton<AccessLog>();
         builder.Services.AddTransient<RetentionSweep>();
-        builder.Services.AddHostedService<RetentionSweep.Schedule>();
     }
 
     public static void MapEvidence(this WebApplication app)

@@ -20,16 +20,4 @@ public sealed class RetentionSweep(IDocumentStore store, TimeProvider clock, ILo
         await session.SaveChangesAsync(cancellation);
         log.LogInformation("Retention sweep: {Count} closed cases are past retention and not on hold", due.Count);
     }
-
-    /// <summary>Registers the sweep at 02:30 every night.</summary>
-    public sealed class Schedule(IRecurringJobManager jobs) : IHostedService
-    {
-        public Task StartAsync(CancellationToken cancellationToken)
-        {
-            jobs.AddOrUpdate<RetentionSweep>(JobId, sweep => sweep.RunAsync(CancellationToken.None), "30 2 * * *");
-            return Task.CompletedTask;
-        }
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-    }
 }

@@ -27,6 +27,7 @@ public static class JobsSetup
             server.SchedulePollingInterval = TimeSpan.FromSeconds(1);
             server.ServerName = $"virtualbranch-{Environment.MachineName}-{Environment.ProcessId}";
         });
+        builder.Services.AddHostedService<RecurringJobs>();
     }
 
     public static void MapJobsDashboard(this WebApplication app) =>
