@@ -14,9 +14,12 @@ public sealed class DefinitionLibrary(DefinitionParser parser, DefinitionCatalog
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var fromFiles = ReadFolder(options.DefinitionsPath);
+        // Parsing and validating the files (the slowest part of start-up) runs while the stored versions are fetched.
+        var reading = Task.Run(() => ReadFolder(options.DefinitionsPath), cancellationToken);
+        var storedRows = await FetchStoredAsync(cancellationToken);
+        var fromFiles = await reading;
         await using var session = store.LightweightSession();
-        var stored = await LoadStoredAsync(cancellationToken);
+        var stored = AddToCatalog(storedRows, fromFiles.Select(f => f.Definition));
         var conflicts = new List<string>();
         foreach (var (file, definition) in fromFiles)
         {
@@ -41,16 +44,25 @@ public sealed class DefinitionLibrary(DefinitionParser parser, DefinitionCatalog
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>Every published version from the store into the catalog (what running cases need).</summary>
-    public async Task<IReadOnlyList<StoredDefinition>> LoadStoredAsync(CancellationToken cancellation)
+    public async Task<IReadOnlyList<StoredDefinition>> LoadStoredAsync(CancellationToken cancellation) =>
+        AddToCatalog(await FetchStoredAsync(cancellation), []);
+
+    private async Task<IReadOnlyList<StoredDefinition>> FetchStoredAsync(CancellationToken cancellation)
     {
         await using var session = store.QuerySession();
-        var stored = await session.Query<StoredDefinition>().ToListAsync(cancellation);
-        foreach (var version in stored)
+        return await session.Query<StoredDefinition>().ToListAsync(cancellation);
+    }
+
+    /// <summary>Parses the stored versions (in parallel; a version just read from a file with the same content is not parsed again).</summary>
+    private IReadOnlyList<StoredDefinition> AddToCatalog(IReadOnlyList<StoredDefinition> stored, IEnumerable<WorkflowDefinition> alreadyRead)
+    {
+        var known = alreadyRead.ToDictionary(d => (StoredDefinition.KeyOf(d.Id, d.Version), d.ContentHash));
+        var parsed = stored.AsParallel().AsOrdered()
+            .Select(version => known.GetValueOrDefault((version.Id, version.ContentHash)) ?? parser.Read(version.Json).Definition)
+            .ToList();
+        foreach (var definition in parsed.OfType<WorkflowDefinition>())
         {
-            if (parser.Read(version.Json).Definition is { } definition)
-            {
-                catalog.Add(definition);
-            }
+            catalog.Add(definition);
         }
         return stored;
     }
@@ -74,10 +86,11 @@ public sealed class DefinitionLibrary(DefinitionParser parser, DefinitionCatalog
             return result;
         }
         var problems = new List<string>();
-        foreach (var path in DefinitionSchema.DefinitionFilesIn(folder))
+        var files = DefinitionSchema.DefinitionFilesIn(folder).AsParallel().AsOrdered()
+            .Select(path => (Path: path, Read: parser.Read(File.ReadAllText(path)))).ToList(); // independent files: both cores
+        foreach (var (path, read) in files)
         {
             var file = $"definitions/{Path.GetFileName(path)}";
-            var read = parser.Read(File.ReadAllText(path));
             if (read.Definition is not { } definition)
             {
                 problems.AddRange(read.Problems.Select(p => $"{file} {p.Path}: {p.Message} [{p.Code}]"));
