@@ -155,7 +155,20 @@ try
 finally
 {
     NpgsqlConnection.ClearAllPools();
-    await Sql(server, $"drop database if exists {database} with (force)");
+    // An autovacuum worker busy on the big tables can refuse the forced drop (our role may not end it): try again.
+    for (var attempt = 1; ; attempt++)
+    {
+        try
+        {
+            await Sql(server, $"drop database if exists {database} with (force)");
+            break;
+        }
+        catch (PostgresException ex) when (attempt < 30)
+        {
+            Console.Error.WriteLine($"dropping {database}: {ex.MessageText}; trying again");
+            await Task.Delay(TimeSpan.FromSeconds(2));
+        }
+    }
     Directory.Delete(dataDirectory, recursive: true);
 }
 return 0;
