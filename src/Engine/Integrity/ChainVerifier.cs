@@ -5,7 +5,9 @@ public static class ChainVerifier
 {
     /// <param name="rows">The stream's rows ordered by version.</param>
     /// <param name="streamVersion">The version the stream record claims (catches a deleted last event).</param>
-    public static VerificationResult Verify(IReadOnlyList<ChainedRow> rows, long? streamVersion, Func<ChainedRow, string?>? checkFiles = null)
+    /// <param name="checkFiles">Checks the files an event vouches for: how many it checked, and the first problem (null when all is well).
+    /// Without it no file is checked and none is counted.</param>
+    public static VerificationResult Verify(IReadOnlyList<ChainedRow> rows, long? streamVersion, Func<ChainedRow, (int Files, string? Problem)>? checkFiles = null)
     {
         var previous = HashChain.Genesis;
         var checkedEvents = 0;
@@ -46,11 +48,14 @@ public static class ChainVerifier
                     ? "reordered events: the event's content belongs elsewhere in the stream"
                     : "changed data: the event's type, data, time or actor differ from what was chained");
             }
-            if (checkFiles?.Invoke(row) is { } fileProblem)
+            if (checkFiles?.Invoke(row) is var (count, fileProblem))
             {
-                return VerificationResult.Broken(checkedEvents, files, row.Version, fileProblem);
+                if (fileProblem is not null)
+                {
+                    return VerificationResult.Broken(checkedEvents, files, row.Version, fileProblem);
+                }
+                files += count;
             }
-            files += EvidenceFiles.In(row.Data).Count;
             previous = row.Hash;
             checkedEvents++;
         }
