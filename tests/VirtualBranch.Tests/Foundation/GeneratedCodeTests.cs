@@ -39,6 +39,26 @@ public sealed class GeneratedCodeTests
         }
     }
 
+    [Theory]
+    [InlineData("codegen", "--bogus")]
+    [InlineData("codegen", "--out")]
+    public async Task codegen_with_malformed_arguments_says_how_to_call_it_and_writes_nothing(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "VirtualBranch.Host.dll"), .. args])
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            WorkingDirectory = Directory.CreateTempSubdirectory("vb-codegen-bad-").FullName,
+        };
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+        process.ExitCode.ShouldBe(2, await stderr);
+        (await stdout).ShouldStartWith("usage: codegen [--out <folder>]");
+        Directory.EnumerateFileSystemEntries(start.WorkingDirectory).ShouldBeEmpty();
+    }
+
     [Fact]
     public void the_release_host_ships_without_a_runtime_compiler()
     {
