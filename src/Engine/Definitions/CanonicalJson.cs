@@ -37,6 +37,10 @@ public static class CanonicalJson
         var reader = new Utf8JsonReader(json, Lenient);
         reader.Read();
         WriteValue(ref reader, json, writer);
+        if (reader.Read())
+        {
+            throw new JsonException($"The JSON has more after its value, at byte {reader.TokenStartIndex}.");
+        }
     }
 
     public static string Sha256Hex(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));

@@ -75,7 +75,7 @@ internal static class CaseVerbs
                 var task = progress.AddTask($"Verifying {ids.Count} cases", maxValue: Math.Max(ids.Count, 1));
                 await foreach (var batch in stored.ScanAsync(ids, CancellationToken.None))
                 {
-                    foreach (var (id, result) in batch.AsParallel().AsOrdered().Select(stream => (stream.CaseId, verifier.Verify(stream))))
+                    foreach (var (id, result) in batch.AsParallel().AsOrdered().Select(stream => (stream.CaseId, VerifyOrReport(verifier, stream))))
                     {
                         events += result.EventsChecked;
                         if (!result.Intact)
@@ -92,6 +92,19 @@ internal static class CaseVerbs
         }
         console.MarkupLineInterpolated($"{ids.Count} cases, {events} events checked: {ids.Count - broken.Count} intact, {broken.Count} broken");
         return broken.Count == 0 ? CliVerbs.Ok : CliVerbs.Failed;
+    }
+
+    /// <summary>One case's verification; a stream whose data cannot even be read is reported as broken, not left to stop the run.</summary>
+    private static Engine.Integrity.VerificationResult VerifyOrReport(CaseVerifier verifier, StoredStream stream)
+    {
+        try
+        {
+            return verifier.Verify(stream);
+        }
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or InvalidOperationException or FormatException)
+        {
+            return Engine.Integrity.VerificationResult.Broken(0, 0, stream.Rows.Count > 0 ? stream.Rows[0].Version : 1, $"unreadable event data: {ex.Message}");
+        }
     }
 
     /// <summary>Rebuilds the queues' case summaries from the streams alone (after a restore, or to prove the projection holds nothing else).</summary>

@@ -18,9 +18,6 @@ public sealed class StoredEvents(NpgsqlDataSource database)
     /// <summary>How many cases a scan reads per round trip.</summary>
     public const int ScanBatch = 250;
 
-    /// <summary>The first events of the streams that accompany a case but are not one.</summary>
-    private static readonly string[] NotCases = [CaseStreams.EventTypeName(typeof(EvidenceAccessed)), CaseStreams.EventTypeName(typeof(Media.MediaAdapterCalled))];
-
     private const string RowsSql =
         "select stream_id, seq_id, version, type, data::text, timestamp, headers ->> 'actor-id', headers ->> 'actor-role', headers ->> 'at', " +
         "headers ->> 'hash', headers ->> 'prev', correlation_id, causation_id from vb.mt_events where stream_id = any($1) order by stream_id, version, seq_id";
@@ -36,7 +33,10 @@ public sealed class StoredEvents(NpgsqlDataSource database)
     {
         var rows = caseIds.Distinct().ToDictionary(id => id, _ => new List<ChainedRow>());
         var versions = new Dictionary<Guid, long>();
-        await using var batch = database.CreateBatch();
+        // Rows and stream versions from one snapshot: a command committing in between must not look like a missing event.
+        await using var connection = await database.OpenConnectionAsync(cancellation);
+        await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellation);
+        await using var batch = new NpgsqlBatch(connection, transaction);
         batch.BatchCommands.Add(new NpgsqlBatchCommand(RowsSql) { Parameters = { new() { Value = caseIds.ToArray() } } });
         batch.BatchCommands.Add(new NpgsqlBatchCommand("select id, version from vb.mt_streams where id = any($1)") { Parameters = { new() { Value = caseIds.ToArray() } } });
         await using (var reader = await batch.ExecuteReaderAsync(cancellation))
@@ -53,6 +53,7 @@ public sealed class StoredEvents(NpgsqlDataSource database)
                 versions[reader.GetGuid(0)] = reader.GetInt64(1);
             }
         }
+        await transaction.CommitAsync(cancellation);
         return [.. caseIds.Select(id => new StoredStream(id, rows[id], versions.TryGetValue(id, out var v) ? v : null))];
     }
 
@@ -74,16 +75,17 @@ public sealed class StoredEvents(NpgsqlDataSource database)
     }
 
     /// <summary>
-    /// Every case in the store, oldest first: every stream but those that begin as an access log or a media audit. A case
-    /// whose first event was removed or retyped is still listed (by its summary), so that verifying all cases finds it.
+    /// Every case in the store, oldest first: the streams that begin with a case being opened, and every stream that has
+    /// a case summary (so a case whose first event was removed or retyped is still listed, and verifying all cases finds
+    /// it). Access logs, media audits and Marten's own bookkeeping streams are not cases.
     /// </summary>
     public async Task<IReadOnlyList<Guid>> AllCaseIdsAsync(CancellationToken cancellation)
     {
         var ids = new List<Guid>();
         await using var command = database.CreateCommand(
-            "select s.id from vb.mt_streams s where s.id in (select id from vb.mt_doc_casesummary) or not exists (select 1 from vb.mt_events e " +
-            "where e.stream_id = s.id and e.version = 1 and e.type = any($1)) order by s.created, s.id");
-        command.Parameters.Add(new NpgsqlParameter { Value = NotCases });
+            "select s.id from vb.mt_streams s where s.id in (select id from vb.mt_doc_casesummary) or exists (select 1 from vb.mt_events e " +
+            "where e.stream_id = s.id and e.version = 1 and e.type = $1) order by s.created, s.id");
+        command.Parameters.Add(new NpgsqlParameter { Value = CaseStreams.EventTypeName(typeof(CaseOpened)) });
         await using var reader = await command.ExecuteReaderAsync(cancellation);
         while (await reader.ReadAsync(cancellation))
         {

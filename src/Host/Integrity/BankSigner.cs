@@ -65,20 +65,30 @@ public sealed class BankSigner
         var tbs = outer.ReadEncodedValue().ToArray();
         var algorithm = outer.ReadSequence().ReadObjectIdentifier();
         var signature = outer.ReadBitString(out _);
-        switch (algorithm)
+        (bool Rsa, HashAlgorithmName Hash)? scheme = algorithm switch
         {
-            case "1.2.840.113549.1.1.11": // sha256WithRSAEncryption
+            "1.2.840.113549.1.1.11" => (true, HashAlgorithmName.SHA256), // sha256WithRSAEncryption
+            "1.2.840.113549.1.1.12" => (true, HashAlgorithmName.SHA384),
+            "1.2.840.113549.1.1.13" => (true, HashAlgorithmName.SHA512),
+            "1.2.840.10045.4.3.2" => (false, HashAlgorithmName.SHA256), // ecdsa-with-SHA256 (signature is DER: SEQUENCE { r, s })
+            "1.2.840.10045.4.3.3" => (false, HashAlgorithmName.SHA384),
+            "1.2.840.10045.4.3.4" => (false, HashAlgorithmName.SHA512),
+            _ => null,
+        };
+        switch (scheme)
+        {
+            case (true, var hash):
                 using (var rsa = certificate.GetRSAPublicKey())
                 {
-                    return rsa is not null && rsa.VerifyData(tbs, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+                    return rsa is not null && rsa.VerifyData(tbs, signature, hash, RSASignaturePadding.Pkcs1);
                 }
-            case "1.2.840.10045.4.3.2": // ecdsa-with-SHA256 (the signature is DER: SEQUENCE { r, s })
+            case (false, var hash):
                 using (var ecdsa = certificate.GetECDsaPublicKey())
                 {
-                    return ecdsa is not null && ecdsa.VerifyData(tbs, signature, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
+                    return ecdsa is not null && ecdsa.VerifyData(tbs, signature, hash, DSASignatureFormat.Rfc3279DerSequence);
                 }
             default:
-                return false;
+                return false; // a signature scheme we cannot check is not taken on trust
         }
     }
 

@@ -33,9 +33,14 @@ public static class WolverineCodegen
             ? Path.GetFullPath(folder)
             : Path.Combine(Configuration.EngineOptionsSetup.FindRepositoryRoot(AppContext.BaseDirectory), "src", "Host", "Internal", "Generated");
         options.CodeGeneration.GeneratedCodeOutputPath = target;
-        if (Directory.Exists(target))
+        // The writer never removes files of handlers that are gone: clear what an earlier run wrote, and nothing else.
+        var handlers = new DirectoryInfo(Path.Combine(target, "WolverineHandlers"));
+        if (handlers.Exists)
         {
-            Directory.Delete(target, recursive: true); // the writer never removes files of handlers that are gone
+            foreach (var file in handlers.EnumerateFiles("*.cs"))
+            {
+                file.Delete();
+            }
         }
         var code = new DynamicCodeBuilder(app.Services, [.. app.Services.GetServices<ICodeFileCollection>()])
         {

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Shouldly;
 using VirtualBranch.Host.Cli;
@@ -48,6 +49,24 @@ public sealed class RebuildTests(HostFixture host) : IClassFixture<HostFixture>
         exit.ShouldBe(CliVerbs.Ok, output);
         output.ShouldContain($"Rebuilt {count} case summaries");
         (await host.Database.ScalarAsync<string>(Summaries)).ShouldBe(before);
+    }
+
+    [Fact]
+    public async Task lost_races_leave_nothing_that_verify_all_or_the_rebuild_take_for_a_broken_case()
+    {
+        var teller = await host.ClientFor("teller");
+        var opened = await teller.OpenCase("service-request", new { customerName = "周九", amount = 50 });
+        var path = $"/api/cases/{opened.Id()}/bookmarks/{opened.Bookmark("intake")}";
+        var answers = await Task.WhenAll(Enumerable.Range(0, 12)
+            .Select(_ => teller.PostAsJsonAsync(path, new { input = new { confirmed = true, urgent = false } }, TestContext.Current.CancellationToken)));
+        answers.Count(a => a.IsSuccessStatusCode).ShouldBe(1, "one resume wins, the others lose the race or find the step done");
+
+        var (verifyExit, verify) = await Run("verify", "--all");
+        verifyExit.ShouldBe(CliVerbs.Ok, verify);
+        verify.ShouldContain(" 0 broken");
+        var (rebuildExit, rebuild) = await Run("rebuild-summaries");
+        rebuildExit.ShouldBe(CliVerbs.Ok, rebuild);
+        rebuild.ShouldNotContain("not summarised");
     }
 
     [Fact]

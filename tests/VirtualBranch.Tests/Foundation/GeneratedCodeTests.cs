@@ -59,10 +59,12 @@ public sealed class GeneratedCodeTests
         Directory.EnumerateFileSystemEntries(start.WorkingDirectory).ShouldBeEmpty();
     }
 
+#if !DEBUG // Debug builds compile the handlers at start and ship Roslyn on purpose; ./test.sh builds Release
     [Fact]
     public void the_release_host_ships_without_a_runtime_compiler()
     {
         File.Exists(Path.Combine(AppContext.BaseDirectory, "VirtualBranch.Host.dll")).ShouldBeTrue();
         Directory.EnumerateFiles(AppContext.BaseDirectory, "Microsoft.CodeAnalysis*.dll").ShouldBeEmpty();
     }
+#endif
 }

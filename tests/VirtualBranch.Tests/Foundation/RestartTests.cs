@@ -66,24 +66,33 @@ public sealed class RestartTests
             _ = process.StandardOutput.ReadToEndAsync();
             var errors = process.StandardError.ReadToEndAsync();
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-            var state = await Eventually.Until(async () =>
+            var running = new RunningHost(process);
+            try
             {
-                if (process.HasExited)
+                var state = await Eventually.Until(async () =>
                 {
-                    return $"exited with {process.ExitCode}: {await errors}";
-                }
-                try
-                {
-                    using var response = await http.GetAsync(new Uri("/health/ready", UriKind.Relative));
-                    return response.StatusCode == HttpStatusCode.OK ? "ready" : $"answered {(int)response.StatusCode}";
-                }
-                catch (HttpRequestException ex)
-                {
-                    return $"not listening: {ex.Message}";
-                }
-            }, state => state == "ready" || state.StartsWith("exited", StringComparison.Ordinal), TimeSpan.FromSeconds(90), state => state);
-            state.ShouldBe("ready");
-            return new RunningHost(process);
+                    if (process.HasExited)
+                    {
+                        return $"exited with {process.ExitCode}: {await errors}";
+                    }
+                    try
+                    {
+                        using var response = await http.GetAsync(new Uri("/health/ready", UriKind.Relative));
+                        return response.StatusCode == HttpStatusCode.OK ? "ready" : $"answered {(int)response.StatusCode}";
+                    }
+                    catch (HttpRequestException ex)
+                    {
+                        return $"not listening: {ex.Message}";
+                    }
+                }, state => state == "ready" || state.StartsWith("exited", StringComparison.Ordinal), TimeSpan.FromSeconds(90), state => state);
+                state.ShouldBe("ready");
+                return running;
+            }
+            catch
+            {
+                await running.DisposeAsync(); // never leave a Host running (and holding the test database) behind
+                throw;
+            }
         }
 
         /// <summary>Stops the Host as an operator's Ctrl-C would (SIGTERM), so it leaves nothing behind of its own.</summary>
