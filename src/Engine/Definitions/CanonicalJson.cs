@@ -48,6 +48,10 @@ public static class CanonicalJson
     /// <summary>A per-thread buffer, emptied, for callers that hash or copy the canonical bytes right away.</summary>
     internal static ArrayBufferWriter<byte> Scratch()
     {
+        if (_scratch is { Capacity: > 1 << 20 })
+        {
+            _scratch = null; // one very large event must not keep a large buffer alive on this thread for good
+        }
         var buffer = _scratch ??= new ArrayBufferWriter<byte>(4096);
         buffer.ResetWrittenCount();
         return buffer;

@@ -14,10 +14,10 @@ public static class MessagingSetup
         builder.Host.UseWolverine(opts =>
         {
             opts.ApplicationAssembly = typeof(MessagingSetup).Assembly;
-#if DEBUG
-            opts.UseRuntimeCompilation(); // handlers compiled at start; `codegen` writes them for Release
-#else
+#if RELEASE
             opts.CodeGeneration.TypeLoadMode = TypeLoadMode.Static; // handlers from src/Host/Internal/Generated, no Roslyn
+#else
+            opts.UseRuntimeCompilation(); // any other configuration compiles the handlers at start; `codegen` writes them for Release
 #endif
             opts.AutoBuildMessageStorageOnStartup = AutoCreate.CreateOrUpdate;
             opts.Durability.Mode = solo ? DurabilityMode.Solo : DurabilityMode.Balanced;

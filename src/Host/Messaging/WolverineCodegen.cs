@@ -25,6 +25,10 @@ public static class WolverineCodegen
         DynamicCodeBuilder.WithinCodegenCommand = true; // before Build: ignore the committed registries, skip the static-type checks
         var builder = WebApplication.CreateBuilder([]);
         builder.Configuration["Engine:Quiet"] = "true";
+        if (string.IsNullOrWhiteSpace(builder.Configuration["ConnectionStrings:Engine"]))
+        {
+            builder.Configuration["ConnectionStrings:Engine"] = "Host=127.0.0.1;Database=codegen"; // well-formed; writing code never connects
+        }
         configure(builder);
         using var app = builder.Build();
         map(app);
