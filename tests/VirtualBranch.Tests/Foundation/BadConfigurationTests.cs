@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Shouldly;
@@ -11,36 +10,19 @@ public sealed class BadConfigurationTests
 {
     private static async Task<(int ExitCode, string[] ErrorLines)> StartHost(string connectionString, string urls)
     {
-        var hostDll = Path.Combine(AppContext.BaseDirectory, "VirtualBranch.Host.dll");
-        var start = new ProcessStartInfo("dotnet", [hostDll, "--urls", urls])
+        var (exit, output, errors) = await HostProcess.RunToExitAsync(["--urls", urls], new Dictionary<string, string>
         {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        start.Environment["ConnectionStrings__Engine"] = connectionString;
-        start.Environment["Engine__DataDirectory"] = Directory.CreateTempSubdirectory("vb-badconfig-").FullName;
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        timeout.CancelAfter(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
-        (await stdout).ShouldNotContain("   at ", customMessage: "no stack trace on standard output either");
-        return (process.ExitCode, (await stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries));
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+            ["ConnectionStrings__Engine"] = connectionString,
+            ["Engine__DataDirectory"] = Directory.CreateTempSubdirectory("vb-badconfig-").FullName,
+        });
+        output.ShouldNotContain("   at ", customMessage: "no stack trace on standard output either");
+        return (exit, errors.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 
     [Fact]
     public async Task unreachable_database_gives_one_line_naming_the_key()
     {
-        var (exit, lines) = await StartHost($"Host=127.0.0.1;Port={FreePort()};Database=x;Username=x;Password=x", "http://127.0.0.1:0");
+        var (exit, lines) = await StartHost($"Host=127.0.0.1;Port={HostProcess.FreePort()};Database=x;Username=x;Password=x", "http://127.0.0.1:0");
         exit.ShouldBe(1);
         lines.ShouldHaveSingleItem().ShouldStartWith("VirtualBranch cannot start: cannot reach PostgreSQL at 127.0.0.1:");
         lines[0].ShouldContain("ConnectionStrings:Engine");

@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using Shouldly;
 using VirtualBranch.Host.Configuration;
+using VirtualBranch.Tests.Support;
 
 namespace VirtualBranch.Tests.Foundation;
 
@@ -14,18 +14,10 @@ public sealed class GeneratedCodeTests
     public async Task the_committed_handler_code_is_what_codegen_writes_today()
     {
         var folder = Path.Combine(Directory.CreateTempSubdirectory("vb-codegen-").FullName, "Generated");
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "VirtualBranch.Host.dll"), "codegen", "--out", folder])
-        {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-        };
-        start.Environment["Engine__DataDirectory"] = Directory.CreateTempSubdirectory("vb-codegen-data-").FullName;
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
-        process.ExitCode.ShouldBe(0, await stderr);
-        (await stdout).ShouldContain("GeneratedHandlerRegistry.cs");
+        var (exit, stdout, stderr) = await HostProcess.RunToExitAsync(["codegen", "--out", folder],
+            new Dictionary<string, string> { ["Engine__DataDirectory"] = Directory.CreateTempSubdirectory("vb-codegen-data-").FullName });
+        exit.ShouldBe(0, stderr);
+        stdout.ShouldContain("GeneratedHandlerRegistry.cs");
 
         var committed = Path.Combine(EngineOptionsSetup.FindRepositoryRoot(AppContext.BaseDirectory), "src", "Host", "Internal", "Generated");
         static Dictionary<string, string> Files(string root) => Directory.EnumerateFiles(root, "*.cs", SearchOption.AllDirectories)
@@ -44,19 +36,11 @@ public sealed class GeneratedCodeTests
     [InlineData("codegen", "--out")]
     public async Task codegen_with_malformed_arguments_says_how_to_call_it_and_writes_nothing(params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "VirtualBranch.Host.dll"), .. args])
-        {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-            WorkingDirectory = Directory.CreateTempSubdirectory("vb-codegen-bad-").FullName,
-        };
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
-        process.ExitCode.ShouldBe(2, await stderr);
-        (await stdout).ShouldStartWith("usage: codegen [--out <folder>]");
-        Directory.EnumerateFileSystemEntries(start.WorkingDirectory).ShouldBeEmpty();
+        var workingDirectory = Directory.CreateTempSubdirectory("vb-codegen-bad-").FullName;
+        var (exit, stdout, stderr) = await HostProcess.RunToExitAsync(args, workingDirectory: workingDirectory);
+        exit.ShouldBe(2, stderr);
+        stdout.ShouldStartWith("usage: codegen [--out <folder>]");
+        Directory.EnumerateFileSystemEntries(workingDirectory).ShouldBeEmpty();
     }
 
 #if RELEASE // other configurations compile the handlers at start and ship Roslyn on purpose; ./test.sh builds Release

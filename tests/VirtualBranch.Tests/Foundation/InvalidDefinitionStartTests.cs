@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Shouldly;
 using VirtualBranch.Tests.Support;
 
@@ -15,22 +14,16 @@ public sealed class InvalidDefinitionStartTests
             .Connect("start", "done", "check").Connect("check", "true", "finish");
         await File.WriteAllTextAsync(Path.Combine(folder, "broken-flow.json"), broken.Json(), TestContext.Current.CancellationToken);
 
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "VirtualBranch.Host.dll"), "--urls", "http://127.0.0.1:0"])
+        var (exit, stdout, stderr) = await HostProcess.RunToExitAsync(["--urls", "http://127.0.0.1:0"], new Dictionary<string, string>
         {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-        };
-        start.Environment["ConnectionStrings__Engine"] = database.ConnectionString;
-        start.Environment["Engine__DefinitionsPath"] = folder;
-        start.Environment["Engine__DataDirectory"] = Directory.CreateTempSubdirectory("vb-bad-data-").FullName;
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+            ["ConnectionStrings__Engine"] = database.ConnectionString,
+            ["Engine__DefinitionsPath"] = folder,
+            ["Engine__DataDirectory"] = Directory.CreateTempSubdirectory("vb-bad-data-").FullName,
+        });
 
-        process.ExitCode.ShouldBe(1);
-        (await stdout).ShouldNotContain("   at ");
-        var line = (await stderr).Trim().ShouldNotBeNull();
+        exit.ShouldBe(1);
+        stdout.ShouldNotContain("   at ");
+        var line = stderr.Trim().ShouldNotBeNull();
         line.Split('\n').ShouldHaveSingleItem();
         line.ShouldContain("definitions/broken-flow.json");
         line.ShouldContain("$.activities[1].inputs.condition");

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using Shouldly;
 using VirtualBranch.Tests.Support;
 
@@ -48,21 +47,12 @@ public sealed class RestartTests
 
         public static async Task<RunningHost> StartAsync(TestDatabase database, string dataDirectory)
         {
-            int port;
-            using (var listener = new TcpListener(IPAddress.Loopback, 0))
+            var port = HostProcess.FreePort();
+            var process = HostProcess.Start(["--urls", $"http://127.0.0.1:{port}"], new Dictionary<string, string>
             {
-                listener.Start();
-                port = ((IPEndPoint)listener.LocalEndpoint).Port;
-            }
-            var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "VirtualBranch.Host.dll"), "--urls", $"http://127.0.0.1:{port}"])
-            {
-                RedirectStandardError = true,
-                RedirectStandardOutput = true,
-                WorkingDirectory = AppContext.BaseDirectory,
-            };
-            start.Environment["ConnectionStrings__Engine"] = database.ConnectionString;
-            start.Environment["Engine__DataDirectory"] = dataDirectory;
-            var process = Process.Start(start)!;
+                ["ConnectionStrings__Engine"] = database.ConnectionString,
+                ["Engine__DataDirectory"] = dataDirectory,
+            });
             _ = process.StandardOutput.ReadToEndAsync();
             var errors = process.StandardError.ReadToEndAsync();
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
