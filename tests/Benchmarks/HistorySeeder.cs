@@ -56,15 +56,7 @@ public sealed class HistorySeeder(IDocumentStore store, NpgsqlDataSource databas
             {
                 throw new InvalidOperationException($"{command.GetType().Name} was refused while seeding");
             }
-            var state = accepted.State;
-            CaseSealed? seal = null;
-            var links = CaseStreams.Chain(_serializer, current, accepted.Events, command.Actor, command.Now, state.IsClosed && !state.Sealed
-                ? head => (seal = signer.Seal(state.Version, head, command.Now), CaseCommandService.Sealer)
-                : null);
-            if (seal is not null)
-            {
-                state = CaseEvolver.Evolve(state, seal)!;
-            }
+            var (links, state) = CaseCommandService.ChainAndSeal(signer, _serializer, current, accepted, command.Actor, command.Now);
             rows.AddRange(links.Select(l => new Row(l, request.CorrelationId, command.Actor.Id, command.Now)));
             current = new CachedCase(state, links[^1].Hash);
             return Task.FromResult(new CommandOutcome(state, accepted.Events, null));

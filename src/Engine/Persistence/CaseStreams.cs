@@ -28,14 +28,11 @@ public static class CaseStreams
     }
 
     /// <summary>
-    /// Appends with optimistic concurrency (the store refuses the write if anyone appended since <paramref name="before"/>),
-    /// chaining each event to the one before it. <paramref name="trailer"/> may add one last event made from the
-    /// new chain head (the seal of a closed case). Returns the final chain head.
+    /// Appends chained events with optimistic concurrency: the store refuses the write if anyone appended since
+    /// <paramref name="before"/>. Each row keeps its link of the chain in its headers.
     /// </summary>
-    public static string Append(IDocumentSession session, Guid caseId, CachedCase? before, IReadOnlyList<object> events, Actor actor, DateTimeOffset at,
-        Func<string, (object Data, Actor Actor)?>? trailer = null)
+    public static void Append(IDocumentSession session, Guid caseId, CachedCase? before, IReadOnlyList<ChainLink> links)
     {
-        var links = Chain(session.DocumentStore.Options.Serializer(), before, events, actor, at, trailer);
         var all = links.Select(l => l.Data).ToArray();
         var action = before is null
             ? session.Events.StartStream(caseId, all)
@@ -48,32 +45,23 @@ public static class CaseStreams
             @event.SetHeader(HashChain.ActorRoleHeader, link.Actor.Role);
             @event.SetHeader(HashChain.ActorIdHeader, link.Actor.Id);
         }
-        return links.Count > 0 ? links[^1].Hash : before?.Head ?? HashChain.Genesis;
     }
 
-    /// <summary>The links that chain <paramref name="events"/> (and the trailer, if it makes one) after <paramref name="before"/>.</summary>
-    public static IReadOnlyList<ChainLink> Chain(Weasel.Storage.IStorageSerializer serializer, CachedCase? before, IReadOnlyList<object> events, Actor actor,
-        DateTimeOffset at, Func<string, (object Data, Actor Actor)?>? trailer = null)
+    /// <summary>The links that chain <paramref name="events"/> after the link <paramref name="previousHash"/> at <paramref name="previousVersion"/>.</summary>
+    public static IReadOnlyList<ChainLink> Chain(Weasel.Storage.IStorageSerializer serializer, string previousHash, long previousVersion,
+        IReadOnlyList<object> events, Actor actor, DateTimeOffset at)
     {
         var recordedAt = HashChain.Time(at);
         var links = new List<ChainLink>(events.Count + 1);
-        var previous = before?.Head ?? HashChain.Genesis;
-        var version = before?.State.Version ?? 0;
-        void Link(object data, Actor by)
+        var previous = previousHash;
+        var version = previousVersion;
+        foreach (var data in events)
         {
             var json = serializer.ToJson(data);
             var type = EventTypeName(data.GetType());
-            var hash = HashChain.LinkData(previous, ++version, type, json, recordedAt, HashChain.Actor(by.Id, by.Role));
-            links.Add(new ChainLink(data, type, json, version, previous, hash, by, recordedAt));
+            var hash = HashChain.LinkData(previous, ++version, type, json, recordedAt, HashChain.Actor(actor.Id, actor.Role));
+            links.Add(new ChainLink(data, type, json, version, previous, hash, actor, recordedAt));
             previous = hash;
-        }
-        foreach (var data in events)
-        {
-            Link(data, actor);
-        }
-        if (trailer?.Invoke(previous) is { } extra)
-        {
-            Link(extra.Data, extra.Actor);
         }
         return links;
     }

@@ -1,6 +1,7 @@
 using Marten;
 using VirtualBranch.Engine;
 using VirtualBranch.Engine.Definitions;
+using VirtualBranch.Engine.Integrity;
 using VirtualBranch.Engine.Persistence;
 using VirtualBranch.Engine.Runtime;
 using VirtualBranch.Engine.Activities;
@@ -67,6 +68,22 @@ public sealed class CaseCommandService(IDocumentStore store, DefinitionCatalog c
         }
     }
 
+    /// <summary>
+    /// The chain links of a decided command's events and the state after them. A case that closes is anchored: its chain
+    /// head signed with the bank's key, appended as the chain's last link (the seal). Needs at least one event.
+    /// </summary>
+    public static (IReadOnlyList<ChainLink> Links, CaseState State) ChainAndSeal(BankSigner signer, Weasel.Storage.IStorageSerializer serializer,
+        CachedCase? before, Decision.Accepted accepted, Actor actor, DateTimeOffset now)
+    {
+        var links = CaseStreams.Chain(serializer, before?.Head ?? HashChain.Genesis, before?.State.Version ?? 0, accepted.Events, actor, now);
+        if (!accepted.State.IsClosed || accepted.State.Sealed)
+        {
+            return (links, accepted.State);
+        }
+        var seal = signer.Seal(accepted.State.Version, links[^1].Hash, now);
+        return ([.. links, .. CaseStreams.Chain(serializer, links[^1].Hash, links[^1].Version, [seal], Sealer, now)], CaseEvolver.Evolve(accepted.State, seal)!);
+    }
+
     public async Task<CaseState?> CurrentAsync(Guid caseId, long? atLeastVersion, CancellationToken cancellation) =>
         (await CurrentWithHeadAsync(caseId, atLeastVersion, cancellation))?.State;
 
@@ -101,28 +118,15 @@ public sealed class CaseCommandService(IDocumentStore store, DefinitionCatalog c
         session.CorrelationId = request.CorrelationId;
         session.CausationId = request.CausationId;
         session.LastModifiedBy = command.Actor.Id;
-        var state = accepted.State;
-        var events = accepted.Events;
-        CaseSealed? seal = null;
-        // A case that closes is anchored: its chain head signed with the bank's key, itself the last link of the chain.
-        var head = CaseStreams.Append(session, caseId, before, events, command.Actor, command.Now, trailer: state.IsClosed && !state.Sealed
-            ? chainHead =>
-            {
-                seal = signer.Seal(state.Version, chainHead, command.Now);
-                return (seal, Sealer);
-            }
-            : null);
-        if (seal is not null)
-        {
-            state = CaseEvolver.Evolve(state, seal)!;
-        }
+        var (links, state) = ChainAndSeal(signer, session.DocumentStore.Options.Serializer(), before, accepted, command.Actor, command.Now);
+        CaseStreams.Append(session, caseId, before, links);
         session.Store(CaseSummary.From(state, catalog));
         foreach (var message in messages)
         {
             await outbox!.PublishAsync(message);
         }
         await session.SaveChangesAsync(cancellation);
-        return new CachedCase(state, head);
+        return new CachedCase(state, links[^1].Hash);
     }
 
     private static CommandOutcome Refused(RejectionKind kind, string title, string detail) =>
