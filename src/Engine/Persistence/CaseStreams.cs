@@ -29,9 +29,11 @@ public static class CaseStreams
 
     /// <summary>
     /// Appends chained events with optimistic concurrency: the store refuses the write if anyone appended since
-    /// <paramref name="before"/>. Each row keeps its link of the chain in its headers.
+    /// <paramref name="before"/>. Each row keeps its link of the chain in its headers, and who asked (correlation,
+    /// causation, user) in its metadata: set per event, since one session may carry several cases' commands.
     /// </summary>
-    public static void Append(IDocumentSession session, Guid caseId, CachedCase? before, IReadOnlyList<ChainLink> links)
+    public static void Append(IDocumentSession session, Guid caseId, CachedCase? before, IReadOnlyList<ChainLink> links,
+        string? correlationId = null, string? causationId = null)
     {
         var all = links.Select(l => l.Data).ToArray();
         var action = before is null
@@ -44,6 +46,9 @@ public static class CaseStreams
             @event.SetHeader(HashChain.RecordedAtHeader, link.RecordedAt);
             @event.SetHeader(HashChain.ActorRoleHeader, link.Actor.Role);
             @event.SetHeader(HashChain.ActorIdHeader, link.Actor.Id);
+            @event.UserName = link.Actor.Id;
+            @event.CorrelationId = correlationId;
+            @event.CausationId = causationId;
         }
     }
 

@@ -7,7 +7,6 @@ using VirtualBranch.Engine.Runtime;
 using VirtualBranch.Engine.Activities;
 using VirtualBranch.Host.Deadlines;
 using VirtualBranch.Host.Integrity;
-using Wolverine.Marten;
 
 namespace VirtualBranch.Host.Cases;
 
@@ -19,10 +18,10 @@ public sealed record RequestContext(string CorrelationId, string? CausationId);
 
 /// <summary>
 /// The command path: state (from cache, else the stream) → decide → append with the expected version and the
-/// summary and any deadline messages in one transaction (Wolverine's Marten outbox) → on a lost race, reload and decide again.
+/// summary and any deadline messages in one transaction (Wolverine's Marten outbox; see <see cref="CaseWriter"/>) → on a lost race, reload and decide again.
 /// </summary>
 public sealed class CaseCommandService(IDocumentStore store, DefinitionCatalog catalog, FlowFactory flows, CaseStateCache cache, BankSigner signer,
-    IServiceProvider services)
+    CaseWriter writer)
 {
     private const int MaxAttempts = 4;
     /// <summary>Who appends the seal of a closed case.</summary>
@@ -52,7 +51,7 @@ public sealed class CaseCommandService(IDocumentStore store, DefinitionCatalog c
             }
             try
             {
-                var appended = await AppendAsync(caseId, current, accepted, command, request, cancellation);
+                var appended = await AppendAsync(caseId, current, accepted, command, request);
                 cache.Put(appended);
                 return new CommandOutcome(appended.State, accepted.Events, null);
             }
@@ -102,30 +101,15 @@ public sealed class CaseCommandService(IDocumentStore store, DefinitionCatalog c
         return loaded;
     }
 
-    private async Task<CachedCase> AppendAsync(Guid caseId, CachedCase? before, Decision.Accepted accepted, CaseCommand command, RequestContext request,
-        CancellationToken cancellation)
+    private async Task<CachedCase> AppendAsync(Guid caseId, CachedCase? before, Decision.Accepted accepted, CaseCommand command, RequestContext request)
     {
-        // The outbox joins the transaction only when there is something to send (a near deadline, an intent): most commands have none.
         // Deadlines further away than the horizon are found by the deadline sweep instead of a job each.
         var messages = accepted.Events.OfType<StepWaiting>().Where(w => w.Deadline is { } due && due - command.Now <= DeadlineSweep.Horizon)
             .Select(w => (object)new DeadlineScheduled(caseId, w.BookmarkId, w.Deadline!.Value))
             .Concat(accepted.Events.OfType<ICaseIntent>())
             .ToList();
-        await using var scope = messages.Count > 0 ? services.CreateAsyncScope() : (AsyncServiceScope?)null;
-        var outbox = scope?.ServiceProvider.GetRequiredService<IMartenOutbox>();
-        await using var session = store.LightweightSession();
-        outbox?.Enroll(session);
-        session.CorrelationId = request.CorrelationId;
-        session.CausationId = request.CausationId;
-        session.LastModifiedBy = command.Actor.Id;
-        var (links, state) = ChainAndSeal(signer, session.DocumentStore.Options.Serializer(), before, accepted, command.Actor, command.Now);
-        CaseStreams.Append(session, caseId, before, links);
-        session.Store(CaseSummary.From(state, catalog));
-        foreach (var message in messages)
-        {
-            await outbox!.PublishAsync(message);
-        }
-        await session.SaveChangesAsync(cancellation);
+        var (links, state) = ChainAndSeal(signer, store.Options.Serializer(), before, accepted, command.Actor, command.Now);
+        await writer.WriteAsync(new PendingAppend(caseId, before, links, CaseSummary.From(state, catalog), messages, request));
         return new CachedCase(state, links[^1].Hash);
     }
 

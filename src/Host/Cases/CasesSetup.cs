@@ -18,6 +18,7 @@ public static class CasesSetup
         builder.Services.AddRemoteBanking();
         builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(options.ConnectionString));
         builder.Services.AddSingleton<CaseNumbers>();
+        builder.Services.AddSingleton<CaseWriter>();
         builder.Services.AddSingleton<CaseCommandService>();
         builder.Services.AddSingleton<VirtualBranch.Host.Integrity.BankSigner>();
         builder.Services.AddTransient<DeadlineJob>();

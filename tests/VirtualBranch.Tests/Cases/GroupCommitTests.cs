@@ -1,0 +1,79 @@
+using System.Text.Json;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
+using Shouldly;
+using VirtualBranch.Engine;
+using VirtualBranch.Engine.Definitions;
+using VirtualBranch.Engine.Persistence;
+using VirtualBranch.Engine.Runtime;
+using VirtualBranch.Host.Cases;
+using VirtualBranch.Host.Integrity;
+using VirtualBranch.Tests.Support;
+
+namespace VirtualBranch.Tests.Cases;
+
+/// <summary>The writer puts commands of different cases into one transaction; each command still gets its own outcome.</summary>
+public sealed class GroupCommitTests(HostFixture host) : IClassFixture<HostFixture>
+{
+    private static readonly Actor Teller = new("teller", "teller");
+
+    [Fact]
+    public async Task commands_of_different_cases_commit_in_one_transaction_with_their_own_metadata()
+    {
+        var (first, second) = (await OpenAsync(), await OpenAsync());
+        var batch = new List<PendingAppend> { await IntakeAsync(first, "corr-first"), await IntakeAsync(second, "corr-second") };
+
+        await host.Services.GetRequiredService<CaseWriter>().WriteBatchAsync(batch);
+
+        batch.ShouldAllBe(a => a.Written.Task.IsCompletedSuccessfully);
+        var transactions = await host.Database.ScalarAsync<long>(
+            $"select count(distinct xmin::text) from vb.mt_events where stream_id in ('{first}', '{second}') and type = 'step_resumed'");
+        transactions.ShouldBe(1L, "both commands' events were written by one transaction");
+        foreach (var (append, correlation) in batch.Zip(["corr-first", "corr-second"]))
+        {
+            var appended = await host.Database.ScalarAsync<string>(
+                $"select string_agg(distinct concat_ws('|', correlation_id, user_name), ',') from vb.mt_events where stream_id = '{append.CaseId}' and version > {append.Before!.State.Version}");
+            appended.ShouldBe($"{correlation}|teller");
+        }
+    }
+
+    [Fact]
+    public async Task a_lost_race_in_a_shared_transaction_refuses_only_that_command_and_keeps_the_others()
+    {
+        var (first, stale, third) = (await OpenAsync(), await OpenAsync(), await OpenAsync());
+        var batch = new List<PendingAppend> { await IntakeAsync(first, "corr-1"), await IntakeAsync(stale, "corr-stale"), await IntakeAsync(third, "corr-3") };
+        // Someone else resumes the stale case after our command was decided: its append must lose the race.
+        var teller = await host.ClientFor("teller");
+        await teller.ResumeOk(stale, "intake.1", new { confirmed = true, urgent = true });
+        var staleBefore = await StreamSnapshot.Of(host.Database, stale);
+
+        await host.Services.GetRequiredService<CaseWriter>().WriteBatchAsync(batch);
+
+        batch[0].Written.Task.IsCompletedSuccessfully.ShouldBeTrue();
+        batch[2].Written.Task.IsCompletedSuccessfully.ShouldBeTrue();
+        var refused = await Should.ThrowAsync<Exception>(() => batch[1].Written.Task);
+        CaseStreams.IsConcurrencyConflict(refused).ShouldBeTrue(refused.ToString());
+        (await StreamSnapshot.Of(host.Database, stale)).ShouldBe(staleBefore);
+        foreach (var id in new[] { first, third })
+        {
+            (await host.Database.ScalarAsync<long>($"select count(*) from vb.mt_events where stream_id = '{id}' and type = 'step_resumed'")).ShouldBe(1L);
+        }
+    }
+
+    private async Task<Guid> OpenAsync() =>
+        (await (await host.ClientFor("teller")).OpenCase("service-request", new { customerName = "张三", amount = 500_000 })).Id();
+
+    /// <summary>Decides "intake confirmed" on the case as stored now, ready for the writer (not yet written).</summary>
+    private async Task<PendingAppend> IntakeAsync(Guid caseId, string correlation)
+    {
+        await using var session = host.Store.QuerySession();
+        var head = (await CaseStreams.LoadHeadAsync(session, caseId))!;
+        var catalog = host.Services.GetRequiredService<DefinitionCatalog>();
+        var definition = catalog.Find(head.State.DefinitionId, head.State.DefinitionVersion)!;
+        var now = DateTimeOffset.UtcNow;
+        var command = new ResumeBookmark("intake.1", JsonSerializer.SerializeToElement(new { confirmed = true, urgent = false }), Teller, now);
+        var accepted = (Decision.Accepted)CaseDecider.Decide(head.State, command, host.Services.GetRequiredService<FlowFactory>().For(definition));
+        var (links, state) = CaseCommandService.ChainAndSeal(host.Services.GetRequiredService<BankSigner>(), host.Store.Options.Serializer(), head, accepted, Teller, now);
+        return new PendingAppend(caseId, head, links, CaseSummary.From(state, catalog), [], new RequestContext(correlation, null));
+    }
+}
