@@ -39,7 +39,7 @@ public static class ChainVerifier
                 return VerificationResult.Broken(checkedEvents, files, row.Version,
                     "broken link: the event does not follow the one before it (an event was removed, inserted or moved)");
             }
-            var recomputed = HashChain.LinkData(previous, row.Version, row.EventType, row.Data, row.RecordedAt,
+            var recomputed = HashChain.LinkData(previous, row.Version, row.EventType, row.Utf8Data, row.RecordedAt,
                 HashChain.Actor(row.ActorId ?? "", row.ActorRole ?? ""));
             if (recomputed != row.Hash)
             {

@@ -1,11 +1,14 @@
 namespace VirtualBranch.Engine.Integrity;
 
-/// <summary>One stored event row as the verifier reads it: exactly what is in the database, nothing derived.</summary>
+/// <summary>
+/// One stored event row as the verifier reads it: exactly what is in the database, nothing derived. The data is kept
+/// as the UTF-8 bytes PostgreSQL sent: hashing and decoding work on them directly (see <see cref="Data"/> for text).
+/// </summary>
 public sealed record ChainedRow(
     long SequenceId,
     long Version,
     string EventType,
-    string Data,
+    byte[] Utf8Data,
     DateTimeOffset Timestamp,
     string? ActorId,
     string? ActorRole,
@@ -13,7 +16,11 @@ public sealed record ChainedRow(
     string? Hash,
     string? PreviousHash,
     string? CorrelationId,
-    string? CausationId);
+    string? CausationId)
+{
+    /// <summary>The event data as text.</summary>
+    public string Data => System.Text.Encoding.UTF8.GetString(Utf8Data);
+}
 
 /// <summary>The answer of a verification, as the API and the CLI report it.</summary>
 public sealed record VerificationResult(bool Intact, int EventsChecked, int FilesChecked, long? FirstBrokenVersion, string? Problem)

@@ -13,9 +13,11 @@ public static class EvidenceFiles
 {
     public const string Property = "evidence";
 
-    public static IReadOnlyList<EvidenceFile> In(string eventData)
+    public static IReadOnlyList<EvidenceFile> In(string eventData) => In(System.Text.Encoding.UTF8.GetBytes(eventData));
+
+    public static IReadOnlyList<EvidenceFile> In(ReadOnlyMemory<byte> utf8EventData)
     {
-        using var document = JsonDocument.Parse(eventData);
+        using var document = JsonDocument.Parse(utf8EventData);
         if (!TryGet(document.RootElement, out var list))
         {
             return [];

@@ -30,16 +30,22 @@ public static class HashChain
     /// <summary>The link of an event whose data is given as stored JSON (canonicalised here, without building a document).</summary>
     public static string LinkData(string previousHash, long version, string eventType, string dataJson, string recordedAt, string actor)
     {
-        var canonical = CanonicalJson.Scratch();
         var raw = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(dataJson.Length));
         try
         {
-            CanonicalJson.WriteUtf8(raw.AsSpan(0, Encoding.UTF8.GetBytes(dataJson, raw)), canonical);
+            return LinkData(previousHash, version, eventType, raw.AsSpan(0, Encoding.UTF8.GetBytes(dataJson, raw)), recordedAt, actor);
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(raw);
         }
+    }
+
+    /// <summary>The link of an event whose data is given as stored JSON in UTF-8.</summary>
+    public static string LinkData(string previousHash, long version, string eventType, ReadOnlySpan<byte> dataUtf8, string recordedAt, string actor)
+    {
+        var canonical = CanonicalJson.Scratch();
+        CanonicalJson.WriteUtf8(dataUtf8, canonical);
         return Link(previousHash, version, eventType, canonical.WrittenSpan, recordedAt, actor);
     }
 

@@ -71,9 +71,11 @@ public static class CaseStreams
         return links;
     }
 
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, string> TypeNames = new();
+
     /// <summary>Marten's default name for an event type: <c>StepResumed</c> is stored as <c>step_resumed</c>.</summary>
-    public static string EventTypeName(Type type) =>
-        string.Concat(type.Name.Select((c, i) => char.IsUpper(c) ? (i > 0 ? "_" : "") + char.ToLowerInvariant(c) : c.ToString()));
+    public static string EventTypeName(Type type) => TypeNames.GetOrAdd(type, static t =>
+        string.Concat(t.Name.Select((c, i) => char.IsUpper(c) ? (i > 0 ? "_" : "") + char.ToLowerInvariant(c) : c.ToString())));
 
     /// <summary>Whether the exception is a lost race on the stream version (then reload and decide again).</summary>
     public static bool IsConcurrencyConflict(Exception ex) => ex.GetType().Name is

@@ -1,4 +1,3 @@
-using System.Text;
 using Marten;
 using VirtualBranch.Engine.Integrity;
 using VirtualBranch.Engine.Runtime;
@@ -26,7 +25,7 @@ public sealed class EventDecoder
         {
             throw new InvalidOperationException($"Event {row.Version} is of type '{row.EventType}', which this Host does not know.");
         }
-        using var json = new MemoryStream(Encoding.UTF8.GetBytes(row.Data));
+        using var json = new MemoryStream(row.Utf8Data, writable: false);
         return _serializer.FromJson(type, json);
     }
 

@@ -19,9 +19,9 @@ public sealed record EventRecord(
 {
     public static EventRecord From(ChainedRow row) => new(
         row.Version, row.SequenceId, row.EventType, row.Timestamp, row.RecordedAt, new ActorRecord(row.ActorId, row.ActorRole),
-        row.CorrelationId, row.CausationId, JsonDocument.Parse(row.Data).RootElement.Clone(), row.Hash, row.PreviousHash);
+        row.CorrelationId, row.CausationId, JsonDocument.Parse(row.Utf8Data).RootElement.Clone(), row.Hash, row.PreviousHash);
 
-    public ChainedRow ToRow() => new(Sequence, Version, Type, Data.GetRawText(), Timestamp, Actor.Id, Actor.Role, RecordedAt, Hash, PreviousHash,
+    public ChainedRow ToRow() => new(Sequence, Version, Type, System.Text.Encoding.UTF8.GetBytes(Data.GetRawText()), Timestamp, Actor.Id, Actor.Role, RecordedAt, Hash, PreviousHash,
         CorrelationId, CausationId);
 }
 

@@ -18,7 +18,7 @@ public static class EvidenceFileApi
                     return (IResult)ApiProblems.Forbidden("Not allowed", "Evidence is for the case's tellers, supervisors and regulators.");
                 }
                 var (rows, _) = await events.ReadAsync(id, cancellation);
-                var file = rows.SelectMany(r => EvidenceFiles.In(r.Data)).FirstOrDefault(f => f.Sha256 == sha256);
+                var file = rows.SelectMany(r => EvidenceFiles.In(r.Utf8Data)).FirstOrDefault(f => f.Sha256 == sha256);
                 result = file is null ? ApiProblems.NotFound("No such evidence", $"No event of case {id} vouches for {sha256}.")
                     : !store.Exists(sha256) ? ApiProblems.NotFound("Evidence file missing", $"The file {sha256} is not in the evidence store; run verify.")
                     : TypedResults.File(store.Open(sha256), file.MediaType ?? "application/octet-stream", $"{file.Kind}-{sha256[..12]}", enableRangeProcessing: true);

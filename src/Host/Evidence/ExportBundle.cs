@@ -52,7 +52,7 @@ public sealed class ExportBundle(StoredEvents events, IDocumentStore store, Evid
             ("events.jsonl", Encoding.UTF8.GetBytes(string.Concat(rows.Select(r => JsonSerializer.Serialize(EventRecord.From(r), Json) + "\n"))), null),
             ("definition.json", Encoding.UTF8.GetBytes(definition?.Json ?? "{}"), null),
         };
-        foreach (var file in rows.SelectMany(r => EvidenceFiles.In(r.Data)).DistinctBy(f => f.Sha256).Where(f => files.Exists(f.Sha256)))
+        foreach (var file in rows.SelectMany(r => EvidenceFiles.In(r.Utf8Data)).DistinctBy(f => f.Sha256).Where(f => files.Exists(f.Sha256)))
         {
             entries.Add(($"evidence/{file.Kind}-{file.Sha256}", null, file.Sha256));
         }

@@ -44,7 +44,7 @@ public sealed class StoredEvents(NpgsqlDataSource database)
             while (await reader.ReadAsync(cancellation))
             {
                 rows[reader.GetGuid(0)].Add(new ChainedRow(
-                    reader.GetInt64(1), reader.GetInt64(2), reader.GetString(3), reader.GetString(4), reader.GetFieldValue<DateTimeOffset>(5),
+                    reader.GetInt64(1), reader.GetInt64(2), reader.GetString(3), reader.GetFieldValue<byte[]>(4), reader.GetFieldValue<DateTimeOffset>(5),
                     Text(reader, 6), Text(reader, 7), Text(reader, 8), Text(reader, 9), Text(reader, 10), Text(reader, 11), Text(reader, 12)));
             }
             await reader.NextResultAsync(cancellation);
