@@ -1,12 +1,20 @@
 using Marten;
 using Marten.Schema;
+using VirtualBranch.Host.Cases;
 
 namespace VirtualBranch.Benchmarks;
 
-/// <summary>The ceiling: the same events in the same transactions, appended with nothing else.</summary>
-public static class Limit
+/// <summary>
+/// The ceiling: the same events appended with nothing else, one transaction per command — or, <c>limit-grouped</c>,
+/// committed together with other cases' commands the way the engine's <see cref="GroupCommit{T}"/> does.
+/// </summary>
+public sealed class Limit(IDocumentStore store) : IAsyncDisposable
 {
-    public static async Task<List<double>> RunAsync(IDocumentStore store, IReadOnlyList<IReadOnlyList<object>> batches)
+    private sealed record Command(Guid CaseId, long VersionBefore, object[] Events);
+
+    private readonly GroupCommit<Command> _grouped = new(commands => CommitAsync(store, commands), c => c.CaseId);
+
+    public async Task<List<double>> RunAsync(IReadOnlyList<IReadOnlyList<object>> batches, bool grouped)
     {
         var id = Guid.CreateVersion7();
         var latencies = new List<double>(batches.Count);
@@ -14,20 +22,31 @@ public static class Limit
         foreach (var batch in batches)
         {
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
-            await using var session = store.LightweightSession();
-            if (version == 0)
-            {
-                session.Events.StartStream(id, batch.ToArray());
-            }
-            else
-            {
-                session.Events.Append(id, version + batch.Count, batch.ToArray());
-            }
-            await session.SaveChangesAsync();
+            var command = new Command(id, version, [.. batch]);
+            await (grouped ? _grouped.WriteAsync(command) : CommitAsync(store, [command]));
             version += batch.Count;
             latencies.Add(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
         return latencies;
+    }
+
+    public ValueTask DisposeAsync() => _grouped.DisposeAsync();
+
+    private static async Task CommitAsync(IDocumentStore store, IReadOnlyList<Command> commands)
+    {
+        await using var session = store.LightweightSession();
+        foreach (var command in commands)
+        {
+            if (command.VersionBefore == 0)
+            {
+                session.Events.StartStream(command.CaseId, command.Events);
+            }
+            else
+            {
+                session.Events.Append(command.CaseId, command.VersionBefore + command.Events.Length, command.Events);
+            }
+        }
+        await session.SaveChangesAsync();
     }
 }
 

@@ -11,16 +11,23 @@ namespace VirtualBranch.Benchmarks;
 public sealed record BenchOptions(int Cases, IReadOnlyList<int> Concurrency, IReadOnlyList<string> Designs, IReadOnlyList<int> Growth, int ReplaySample, int Starts,
     string Output)
 {
+    /// <summary>The designs measured, in this order.</summary>
+    public static readonly string[] Known = ["limit", "limit-grouped", "peer", "engine", "http"];
+
     public static BenchOptions Parse(string[] args)
     {
         string? Value(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
         IReadOnlyList<int> Numbers(string? text, IReadOnlyList<int> fallback) => text is null ? fallback
             : text == "none" ? [] : [.. text.Split(',').Select(n => int.Parse(n, CultureInfo.InvariantCulture))];
-        var only = Value("--only");
+        var designs = Value("--only")?.Split(',') ?? Known;
+        if (designs.FirstOrDefault(d => d != "none" && !Known.Contains(d)) is { } unknown)
+        {
+            throw new ArgumentException($"--only: there is no design '{unknown}'; the designs are {string.Join(", ", Known)} (or none).");
+        }
         return new BenchOptions(
             Numbers(Value("--cases"), [300])[0],
             Numbers(Value("--concurrency"), [1, 4, 16]),
-            only is null ? ["limit", "peer", "engine", "http"] : only.Split(','),
+            [.. designs.Where(d => d != "none")],
             Numbers(Value("--growth"), [1_000, 10_000, 100_000]),
             Numbers(Value("--replay-sample"), [10_000])[0],
             Numbers(Value("--starts"), [5])[0],

@@ -17,7 +17,7 @@ using VirtualBranch.Host.Persistence;
 
 // The benchmark. Usage (needs ConnectionStrings__Engine, see README):
 //   dotnet run -c Release --project tests/Benchmarks -- [--cases 300] [--concurrency 1,4,16] [--http-clients 16]
-//       [--growth 1000,10000,100000 | --growth none] [--replay-sample 10000] [--starts 5] [--only limit,peer,engine,http]
+//       [--growth 1000,10000,100000 | --growth none] [--replay-sample 10000] [--starts 5] [--only limit,limit-grouped,peer,engine,http]
 //       [--out TestResults/bench.json]
 var options = BenchOptions.Parse(args);
 var server = Environment.GetEnvironmentVariable("ConnectionStrings__Engine")
@@ -60,13 +60,16 @@ try
     var engine = LoanDriver.Engine(services.GetRequiredService<CaseCommandService>());
     var http = new HttpCases(baseAddress, await TellerTokenAsync(baseAddress, dataDirectory), services.GetRequiredService<CaseCommandService>());
     var checks = new Checks(services);
+    await using var limit = new Limit(baselines);
     report.Line($"VirtualBranch benchmark: {options.Cases} loan-face-signing cases per run, {LoanDriver.CommandsPerCase} commands per case; " +
         $"{Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; PostgreSQL {await Scalar(target, "show server_version")}");
 
     for (var i = 0; i < 10; i++)
     {
         await driver.RunAsync(-i - 1, engine); // warm up: JIT, pools, prepared statements
-        await Limit.RunAsync(baselines, (await driver.RunAsync(-100 - i, engine)).Batches);
+        var warm = (await driver.RunAsync(-100 - i, engine)).Batches;
+        await limit.RunAsync(warm, grouped: false);
+        await limit.RunAsync(warm, grouped: true);
         await Peer.RunAsync(baselines);
         await driver.RunAsync(-200 - i, http.Executor);
     }
@@ -75,6 +78,13 @@ try
     report.Line($"events per case: {eventsPerCase} in {batches.Count} transactions " +
         $"({string.Join(", ", batches.SelectMany(b => b).GroupBy(e => e.GetType().Name).OrderByDescending(g => g.Count()).Select(g => $"{g.Key} {g.Count()}"))})");
     report.Set("eventsPerCase", eventsPerCase);
+    await CoreCost.MeasureAsync(driver, services.GetRequiredService<FlowFactory>(), services.GetRequiredService<DefinitionCatalog>(),
+        services.GetRequiredService<BankSigner>(), store.Options.Serializer(), 100); // warm up
+    var core = await CoreCost.MeasureAsync(driver, services.GetRequiredService<FlowFactory>(), services.GetRequiredService<DefinitionCatalog>(),
+        services.GetRequiredService<BankSigner>(), store.Options.Serializer(), options.Cases);
+    report.Line(string.Create(CultureInfo.InvariantCulture,
+        $"engine before the database, one thread, per command: decide {core.DecideMicroseconds:F0} µs, chain and seal {core.ChainMicroseconds:F0} µs (chain alone {core.ChainWithoutSealMicroseconds:F0} µs), summary {core.SummaryMicroseconds:F0} µs; {core.JsonCharsPerCommand:F0} characters of event JSON per command"));
+    report.Set("core", core);
     report.Set("cases", options.Cases);
     await Sql(target, "vacuum analyze");
 
@@ -88,21 +98,23 @@ try
         {
             measured[design] = await Run.MeasureAsync(options.Cases, concurrency, design switch
             {
-                "limit" => _ => Limit.RunAsync(baselines, batches),
+                "limit" => _ => limit.RunAsync(batches, grouped: false),
+                "limit-grouped" => _ => limit.RunAsync(batches, grouped: true),
                 "peer" => _ => Peer.RunAsync(baselines),
                 "engine" => async i => (await driver.RunAsync(i, engine)).Latencies,
-                _ => async i => (await driver.RunAsync(i, http.Executor)).Latencies,
+                "http" => async i => (await driver.RunAsync(i, http.Executor)).Latencies,
+                _ => throw new InvalidOperationException(design),
             });
             var run = measured[design];
             report.Row(concurrency, design, run, eventsPerCase);
             runs.Add(run.Figures(concurrency, design, eventsPerCase));
         }
-        if (measured.TryGetValue("engine", out var e) && measured.TryGetValue("limit", out var l) && measured.TryGetValue("peer", out var p))
+        if (measured.TryGetValue("engine", out var e))
         {
-            var ratios = string.Create(CultureInfo.InvariantCulture,
-                $"engine/limit {e.CommandsPerSecond / l.CommandsPerSecond:P0}, engine/peer {e.CommandsPerSecond / p.CommandsPerSecond:P0}");
-            var api = measured.TryGetValue("http", out var h) ? string.Create(CultureInfo.InvariantCulture, $", http/engine {h.CommandsPerSecond / e.CommandsPerSecond:P0}") : "";
-            report.Line($"|  | {ratios}{api} | | | | | | | |");
+            var ratios = string.Join(", ", new[] { "limit", "limit-grouped", "peer" }.Where(measured.ContainsKey)
+                .Select(d => string.Create(CultureInfo.InvariantCulture, $"engine/{d} {e.CommandsPerSecond / measured[d].CommandsPerSecond:P0}"))
+                .Concat(measured.TryGetValue("http", out var h) ? [string.Create(CultureInfo.InvariantCulture, $"http/engine {h.CommandsPerSecond / e.CommandsPerSecond:P0}")] : []));
+            report.Line($"|  | {ratios} | | | | | | | |");
         }
     }
     report.Set("runs", runs);

@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Marten;
 using VirtualBranch.Engine.Persistence;
 using Wolverine.Marten;
@@ -7,106 +6,33 @@ namespace VirtualBranch.Host.Cases;
 
 /// <summary>One decided command, ready to be written: its chain links, the summary after it and the messages it sends.</summary>
 public sealed record PendingAppend(Guid CaseId, CachedCase? Before, IReadOnlyList<ChainLink> Links, CaseSummary Summary,
-    IReadOnlyList<object> Messages, RequestContext Request)
-{
-    internal TaskCompletionSource Written { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-}
+    IReadOnlyList<object> Messages, RequestContext Request);
 
 /// <summary>
-/// Group commit. Commands for different cases that are decided while a write is in flight go to the store together in
-/// the next transaction: one round trip and one commit for many commands instead of one each. Each command's events
-/// still carry the expected stream version, so a lost race is refused by the store as before; when a transaction of
-/// several commands fails, each of them is written again in a transaction of its own, so every command gets exactly
-/// its own outcome and nothing of a refused command is kept. No command waits for a timer: a writer takes whatever
-/// is queued the moment it is free.
+/// Writes decided commands with <see cref="GroupCommit{T}"/>: commands of different cases share a transaction. Each
+/// command's events still carry the expected stream version, so a lost race is refused by the store as before, for
+/// that command alone. Each command's events, summary and messages commit together or not at all.
 /// </summary>
 public sealed class CaseWriter : IAsyncDisposable
 {
-    /// <summary>Transactions in flight at once: one fills while the other commits.</summary>
-    public const int Writers = 2;
-
-    /// <summary>Commands in one transaction at most.</summary>
-    public const int MaxBatch = 32;
-
     private readonly IDocumentStore _store;
     private readonly IServiceProvider _services;
-    private readonly Channel<PendingAppend> _queue = Channel.CreateUnbounded<PendingAppend>();
-    private readonly Task[] _writers;
+    private readonly GroupCommit<PendingAppend> _group;
 
     public CaseWriter(IDocumentStore store, IServiceProvider services)
     {
         _store = store;
         _services = services;
-        _writers = Enumerable.Range(0, Writers).Select(_ => Task.Run(WriteLoopAsync)).ToArray();
+        _group = new GroupCommit<PendingAppend>(CommitAsync, a => a.CaseId);
     }
 
-    /// <summary>Completes once the command's events, summary and messages are committed; throws what the store threw for it.</summary>
-    public Task WriteAsync(PendingAppend append) =>
-        _queue.Writer.TryWrite(append) ? append.Written.Task : throw new ObjectDisposedException(nameof(CaseWriter));
+    /// <summary>Completes once the command is committed; throws what the store threw for it.</summary>
+    public Task WriteAsync(PendingAppend append) => _group.WriteAsync(append);
 
-    public async ValueTask DisposeAsync()
-    {
-        _queue.Writer.TryComplete();
-        await Task.WhenAll(_writers);
-    }
+    /// <summary>Writes these commands as if they had arrived together (for tests); one outcome per command.</summary>
+    internal Task<IReadOnlyList<Task>> WriteTogetherAsync(IReadOnlyList<PendingAppend> appends) => _group.WriteTogetherAsync(appends);
 
-    private async Task WriteLoopAsync()
-    {
-        var batch = new List<PendingAppend>(MaxBatch);
-        while (await _queue.Reader.WaitToReadAsync())
-        {
-            batch.Clear();
-            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var next))
-            {
-                batch.Add(next);
-            }
-            if (batch.Count > 0)
-            {
-                await WriteBatchAsync(batch);
-            }
-        }
-    }
-
-    internal async Task WriteBatchAsync(List<PendingAppend> batch)
-    {
-        // Two commands on one case were decided on the same state: they cannot share a transaction (the second would
-        // see its own case's version move under it), so the later ones go alone, after the first.
-        var cases = new HashSet<Guid>();
-        var together = new List<PendingAppend>(batch.Count);
-        var alone = new List<PendingAppend>();
-        foreach (var append in batch)
-        {
-            (cases.Add(append.CaseId) ? together : alone).Add(append);
-        }
-        if (together.Count == 1)
-        {
-            alone.Insert(0, together[0]);
-        }
-        else
-        {
-            try
-            {
-                await CommitAsync(together);
-                together.ForEach(a => a.Written.TrySetResult());
-            }
-            catch (Exception)
-            {
-                alone.InsertRange(0, together);
-            }
-        }
-        foreach (var append in alone)
-        {
-            try
-            {
-                await CommitAsync([append]);
-                append.Written.TrySetResult();
-            }
-            catch (Exception ex)
-            {
-                append.Written.TrySetException(ex);
-            }
-        }
-    }
+    public ValueTask DisposeAsync() => _group.DisposeAsync();
 
     private async Task CommitAsync(IReadOnlyList<PendingAppend> appends)
     {

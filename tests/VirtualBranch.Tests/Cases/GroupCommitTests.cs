@@ -23,9 +23,9 @@ public sealed class GroupCommitTests(HostFixture host) : IClassFixture<HostFixtu
         var (first, second) = (await OpenAsync(), await OpenAsync());
         var batch = new List<PendingAppend> { await IntakeAsync(first, "corr-first"), await IntakeAsync(second, "corr-second") };
 
-        await host.Services.GetRequiredService<CaseWriter>().WriteBatchAsync(batch);
+        var outcomes = await host.Services.GetRequiredService<CaseWriter>().WriteTogetherAsync(batch);
 
-        batch.ShouldAllBe(a => a.Written.Task.IsCompletedSuccessfully);
+        outcomes.ShouldAllBe(o => o.IsCompletedSuccessfully);
         var transactions = await host.Database.ScalarAsync<long>(
             $"select count(distinct xmin::text) from vb.mt_events where stream_id in ('{first}', '{second}') and type = 'step_resumed'");
         transactions.ShouldBe(1L, "both commands' events were written by one transaction");
@@ -47,11 +47,11 @@ public sealed class GroupCommitTests(HostFixture host) : IClassFixture<HostFixtu
         await teller.ResumeOk(stale, "intake.1", new { confirmed = true, urgent = true });
         var staleBefore = await StreamSnapshot.Of(host.Database, stale);
 
-        await host.Services.GetRequiredService<CaseWriter>().WriteBatchAsync(batch);
+        var outcomes = await host.Services.GetRequiredService<CaseWriter>().WriteTogetherAsync(batch);
 
-        batch[0].Written.Task.IsCompletedSuccessfully.ShouldBeTrue();
-        batch[2].Written.Task.IsCompletedSuccessfully.ShouldBeTrue();
-        var refused = await Should.ThrowAsync<Exception>(() => batch[1].Written.Task);
+        outcomes[0].IsCompletedSuccessfully.ShouldBeTrue();
+        outcomes[2].IsCompletedSuccessfully.ShouldBeTrue();
+        var refused = await Should.ThrowAsync<Exception>(() => outcomes[1]);
         CaseStreams.IsConcurrencyConflict(refused).ShouldBeTrue(refused.ToString());
         (await StreamSnapshot.Of(host.Database, stale)).ShouldBe(staleBefore);
         foreach (var id in new[] { first, third })
