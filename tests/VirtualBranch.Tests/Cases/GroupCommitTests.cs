@@ -60,6 +60,22 @@ public sealed class GroupCommitTests(HostFixture host) : IClassFixture<HostFixtu
         }
     }
 
+    [Fact]
+    public async Task two_commands_decided_on_the_same_state_of_one_case_the_first_wins_and_the_second_loses_the_race()
+    {
+        var (id, other) = (await OpenAsync(), await OpenAsync());
+        var batch = new List<PendingAppend> { await IntakeAsync(id, "corr-first"), await IntakeAsync(other, "corr-other"), await IntakeAsync(id, "corr-twin") };
+
+        var outcomes = await host.Services.GetRequiredService<CaseWriter>().WriteTogetherAsync(batch);
+
+        outcomes[0].IsCompletedSuccessfully.ShouldBeTrue();
+        outcomes[1].IsCompletedSuccessfully.ShouldBeTrue();
+        CaseStreams.IsConcurrencyConflict(await Should.ThrowAsync<Exception>(() => outcomes[2])).ShouldBeTrue();
+        var correlations = await host.Database.ScalarAsync<string>(
+            $"select string_agg(distinct correlation_id, ',') from vb.mt_events where stream_id = '{id}' and version > {batch[0].Before!.State.Version}");
+        correlations.ShouldBe("corr-first");
+    }
+
     private async Task<Guid> OpenAsync() =>
         (await (await host.ClientFor("teller")).OpenCase("service-request", new { customerName = "张三", amount = 500_000 })).Id();
 
