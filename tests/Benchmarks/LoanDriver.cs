@@ -12,7 +12,11 @@ public delegate Task<CommandOutcome> CommandExecutor(Guid caseId, CaseCommand co
 /// <summary>Drives one loan-face-signing case from open to completed, as its people and systems would.</summary>
 public sealed class LoanDriver(WorkflowDefinition loan, TimeProvider clock)
 {
-    public const int CommandsPerCase = 11;
+    /// <summary>The case's commands, in order.</summary>
+    public static readonly string[] Commands =
+        ["open", "video", "recording consent", "identity", "willingness", "id card", "income proof", "due diligence", "contract consent", "contract signed", "recording sealed"];
+
+    public static int CommandsPerCase => Commands.Length;
 
     private static int _numbers;
 

@@ -38,11 +38,14 @@ public sealed record BenchOptions(int Cases, IReadOnlyList<int> Concurrency, IRe
 /// <summary>One timed run of N cases by a number of concurrent workers, with the CPU it took.</summary>
 public sealed class Run
 {
-    private Run(int cases, double seconds, List<double> latencies, (double Process, double Others) cpu)
+    private Run(int cases, double seconds, List<List<double>> perCase, (double Process, double Others) cpu)
     {
         Cases = cases;
         Seconds = seconds;
-        Latencies = [.. latencies.Order()];
+        Latencies = [.. perCase.SelectMany(l => l).Order()];
+        ByCommand = perCase.Select(l => l.Count).Distinct().Count() == 1
+            ? [.. Enumerable.Range(0, perCase[0].Count).Select(i => Percentile(perCase.Select(l => l[i]).Order().ToList(), 99))]
+            : [];
         Cpu = cpu;
     }
 
@@ -55,15 +58,21 @@ public sealed class Run
 
     public (double Process, double Others) Cpu { get; }
 
+    /// <summary>The p99 latency (ms) of each command of the case, in the order the case runs them (when every case ran the same number).</summary>
+    public IReadOnlyList<double> ByCommand { get; }
+
     public double CommandsPerSecond => Latencies.Count / Seconds;
 
-    public double P(int percentile) => Latencies[Math.Clamp((int)Math.Ceiling(percentile / 100.0 * Latencies.Count) - 1, 0, Latencies.Count - 1)];
+    public double P(int percentile) => Percentile(Latencies, percentile);
+
+    private static double Percentile(IReadOnlyList<double> sorted, int percentile) =>
+        sorted[Math.Clamp((int)Math.Ceiling(percentile / 100.0 * sorted.Count) - 1, 0, sorted.Count - 1)];
 
     public static async Task<Run> MeasureAsync(int cases, int concurrency, Func<int, Task<List<double>>> one)
     {
         var cpu = new CpuMeter();
         var next = -1;
-        var all = new List<double>[concurrency];
+        var all = new List<List<double>>[concurrency];
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async worker =>
         {
@@ -71,7 +80,7 @@ public sealed class Run
             int i;
             while ((i = Interlocked.Increment(ref next)) < cases)
             {
-                all[worker].AddRange(await one(i));
+                all[worker].Add(await one(i));
             }
         }));
         var seconds = clock.Elapsed.TotalSeconds;
@@ -86,7 +95,7 @@ public sealed class Run
     public object Figures(int concurrency, string design, int eventsPerCase) => new
     {
         concurrency, design, casesPerSecond = Cases / Seconds, commandsPerSecond = CommandsPerSecond, eventsPerSecond = Cases * eventsPerCase / Seconds,
-        p50 = P(50), p95 = P(95), p99 = P(99),
+        p50 = P(50), p95 = P(95), p99 = P(99), p99ByCommand = ByCommand,
         cpuMsPerCommandProcess = 1000 * Cpu.Process / Latencies.Count, cpuMsPerCommandOthers = 1000 * Cpu.Others / Latencies.Count,
     };
 }

@@ -91,6 +91,7 @@ try
     // 1–4: limit, peer, engine at each concurrency, then the same case through HTTP.
     report.Table("| concurrency | design | cases/s | commands/s | events/s | p50 ms | p95 ms | p99 ms | CPU ms/command (bench process + others) |");
     var runs = new List<object>();
+    var byCommand = "";
     foreach (var concurrency in options.Concurrency)
     {
         var measured = new Dictionary<string, Run>();
@@ -107,6 +108,10 @@ try
             });
             var run = measured[design];
             report.Row(concurrency, design, run, eventsPerCase);
+            if (design == "engine" && run.ByCommand.Count == LoanDriver.CommandsPerCase)
+            {
+                byCommand = string.Join(", ", LoanDriver.Commands.Zip(run.ByCommand, (c, p) => string.Create(CultureInfo.InvariantCulture, $"{c} {p:F1}")));
+            }
             runs.Add(run.Figures(concurrency, design, eventsPerCase));
         }
         if (measured.TryGetValue("engine", out var e))
@@ -118,6 +123,10 @@ try
         }
     }
     report.Set("runs", runs);
+    if (byCommand.Length > 0)
+    {
+        report.Line($"\nengine p99 by command at concurrency {options.Concurrency.Max()}, ms: {byCommand}");
+    }
     await checks.AllCompletedAsync(http.Opened);
 
     // Start to ready of the built Host, against this database as it now is.
