@@ -20,6 +20,7 @@ public static class CaseStoreSetup
             .UseLightweightSessions()
             .IntegrateWithWolverine()
             .ApplyAllDatabaseChangesOnStartup();
+        builder.Services.ConfigureMarten((services, store) => store.Logger(new StoreLog(services.GetRequiredService<ILogger<IDocumentStore>>())));
     }
 
     /// <summary>The store settings of the case store (the benchmark's baselines use the same ones in a schema of their own).</summary>

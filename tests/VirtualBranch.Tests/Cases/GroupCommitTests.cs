@@ -53,6 +53,7 @@ public sealed class GroupCommitTests(HostFixture host) : IClassFixture<HostFixtu
         outcomes[2].IsCompletedSuccessfully.ShouldBeTrue();
         var refused = await Should.ThrowAsync<Exception>(() => outcomes[1]);
         CaseStreams.IsConcurrencyConflict(refused).ShouldBeTrue(refused.ToString());
+        ((DocumentStore)host.Store).Options.Logger().ShouldBeOfType<VirtualBranch.Host.Persistence.StoreLog>("lost races are logged as the normal event they are");
         (await StreamSnapshot.Of(host.Database, stale)).ShouldBe(staleBefore);
         foreach (var id in new[] { first, third })
         {
