@@ -57,7 +57,7 @@ public sealed class HistorySeeder(IDocumentStore store, NpgsqlDataSource databas
                 throw new InvalidOperationException($"{command.GetType().Name} was refused while seeding");
             }
             var (links, state) = CaseCommandService.ChainAndSeal(signer, _serializer, current, accepted, command.Actor, command.Now);
-            rows.AddRange(links.Select(l => new Row(l, request.CorrelationId, command.Actor.Id, command.Now)));
+            rows.AddRange(links.Select(l => new Row(l, request.CorrelationId, l.Actor.Id, command.Now)));
             current = new CachedCase(state, links[^1].Hash);
             return Task.FromResult(new CommandOutcome(state, accepted.Events, null));
         }

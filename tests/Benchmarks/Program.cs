@@ -110,7 +110,8 @@ try
             report.Row(concurrency, design, run, eventsPerCase);
             if (design == "engine" && run.ByCommand.Count == LoanDriver.CommandsPerCase)
             {
-                byCommand = string.Join(", ", LoanDriver.Commands.Zip(run.ByCommand, (c, p) => string.Create(CultureInfo.InvariantCulture, $"{c} {p:F1}")));
+                byCommand = $"at concurrency {concurrency}, ms: " +
+                    string.Join(", ", LoanDriver.Commands.Zip(run.ByCommand, (c, p) => string.Create(CultureInfo.InvariantCulture, $"{c} {p:F1}")));
             }
             runs.Add(run.Figures(concurrency, design, eventsPerCase));
         }
@@ -125,7 +126,7 @@ try
     report.Set("runs", runs);
     if (byCommand.Length > 0)
     {
-        report.Line($"\nengine p99 by command at concurrency {options.Concurrency.Max()}, ms: {byCommand}");
+        report.Line($"\nengine p99 by command {byCommand}");
     }
     await checks.AllCompletedAsync(http.Opened);
 

@@ -77,10 +77,23 @@ public static class CaseStreams
     public static string EventTypeName(Type type) => TypeNames.GetOrAdd(type, static t =>
         string.Concat(t.Name.Select((c, i) => char.IsUpper(c) ? (i > 0 ? "_" : "") + char.ToLowerInvariant(c) : c.ToString())));
 
-    /// <summary>Whether the exception is a lost race on the stream version (then reload and decide again).</summary>
+    /// <summary>
+    /// Whether the exception is a lost race on the stream version (then reload and decide again): as Marten reports it,
+    /// or as PostgreSQL raised it before Marten translated it (MT003 from the append function, a duplicate version).
+    /// </summary>
     public static bool IsConcurrencyConflict(Exception ex) => ex.GetType().Name is
         "EventStreamUnexpectedMaxEventIdException" or "ExistingStreamIdCollisionException" or "ConcurrencyException" or "StreamLockedException"
+        || ex is Npgsql.PostgresException { SqlState: "MT003" } or Npgsql.PostgresException { SqlState: "23505", TableName: "mt_events" or "mt_streams" }
         || (ex.InnerException is { } inner && IsConcurrencyConflict(inner));
+
+    /// <summary>
+    /// Whether PostgreSQL refused a write for what one command wrote (a lost race, a duplicate key such as a case number,
+    /// a deadlock or a serialization failure) rather than for the connection or the server: the other commands of a
+    /// shared transaction can then be written without it.
+    /// </summary>
+    public static bool IsRefusalOfOne(Exception ex) => IsConcurrencyConflict(ex)
+        || ex is Npgsql.PostgresException { SqlState: "23505" or "40P01" or "40001" }
+        || (ex.InnerException is { } inner && IsRefusalOfOne(inner));
 }
 
 /// <summary>One event's place in its case's hash chain, with the JSON the hash was taken over.</summary>

@@ -11,9 +11,10 @@ public sealed record PendingAppend(Guid CaseId, CachedCase? Before, IReadOnlyLis
 /// <summary>
 /// Writes decided commands with <see cref="GroupCommit{T}"/>: commands of different cases share a transaction. Each
 /// command's events still carry the expected stream version, so a lost race is refused by the store as before, for
-/// that command alone. Each command's events, summary and messages commit together or not at all.
+/// that command alone. Each command's events, summary and messages commit together or not at all. When the Host
+/// stops, the commands already queued are written before the services they need go away.
 /// </summary>
-public sealed class CaseWriter : IAsyncDisposable
+public sealed class CaseWriter : IHostedService, IAsyncDisposable
 {
     private readonly IDocumentStore _store;
     private readonly IServiceProvider _services;
@@ -32,6 +33,10 @@ public sealed class CaseWriter : IAsyncDisposable
     /// <summary>Writes these commands as if they had arrived together (for tests); one outcome per command.</summary>
     internal Task<IReadOnlyList<Task>> WriteTogetherAsync(IReadOnlyList<PendingAppend> appends) => _group.WriteTogetherAsync(appends);
 
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => _group.DisposeAsync().AsTask();
+
     public ValueTask DisposeAsync() => _group.DisposeAsync();
 
     private async Task CommitAsync(IReadOnlyList<PendingAppend> appends)
@@ -47,9 +52,13 @@ public sealed class CaseWriter : IAsyncDisposable
             CaseStreams.Append(session, append.CaseId, append.Before, append.Links, append.Request.CorrelationId, append.Request.CausationId);
             session.Store(append.Summary);
         }
-        foreach (var message in appends.SelectMany(a => a.Messages))
+        foreach (var append in appends)
         {
-            await outbox!.PublishAsync(message);
+            foreach (var message in append.Messages)
+            {
+                // Each command's messages carry its own request's correlation, whoever else shares the transaction.
+                await outbox!.PublishAsync(message, new Wolverine.DeliveryOptions { CorrelationId = append.Request.CorrelationId });
+            }
         }
         await session.SaveChangesAsync();
     }

@@ -19,6 +19,7 @@ public static class CasesSetup
         builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(options.ConnectionString));
         builder.Services.AddSingleton<CaseNumbers>();
         builder.Services.AddSingleton<CaseWriter>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<CaseWriter>());
         builder.Services.AddSingleton<CaseCommandService>();
         builder.Services.AddSingleton<VirtualBranch.Host.Integrity.BankSigner>();
         builder.Services.AddTransient<DeadlineJob>();

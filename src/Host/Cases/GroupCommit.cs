@@ -5,9 +5,12 @@ namespace VirtualBranch.Host.Cases;
 /// <summary>
 /// Group commit. Units of work that arrive while a transaction is in flight are committed together in the next one:
 /// one round trip and one commit for many instead of one each. Units with the same key never share a transaction (the
-/// later ones go alone, after it). When a shared transaction fails, each of its units is committed again in a
-/// transaction of its own, so every unit gets exactly its own outcome and nothing of a refused one is kept. No unit
-/// waits for a timer: a writer takes whatever is queued the moment it is free.
+/// later ones go alone, after it), and a shared transaction writes its units in key order, so two writers always take
+/// row locks in the same order. When PostgreSQL refuses a shared transaction for what one unit wrote (a lost race, a
+/// duplicate key, a deadlock), each of its units is committed again in a transaction of its own, so every unit gets
+/// exactly its own outcome and nothing of a refused one is kept; any other failure (the connection, the server) is
+/// every unit's outcome, unretried, since whether the commit happened may be unknown. No unit waits for a timer: a
+/// writer takes whatever is queued the moment it is free. A unit once queued is written even if its caller gives up.
 /// </summary>
 public sealed class GroupCommit<T> : IAsyncDisposable where T : notnull
 {
@@ -20,17 +23,21 @@ public sealed class GroupCommit<T> : IAsyncDisposable where T : notnull
     private sealed record Entry(T Item, TaskCompletionSource Done);
 
     private readonly Func<IReadOnlyList<T>, Task> _commit;
-    private readonly Func<T, object> _key;
+    private readonly Func<T, Guid> _key;
     private readonly Channel<Entry> _queue = Channel.CreateUnbounded<Entry>();
     private readonly Task[] _writers;
 
     /// <param name="commit">Commits the units given in one transaction, or throws and commits none of them.</param>
-    /// <param name="key">Units with equal keys are never committed together.</param>
-    public GroupCommit(Func<IReadOnlyList<T>, Task> commit, Func<T, object> key)
+    /// <param name="key">Units with equal keys are never committed together; a shared transaction writes in key order.</param>
+    public GroupCommit(Func<IReadOnlyList<T>, Task> commit, Func<T, Guid> key)
     {
         _commit = commit;
         _key = key;
-        _writers = Enumerable.Range(0, Writers).Select(_ => Task.Run(WriteLoopAsync)).ToArray();
+        // The writers must not keep the context (activity, log scope) of whichever request happened to create them.
+        using (ExecutionContext.SuppressFlow())
+        {
+            _writers = Enumerable.Range(0, Writers).Select(_ => Task.Run(WriteLoopAsync)).ToArray();
+        }
     }
 
     /// <summary>Completes once the unit is committed; throws what its own transaction threw.</summary>
@@ -64,16 +71,24 @@ public sealed class GroupCommit<T> : IAsyncDisposable where T : notnull
             {
                 batch.Add(next);
             }
-            if (batch.Count > 0)
+            if (batch.Count == 0)
+            {
+                continue;
+            }
+            try
             {
                 await WriteBatchAsync(batch);
+            }
+            catch (Exception ex)
+            {
+                batch.ForEach(e => e.Done.TrySetException(ex)); // never leave a caller waiting
             }
         }
     }
 
     private async Task WriteBatchAsync(List<Entry> batch)
     {
-        var keys = new HashSet<object>();
+        var keys = new HashSet<Guid>();
         var together = new List<Entry>(batch.Count);
         var alone = new List<Entry>();
         foreach (var entry in batch)
@@ -86,14 +101,19 @@ public sealed class GroupCommit<T> : IAsyncDisposable where T : notnull
         }
         else
         {
+            together.Sort((a, b) => _key(a.Item).CompareTo(_key(b.Item)));
             try
             {
                 await _commit([.. together.Select(e => e.Item)]);
                 together.ForEach(e => e.Done.TrySetResult());
             }
-            catch (Exception)
+            catch (Exception ex) when (VirtualBranch.Engine.Persistence.CaseStreams.IsRefusalOfOne(ex))
             {
                 alone.InsertRange(0, together);
+            }
+            catch (Exception ex)
+            {
+                together.ForEach(e => e.Done.TrySetException(ex));
             }
         }
         foreach (var entry in alone)

@@ -17,9 +17,21 @@ public sealed class StoreLog(ILogger<IDocumentStore> logger) : IMartenLogger, IM
 
     public void SchemaChange(string sql) => logger.LogInformation("Schema change: {Sql}", sql);
 
-    public void LogSuccess(NpgsqlCommand command) => Statement(command.CommandText);
+    public void LogSuccess(NpgsqlCommand command)
+    {
+        if (logger.IsEnabled(LogLevel.Debug))
+        {
+            logger.LogDebug("Executed {Sql}", command.CommandText);
+        }
+    }
 
-    public void LogSuccess(NpgsqlBatch batch) => Statement(Text(batch));
+    public void LogSuccess(NpgsqlBatch batch)
+    {
+        if (logger.IsEnabled(LogLevel.Debug))
+        {
+            logger.LogDebug("Executed {Sql}", Text(batch));
+        }
+    }
 
     public void LogFailure(NpgsqlCommand command, Exception ex) => Failure(ex, command.CommandText);
 
@@ -37,14 +49,6 @@ public sealed class StoreLog(ILogger<IDocumentStore> logger) : IMartenLogger, IM
 
     public void OnBeforeExecute(NpgsqlBatch batch)
     {
-    }
-
-    private void Statement(string sql)
-    {
-        if (logger.IsEnabled(LogLevel.Debug))
-        {
-            logger.LogDebug("Executed {Sql}", sql);
-        }
     }
 
     private void Failure(Exception ex, string what)
