@@ -35,7 +35,9 @@ public sealed class ApprovalStep : IActivity
         var approver = input.Actor.Id;
         if (approver == context.State.OpenedBy || context.State.Actors.ContainsKey(approver))
         {
-            return new ActivityResult.Forbidden($"{approver} has worked on case {context.State.Number} and cannot approve it; another supervisor must (four eyes).");
+            return new ActivityResult.Forbidden(
+                $"{approver} 已参与办理案件 {context.State.Number}，不能审批，须由另一位主管审批（双人复核）/ " +
+                $"{approver} has worked on case {context.State.Number} and cannot approve it; another supervisor must (four eyes).");
         }
         var errors = context.Schemas.Validate(Form, input.Input);
         if (errors.Count > 0)

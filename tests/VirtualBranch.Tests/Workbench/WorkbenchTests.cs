@@ -149,6 +149,62 @@ public sealed class WorkbenchTests(BrowserHostFixture host, BrowserFixture brows
         await page.GetByText("Please wait, the teller is working on your case.").WaitForAsync();
     }
 
+    [Fact]
+    public async Task a_supervisor_approves_a_large_loan_in_the_browser_and_nobody_approves_a_case_they_worked_on()
+    {
+        // The supervisor opens the case, so the four-eyes rule bars them from approving it; the rest runs through the API.
+        var driver = await ScenarioDriver.OpenAsync(host, "loan-face-signing",
+            new { customerName = "张三", idNumber = "11010519491231002X", mobile = "13800138000", loanAmount = 500_000, termMonths = 36 }, opener: "supervisor");
+        var waiting = await driver.RunToEndAsync(stopBeforeStep: "approval");
+        waiting.GetProperty("waiting").EnumerateArray().Select(w => w.GetProperty("stepId").GetString()).ShouldBe(["approval"]);
+        var number = waiting.GetProperty("number").GetString()!;
+
+        await using var context = await browser.Browser.NewContextAsync(new() { BaseURL = host.BaseAddress!.ToString(), ViewportSize = new() { Width = 1400, Height = 1000 } });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/teller/");
+        async Task<ILocator> OpenAs(string user)
+        {
+            if (await page.Locator("#signout").IsVisibleAsync())
+            {
+                await page.Locator("#signout").ClickAsync();
+            }
+            await page.GetByLabel("用户名 / Username").FillAsync(user);
+            await page.GetByLabel("密码 / Password").FillAsync(host.PasswordOf(user));
+            await page.GetByRole(AriaRole.Button, new() { Name = "登录 / Sign in" }).ClickAsync();
+            await page.Locator("#filter").SelectOptionAsync("supervisor");
+            await page.GetByRole(AriaRole.Button, new() { Name = number }).ClickAsync();
+            await Expect(() => page.Locator("#who").TextContentAsync(), w => w!.StartsWith(user + " ", StringComparison.Ordinal));
+            var step = page.Locator(".step[data-step=approval]");
+            await step.WaitForAsync();
+            return step;
+        }
+
+        var asTeller = await OpenAs("teller");
+        await asTeller.GetByText("等待 supervisor / Waiting for supervisor").WaitForAsync();
+        (await asTeller.Locator("form").CountAsync()).ShouldBe(0, "a teller cannot decide a supervisor's step");
+
+        var asOpener = await OpenAs("supervisor");
+        await asOpener.GetByLabel("审批 / Decision *").SelectOptionAsync("approve");
+        await asOpener.GetByLabel("理由 / Reason *").FillAsync("资料齐全 / Complete file");
+        await asOpener.Locator("button[type=submit]").ClickAsync();
+        await asOpener.GetByRole(AriaRole.Alert).Filter(new() { HasText = "four eyes" }).WaitForAsync();
+        await page.ScreenshotAsync(new() { Path = Shot("supervisor-four-eyes"), FullPage = true });
+
+        var asOther = await OpenAs("supervisor2");
+        await asOther.GetByLabel("审批 / Decision *").SelectOptionAsync("approve");
+        await asOther.GetByLabel("理由 / Reason *").FillAsync("收入稳定，风险可控 / Stable income, acceptable risk");
+        await asOther.Locator("button[type=submit]").ClickAsync();
+        await page.Locator(".step[data-step=contract]").WaitForAsync();
+        await page.ScreenshotAsync(new() { Path = Shot("supervisor-approved"), FullPage = true });
+        await NoSeriousViolations(page);
+
+        var events = (await Api(page, $"/api/cases/{driver.CaseId}/events")).EnumerateArray().ToList();
+        var granted = events.Single(e => e.GetProperty("type").GetString() == "approval_granted");
+        granted.GetProperty("data").GetProperty("ApprovedBy").GetString().ShouldBe("supervisor2");
+        granted.GetProperty("actor").GetProperty("role").GetString().ShouldBe("supervisor");
+        events.Count(e => e.GetProperty("type").GetString() is "approval_granted" or "approval_refused").ShouldBe(1, "the refused attempt wrote nothing");
+    }
+
     private static async Task<JsonElement> Api(IPage page, string path) =>
         JsonDocument.Parse(await page.EvaluateAsync<string>($"async () => JSON.stringify(await vb.call('GET', '{path}'))")).RootElement.Clone();
 
