@@ -9,7 +9,7 @@ namespace VirtualBranch.Benchmarks;
 
 /// <summary>The command line: how many cases, at which concurrencies, which designs, which store sizes.</summary>
 public sealed record BenchOptions(int Cases, IReadOnlyList<int> Concurrency, IReadOnlyList<string> Designs, IReadOnlyList<int> Growth, int ReplaySample, int Starts,
-    string Output)
+    string Output, int Rounds)
 {
     /// <summary>The designs measured, in this order.</summary>
     public static readonly string[] Known = ["limit", "limit-grouped", "peer", "engine", "http"];
@@ -31,7 +31,8 @@ public sealed record BenchOptions(int Cases, IReadOnlyList<int> Concurrency, IRe
             Numbers(Value("--growth"), [1_000, 10_000, 100_000]),
             Numbers(Value("--replay-sample"), [10_000])[0],
             Numbers(Value("--starts"), [5])[0],
-            Value("--out") ?? Path.Combine(EngineOptionsSetup.FindRepositoryRoot(Directory.GetCurrentDirectory()), "TestResults", "bench.json"));
+            Value("--out") ?? Path.Combine(EngineOptionsSetup.FindRepositoryRoot(Directory.GetCurrentDirectory()), "TestResults", "bench.json"),
+            Math.Max(1, Numbers(Value("--rounds"), [3])[0]));
     }
 }
 
@@ -92,9 +93,12 @@ public sealed class Run
         return new Run(cases, seconds, [.. all.SelectMany(l => l)], cpu.Elapsed());
     }
 
-    public object Figures(int concurrency, string design, int eventsPerCase) => new
+    /// <summary>The run with the median commands/s (the lower middle one of an even count).</summary>
+    public static Run Median(IEnumerable<Run> runs) => runs.OrderBy(r => r.CommandsPerSecond).ToList() is var sorted ? sorted[(sorted.Count - 1) / 2] : null!;
+
+    public object Figures(int concurrency, string design, int eventsPerCase, int round) => new
     {
-        concurrency, design, casesPerSecond = Cases / Seconds, commandsPerSecond = CommandsPerSecond, eventsPerSecond = Cases * eventsPerCase / Seconds,
+        concurrency, design, round, casesPerSecond = Cases / Seconds, commandsPerSecond = CommandsPerSecond, eventsPerSecond = Cases * eventsPerCase / Seconds,
         p50 = P(50), p95 = P(95), p99 = P(99), p99ByCommand = ByCommand,
         cpuMsPerCommandProcess = 1000 * Cpu.Process / Latencies.Count, cpuMsPerCommandOthers = 1000 * Cpu.Others / Latencies.Count,
     };

@@ -18,7 +18,7 @@ using VirtualBranch.Host.Persistence;
 // The benchmark. Usage (needs ConnectionStrings__Engine, see README):
 //   dotnet run -c Release --project tests/Benchmarks -- [--cases 300] [--concurrency 1,4,16] [--http-clients 16]
 //       [--growth 1000,10000,100000 | --growth none] [--replay-sample 10000] [--starts 5] [--only limit,limit-grouped,peer,engine,http]
-//       [--out TestResults/bench.json]
+//       [--out TestResults/bench.json] [--rounds 3]
 var options = BenchOptions.Parse(args);
 var server = Environment.GetEnvironmentVariable("ConnectionStrings__Engine")
     ?? throw new InvalidOperationException("ConnectionStrings__Engine is not set: run `scripts/db.sh ensure; set -a; . .data/engine.env; set +a` first.");
@@ -92,35 +92,48 @@ try
     report.Table("| concurrency | design | cases/s | commands/s | events/s | p50 ms | p95 ms | p99 ms | CPU ms/command (bench process + others) |");
     var runs = new List<object>();
     var byCommand = "";
+    // Each round measures every design once, one after the other; the table shows each design's median round, and the
+    // ratios are the medians of the ratios within a round (designs measured minutes apart on a machine that drifts).
     foreach (var concurrency in options.Concurrency)
     {
-        var measured = new Dictionary<string, Run>();
+        var rounds = new List<Dictionary<string, Run>>();
+        for (var round = 0; round < options.Rounds; round++)
+        {
+            var measured = new Dictionary<string, Run>();
+            foreach (var design in options.Designs)
+            {
+                measured[design] = await Run.MeasureAsync(options.Cases, concurrency, design switch
+                {
+                    "limit" => _ => limit.RunAsync(batches, grouped: false),
+                    "limit-grouped" => _ => limit.RunAsync(batches, grouped: true),
+                    "peer" => _ => Peer.RunAsync(baselines),
+                    "engine" => async i => (await driver.RunAsync(i, engine)).Latencies,
+                    "http" => async i => (await driver.RunAsync(i, http.Executor)).Latencies,
+                    _ => throw new InvalidOperationException(design),
+                });
+                runs.Add(measured[design].Figures(concurrency, design, eventsPerCase, round + 1));
+            }
+            rounds.Add(measured);
+        }
         foreach (var design in options.Designs)
         {
-            measured[design] = await Run.MeasureAsync(options.Cases, concurrency, design switch
-            {
-                "limit" => _ => limit.RunAsync(batches, grouped: false),
-                "limit-grouped" => _ => limit.RunAsync(batches, grouped: true),
-                "peer" => _ => Peer.RunAsync(baselines),
-                "engine" => async i => (await driver.RunAsync(i, engine)).Latencies,
-                "http" => async i => (await driver.RunAsync(i, http.Executor)).Latencies,
-                _ => throw new InvalidOperationException(design),
-            });
-            var run = measured[design];
-            report.Row(concurrency, design, run, eventsPerCase);
-            if (design == "engine" && run.ByCommand.Count == LoanDriver.CommandsPerCase)
+            var median = Run.Median(rounds.Select(r => r[design]));
+            report.Row(concurrency, design, median, eventsPerCase);
+            if (design == "engine" && median.ByCommand.Count == LoanDriver.CommandsPerCase)
             {
                 byCommand = $"at concurrency {concurrency}, ms: " +
-                    string.Join(", ", LoanDriver.Commands.Zip(run.ByCommand, (c, p) => string.Create(CultureInfo.InvariantCulture, $"{c} {p:F1}")));
+                    string.Join(", ", LoanDriver.Commands.Zip(median.ByCommand, (c, p) => string.Create(CultureInfo.InvariantCulture, $"{c} {p:F1}")));
             }
-            runs.Add(run.Figures(concurrency, design, eventsPerCase));
         }
-        if (measured.TryGetValue("engine", out var e))
+        string Ratio(string over, string under) => rounds.Select(r => r[over].CommandsPerSecond / r[under].CommandsPerSecond).ToList() is var each
+            ? string.Create(CultureInfo.InvariantCulture, $"{over}/{under} {each.Order().ElementAt((each.Count - 1) / 2):P0}") +
+              (each.Count > 1 ? $" ({string.Join(" ", each.Select(x => x.ToString("P0", CultureInfo.InvariantCulture)))})" : "")
+            : "";
+        if (options.Designs.Contains("engine"))
         {
-            var ratios = string.Join(", ", new[] { "limit", "limit-grouped", "peer" }.Where(measured.ContainsKey)
-                .Select(d => string.Create(CultureInfo.InvariantCulture, $"engine/{d} {e.CommandsPerSecond / measured[d].CommandsPerSecond:P0}"))
-                .Concat(measured.TryGetValue("http", out var h) ? [string.Create(CultureInfo.InvariantCulture, $"http/engine {h.CommandsPerSecond / e.CommandsPerSecond:P0}")] : []));
-            report.Line($"|  | {ratios} | | | | | | | |");
+            var ratios = new[] { "limit", "limit-grouped", "peer" }.Where(options.Designs.Contains).Select(d => Ratio("engine", d))
+                .Concat(options.Designs.Contains("http") ? [Ratio("http", "engine")] : []);
+            report.Line($"|  | {string.Join(", ", ratios)} | | | | | | | |");
         }
     }
     report.Set("runs", runs);
