@@ -2,12 +2,8 @@ using System.Text.Json;
 using Marten;
 using Npgsql;
 using NpgsqlTypes;
-using VirtualBranch.Engine;
 using VirtualBranch.Engine.Definitions;
 using VirtualBranch.Engine.Persistence;
-using VirtualBranch.Engine.Runtime;
-using VirtualBranch.Host.Cases;
-using VirtualBranch.Host.Integrity;
 
 namespace VirtualBranch.Benchmarks;
 
@@ -16,12 +12,10 @@ namespace VirtualBranch.Benchmarks;
 /// engine's own decider and chained and sealed as the engine does, then written with PostgreSQL's COPY — what a
 /// busy branch network leaves behind, written faster than it could be lived.
 /// </summary>
-public sealed class HistorySeeder(IDocumentStore store, NpgsqlDataSource database, FlowFactory flows, BankSigner signer, DefinitionCatalog catalog,
-    LoanDriver driver)
+public sealed class HistorySeeder(IDocumentStore store, NpgsqlDataSource database, PureEngine engine, DefinitionCatalog catalog, LoanDriver driver)
 {
     private const int Batch = 1000;
 
-    private readonly Weasel.Storage.IStorageSerializer _serializer = store.Options.Serializer();
     private readonly Dictionary<Type, string> _dotNetTypes = store.Options.Events.AllKnownEventTypes().ToDictionary(t => t.EventType, t => t.DotNetTypeName);
 
     /// <summary>Adds <paramref name="count"/> completed cases.</summary>
@@ -45,24 +39,9 @@ public sealed class HistorySeeder(IDocumentStore store, NpgsqlDataSource databas
 
     private Seeded OneCase()
     {
-        CachedCase? current = null;
-        Guid caseId = default;
         var rows = new List<Row>(80);
-        Task<CommandOutcome> Execute(Guid id, CaseCommand command, RequestContext request, WorkflowDefinition? open)
-        {
-            caseId = id;
-            var definition = open ?? catalog.Find(current!.State.DefinitionId, current.State.DefinitionVersion)!;
-            if (CaseDecider.Decide(current?.State, command, flows.For(definition)) is not Decision.Accepted accepted)
-            {
-                throw new InvalidOperationException($"{command.GetType().Name} was refused while seeding");
-            }
-            var (links, state) = CaseCommandService.ChainAndSeal(signer, _serializer, current, accepted, command.Actor, command.Now);
-            rows.AddRange(links.Select(l => new Row(l, request.CorrelationId, l.Actor.Id, command.Now)));
-            current = new CachedCase(state, links[^1].Hash);
-            return Task.FromResult(new CommandOutcome(state, accepted.Events, null));
-        }
-        driver.RunAsync(0, Execute).GetAwaiter().GetResult(); // the pure path completes synchronously
-        return new Seeded(caseId, rows, CaseSummary.From(current!.State, catalog));
+        var last = engine.RunCase(driver, 0, step => rows.AddRange(step.Links.Select(l => new Row(l, step.Request.CorrelationId, l.Actor.Id, step.Command.Now))));
+        return new Seeded(last.State.Id, rows, CaseSummary.From(last.State, catalog));
     }
 
     private async Task WriteAsync(Seeded[] cases)

@@ -78,10 +78,10 @@ try
     report.Line($"events per case: {eventsPerCase} in {batches.Count} transactions " +
         $"({string.Join(", ", batches.SelectMany(b => b).GroupBy(e => e.GetType().Name).OrderByDescending(g => g.Count()).Select(g => $"{g.Key} {g.Count()}"))})");
     report.Set("eventsPerCase", eventsPerCase);
-    await CoreCost.MeasureAsync(driver, services.GetRequiredService<FlowFactory>(), services.GetRequiredService<DefinitionCatalog>(),
-        services.GetRequiredService<BankSigner>(), store.Options.Serializer(), 100); // warm up
-    var core = await CoreCost.MeasureAsync(driver, services.GetRequiredService<FlowFactory>(), services.GetRequiredService<DefinitionCatalog>(),
-        services.GetRequiredService<BankSigner>(), store.Options.Serializer(), options.Cases);
+    var pure = new PureEngine(services.GetRequiredService<FlowFactory>(), services.GetRequiredService<DefinitionCatalog>(),
+        services.GetRequiredService<BankSigner>(), store.Options.Serializer());
+    CoreCost.Measure(pure, driver, services.GetRequiredService<DefinitionCatalog>(), 100); // warm up
+    var core = CoreCost.Measure(pure, driver, services.GetRequiredService<DefinitionCatalog>(), options.Cases);
     report.Line(string.Create(CultureInfo.InvariantCulture,
         $"engine before the database, one thread, per command: decide {core.DecideMicroseconds:F0} µs, chain and seal {core.ChainMicroseconds:F0} µs (chain alone {core.ChainWithoutSealMicroseconds:F0} µs), summary {core.SummaryMicroseconds:F0} µs; {core.JsonCharsPerCommand:F0} characters of event JSON per command"));
     report.Set("core", core);
@@ -158,8 +158,7 @@ try
     // 5–6: replay, verify and rebuild, and the engine again, as history grows.
     if (options.Growth.Count > 0)
     {
-        var seeder = new HistorySeeder(store, services.GetRequiredService<NpgsqlDataSource>(), services.GetRequiredService<FlowFactory>(),
-            services.GetRequiredService<BankSigner>(), services.GetRequiredService<DefinitionCatalog>(), driver);
+        var seeder = new HistorySeeder(store, services.GetRequiredService<NpgsqlDataSource>(), pure, services.GetRequiredService<DefinitionCatalog>(), driver);
         var growth = new List<object>();
         report.Line($"\nAs the store grows (engine and replay passes: median of {options.Rounds} rounds; the rebuild once):");
         report.Table("| cases in store | events in store | seeded in s | engine commands/s (c=16) | engine p99 ms | engine CPU ms/command | read only events/s | replay: fold events/s | verify events/s | rebuild CaseSummary events/s (whole store) |");
