@@ -2,7 +2,7 @@ namespace VirtualBranch.Engine.Integrity;
 
 /// <summary>
 /// One stored event row as the verifier reads it: exactly what is in the database, nothing derived. The data is kept
-/// as the UTF-8 bytes PostgreSQL sent: hashing and decoding work on them directly (see <see cref="Data"/> for text).
+/// as the UTF-8 bytes PostgreSQL sent: hashing and decoding work on them directly.
 /// </summary>
 public sealed record ChainedRow(
     long SequenceId,
@@ -16,11 +16,7 @@ public sealed record ChainedRow(
     string? Hash,
     string? PreviousHash,
     string? CorrelationId,
-    string? CausationId)
-{
-    /// <summary>The event data as text.</summary>
-    public string Data => System.Text.Encoding.UTF8.GetString(Utf8Data);
-}
+    string? CausationId);
 
 /// <summary>The answer of a verification, as the API and the CLI report it.</summary>
 public sealed record VerificationResult(bool Intact, int EventsChecked, int FilesChecked, long? FirstBrokenVersion, string? Problem)

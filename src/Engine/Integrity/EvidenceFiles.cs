@@ -13,8 +13,6 @@ public static class EvidenceFiles
 {
     public const string Property = "evidence";
 
-    public static IReadOnlyList<EvidenceFile> In(string eventData) => In(System.Text.Encoding.UTF8.GetBytes(eventData));
-
     public static IReadOnlyList<EvidenceFile> In(ReadOnlyMemory<byte> utf8EventData)
     {
         using var document = JsonDocument.Parse(utf8EventData);

@@ -90,7 +90,4 @@ public static class HashChain
     public static string Time(DateTimeOffset at) => at.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
 
     public static string Actor(string id, string role) => $"{id}/{role}";
-
-    /// <summary>Canonical JSON of event data as stored (PostgreSQL's jsonb reorders keys and normalises numbers; so do we).</summary>
-    public static string Canonical(string json) => CanonicalJson.Write(json);
 }

@@ -19,7 +19,7 @@ public sealed class SummaryRebuild(IDocumentStore store, StoredEvents events, Ev
     public async Task<(int Cases, long Events, IReadOnlyList<Guid> Unreadable)> RunAsync(Action<int>? progress, CancellationToken cancellation)
     {
         var ids = await events.AllCaseIdsAsync(cancellation);
-        var (cases, read, unreadable, rebuilt) = (0, 0L, new List<Guid>(), new List<Guid>(ids.Count));
+        var (cases, read, unreadable) = (0, 0L, new List<Guid>());
         await foreach (var batch in events.ScanAsync(ids, cancellation))
         {
             var folded = batch.AsParallel().AsOrdered().Select(stream => (stream.CaseId, stream.Rows.Count, State: FoldOrNull(stream))).ToList();
@@ -35,7 +35,6 @@ public sealed class SummaryRebuild(IDocumentStore store, StoredEvents events, Ev
                     continue;
                 }
                 session.Store(CaseSummary.From(state, catalog));
-                rebuilt.Add(caseId);
             }
             await session.SaveChangesAsync(cancellation);
         }
@@ -46,7 +45,7 @@ public sealed class SummaryRebuild(IDocumentStore store, StoredEvents events, Ev
             cleanup.QueueSqlCommand("delete from vb.mt_doc_casesummary where id not in (select id from vb.mt_streams)");
             await cleanup.SaveChangesAsync(cancellation);
         }
-        return (rebuilt.Count, read, unreadable);
+        return (cases - unreadable.Count, read, unreadable);
     }
 
     /// <summary>The case's state, or null when its stream does not fold into a case (first event missing or retyped, data unreadable).</summary>
