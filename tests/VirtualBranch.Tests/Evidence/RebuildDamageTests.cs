@@ -14,12 +14,16 @@ public sealed class RebuildDamageTests(HostFixture host) : IClassFixture<HostFix
         var kept = await teller.OpenCase("service-request", new { customerName = "钱七", amount = 30 });
         var damaged = await teller.OpenCase("service-request", new { customerName = "孙八", amount = 40 });
         await host.Database.ExecuteAsync($"delete from vb.mt_events where stream_id = '{damaged.Id()}' and version = 1");
+        var damagedSummary = $"select data::text from vb.mt_doc_casesummary where id = '{damaged.Id()}'";
+        var summaryBefore = await host.Database.ScalarAsync<string>(damagedSummary);
 
         using var rebuildOutput = new StringWriter();
         var rebuild = await CliVerbs.RunAsync(["rebuild-summaries"], host.Services, rebuildOutput);
         rebuild.ShouldBe(CliVerbs.Failed);
         rebuildOutput.ToString().ShouldContain($"not summarised {damaged.Id()}");
         (await host.Database.ScalarAsync<long>($"select count(*) from vb.mt_doc_casesummary where id = '{kept.Id()}'")).ShouldBe(1);
+        summaryBefore.ShouldNotBeNull();
+        (await host.Database.ScalarAsync<string>(damagedSummary)).ShouldBe(summaryBefore, "the damaged case keeps its last summary, untouched");
 
         using var verifyOutput = new StringWriter();
         (await CliVerbs.RunAsync(["verify", "--all"], host.Services, verifyOutput)).ShouldBe(CliVerbs.Failed);
