@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Marten;
 using VirtualBranch.Engine.Runtime;
 
@@ -21,4 +23,36 @@ public static class CaseStoreConfiguration
         options.Schema.For<StoredDefinition>().Index(d => d.DefinitionId);
         return options;
     }
+
+    /// <summary>
+    /// Serialises in the canonical form the hash chain is taken over (<see cref="Definitions.CanonicalJson"/>): properties
+    /// in ordinal order of their names, strings escaped only where JSON must. Chaining an event then checks its JSON
+    /// instead of rewriting it. What is stored means the same as before (jsonb keeps neither order nor escapes), and
+    /// the hashes are the same: they were always taken over the canonical form.
+    /// </summary>
+    public static void WriteCanonically(JsonSerializerOptions json)
+    {
+        json.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+        json.Converters.Add(new CanonicalElementConverter());
+        json.TypeInfoResolver = (json.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver()).WithAddedModifier(static type =>
+        {
+            if (type.Kind != JsonTypeInfoKind.Object)
+            {
+                return;
+            }
+            var order = 0;
+            foreach (var property in type.Properties.OrderBy(p => p.Name, StringComparer.Ordinal).ToList())
+            {
+                property.Order = order++;
+            }
+        });
+    }
+}
+
+/// <summary>JSON carried inside an event (case data, a step's input and output, a schema) written in canonical form.</summary>
+internal sealed class CanonicalElementConverter : System.Text.Json.Serialization.JsonConverter<JsonElement>
+{
+    public override JsonElement Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => JsonElement.ParseValue(ref reader);
+
+    public override void Write(Utf8JsonWriter writer, JsonElement value, JsonSerializerOptions options) => Definitions.CanonicalJson.WriteElement(writer, value);
 }

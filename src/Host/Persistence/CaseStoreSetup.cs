@@ -34,7 +34,7 @@ public static class CaseStoreSetup
         store.Events.MetadataConfig.EnableAll();
         store.Events.MetadataConfig.UserNameEnabled = true; // not part of EnableAll in Marten 9
         store.DisableNpgsqlLogging = true;
-        store.UseSystemTextJsonForSerialization(EnumStorage.AsString);
+        store.UseSystemTextJsonForSerialization(EnumStorage.AsString, configure: CaseStoreConfiguration.WriteCanonically);
         store.Schema.For<Evidence.RetentionReport>();
         store.Schema.For<Media.CustomerLinkRecord>();
         store.Events.AddEventType<Media.MediaAdapterCalled>();

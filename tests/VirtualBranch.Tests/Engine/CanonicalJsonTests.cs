@@ -53,6 +53,67 @@ public sealed class CanonicalJsonTests
         byData.ShouldBe(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(joined))));
     }
 
+    [Theory]
+    [MemberData(nameof(Documents))]
+    public void text_the_check_passes_is_already_its_canonical_form(string json)
+    {
+        foreach (var text in new[] { json, Oracle(json) })
+        {
+            if (CanonicalJson.IsCanonical(Encoding.UTF8.GetBytes(text)))
+            {
+                Oracle(text).ShouldBe(text);
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData("""{"a":1,"b":[true,false,null],"c":{"d":"x","e":-12.50}}""")]
+    [InlineData("""{"Aa":1,"B":2,"_":3,"a":4}""")]
+    [InlineData("""{"dup":1,"dup":2}""")]
+    [InlineData("""{"text":"借款人 Borrower: 张三\n第二行 \"quoted\" \\ </script> +08:00"}""")]
+    [InlineData("""[0,0.0,0.50,-7,123456789012345678901234567890123,"",{},[]]""")]
+    [InlineData("\"just a string\"")]
+    public void canonical_text_is_recognised_and_kept_byte_for_byte(string json)
+    {
+        Oracle(json).ShouldBe(json);
+        CanonicalJson.IsCanonical(Encoding.UTF8.GetBytes(json)).ShouldBeTrue();
+        CanonicalJson.Write(json).ShouldBe(json);
+    }
+
+    [Theory]
+    [InlineData("""{"a":1, "b":2}""")]
+    [InlineData(""" {"a":1}""")]
+    [InlineData("""{"a":1} """)]
+    [InlineData("""{"b":1,"a":2}""")]
+    [InlineData("""{"a":{"y":1,"x":2}}""")]
+    [InlineData("""{"a":"\u0041"}""")]
+    [InlineData("""{"a":"\u000a"}""")]
+    [InlineData("""{"é":1}""")]
+    [InlineData("""{"a":1e3}""")]
+    [InlineData("""{"a":-0}""")]
+    [InlineData("""{"a":-0.0}""")]
+    [InlineData("""{"a":1.25E2}""")]
+    [InlineData("""{"a":0.12345678901234567890123456789}""")]
+    [InlineData("""[1,2,]""")]
+    [InlineData("""{"a":1}{"b":2}""")]
+    [InlineData("""/* note */{"a":1}""")]
+    [InlineData("")]
+    public void anything_else_is_rewritten(string json)
+    {
+        CanonicalJson.IsCanonical(Encoding.UTF8.GetBytes(json)).ShouldBeFalse();
+    }
+
+    [Fact]
+    public void events_are_serialised_in_canonical_form_by_the_store_settings()
+    {
+        var options = new JsonSerializerOptions();
+        VirtualBranch.Engine.Persistence.CaseStoreConfiguration.WriteCanonically(options);
+        using var input = JsonDocument.Parse("""{"z":{"b":2,"a":"line\nbreak"},"a":[3,{"y":1,"x":0}]}""");
+        var text = JsonSerializer.Serialize(new { Zeta = "张三 +08:00", Alpha = input.RootElement, Mid = (JsonElement?)null }, options);
+        text.ShouldBe("""{"Alpha":{"a":[3,{"x":0,"y":1}],"z":{"a":"line\nbreak","b":2}},"Mid":null,"Zeta":"张三 +08:00"}""");
+        CanonicalJson.IsCanonical(Encoding.UTF8.GetBytes(text)).ShouldBeTrue();
+    }
+
     /// <summary>The canonical form as it was first written: parse to a document, write keys sorted (stable), numbers as decimals.</summary>
     private static string Oracle(string json)
     {
