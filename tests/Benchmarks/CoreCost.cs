@@ -6,14 +6,16 @@ using VirtualBranch.Engine.Persistence;
 namespace VirtualBranch.Benchmarks;
 
 /// <summary>Microseconds per command the engine spends before the database, on one thread: deciding, chaining (and sealing), summarising.</summary>
-public sealed record CoreFigures(int Commands, double DecideMicroseconds, double ChainMicroseconds, double ChainWithoutSealMicroseconds, double SummaryMicroseconds, double JsonCharsPerCommand);
+public sealed record CoreFigures(int Commands, double DecideMicroseconds, double ChainMicroseconds, double ChainWithoutSealMicroseconds, double SummaryMicroseconds, double JsonCharsPerCommand,
+    double CanonicalShare, IReadOnlyList<string> RewrittenTypes);
 
 public static class CoreCost
 {
     public static CoreFigures Measure(PureEngine engine, LoanDriver driver, DefinitionCatalog catalog, int cases)
     {
         long decide = 0, chain = 0, unsealed = 0, summary = 0, chars = 0;
-        var commands = 0;
+        var (commands, links, canonical) = (0, 0, 0);
+        var rewritten = new SortedSet<string>(StringComparer.Ordinal);
         void Time(PureStep step)
         {
             var started = Stopwatch.GetTimestamp();
@@ -26,6 +28,18 @@ public static class CoreCost
             decide += step.DecideTicks;
             chain += step.ChainTicks;
             chars += step.Links.Sum(l => (long)l.Json.Length);
+            foreach (var link in step.Links)
+            {
+                links++;
+                if (CanonicalJson.IsCanonical(System.Text.Encoding.UTF8.GetBytes(link.Json)))
+                {
+                    canonical++;
+                }
+                else
+                {
+                    if (rewritten.Add(link.EventType) && Environment.GetEnvironmentVariable("BENCH_DEBUG") == "1") Console.WriteLine(link.Json);
+                }
+            }
             commands++;
         }
         for (var i = 0; i < cases; i++)
@@ -33,6 +47,7 @@ public static class CoreCost
             engine.RunCase(driver, i, Time);
         }
         double Micro(long ticks) => ticks * 1_000_000.0 / Stopwatch.Frequency / commands;
-        return new CoreFigures(commands, Micro(decide), Micro(chain), Micro(unsealed), Micro(summary), (double)chars / commands);
+        return new CoreFigures(commands, Micro(decide), Micro(chain), Micro(unsealed), Micro(summary), (double)chars / commands,
+            (double)canonical / links, [.. rewritten]);
     }
 }

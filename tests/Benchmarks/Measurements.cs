@@ -9,7 +9,7 @@ namespace VirtualBranch.Benchmarks;
 
 /// <summary>The command line: how many cases, at which concurrencies, which designs, which store sizes.</summary>
 public sealed record BenchOptions(int Cases, IReadOnlyList<int> Concurrency, IReadOnlyList<string> Designs, IReadOnlyList<int> Growth, int ReplaySample, int Starts,
-    string Output, int Rounds)
+    string Output, int Rounds, int Prefill)
 {
     /// <summary>The designs measured, in this order.</summary>
     public static readonly string[] Known = ["limit", "limit-grouped", "peer", "engine", "http"];
@@ -32,7 +32,8 @@ public sealed record BenchOptions(int Cases, IReadOnlyList<int> Concurrency, IRe
             Numbers(Value("--replay-sample"), [10_000])[0],
             Numbers(Value("--starts"), [5])[0],
             Value("--out") ?? Path.Combine(EngineOptionsSetup.FindRepositoryRoot(Directory.GetCurrentDirectory()), "TestResults", "bench.json"),
-            Math.Max(1, Numbers(Value("--rounds"), [3])[0]));
+            Math.Max(1, Numbers(Value("--rounds"), [3])[0]),
+            Numbers(Value("--prefill"), [1_000])[0]);
     }
 }
 
