@@ -13,6 +13,7 @@ public sealed class SchemaValidator
 {
     private readonly ConcurrentDictionary<string, JsonSchema> _built = new(StringComparer.Ordinal);
     private readonly EvaluationOptions _evaluation;
+    private readonly EvaluationOptions _passOrFail;
 
     public SchemaValidator(IEnumerable<Format> formats)
     {
@@ -27,12 +28,24 @@ public sealed class SchemaValidator
             RequireFormatValidation = true,
             OutputFormat = OutputFormat.List,
         };
+        _passOrFail = new EvaluationOptions
+        {
+            FormatRegistry = registry,
+            RequireFormatValidation = true,
+            OutputFormat = OutputFormat.Flag,
+        };
     }
 
     /// <summary>Each place the instance breaks the schema, as a JSON pointer and a sentence; empty when valid.</summary>
     public IReadOnlyList<FieldError> Validate(JsonElement schema, JsonElement instance)
     {
-        var results = Build(schema).Evaluate(instance, _evaluation);
+        var built = Build(schema);
+        // Most input is valid: a pass-or-fail evaluation collects nothing; only a failing instance is evaluated again for the places it fails.
+        if (built.Evaluate(instance, _passOrFail).IsValid)
+        {
+            return [];
+        }
+        var results = built.Evaluate(instance, _evaluation);
         if (results.IsValid)
         {
             return [];
