@@ -14,12 +14,14 @@ public static class CaseStoreConfiguration
         {
             options.Events.AddEventType(type);
         }
+        // Queue fields are columns of their own (indexed), not expressions over the document: a command that leaves
+        // them as they were (most commands) updates its summary without touching an index (a heap-only update).
         options.Schema.For<CaseSummary>()
-            .Index(s => s.Status)
-            .Index(s => s.DefinitionId)
-            .Index(s => s.DueAt)
-            .Index(s => s.Assignee)
-            .Index(s => s.Number, index => index.IsUnique = true);
+            .Duplicate(s => s.Status)
+            .Duplicate(s => s.DefinitionId)
+            .Duplicate(s => s.DueAt)
+            .Duplicate(s => s.Assignee)
+            .Duplicate(s => s.Number, configure: index => index.IsUnique = true);
         options.Schema.For<StoredDefinition>().Index(d => d.DefinitionId);
         return options;
     }
