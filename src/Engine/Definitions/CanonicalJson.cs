@@ -10,12 +10,13 @@ namespace VirtualBranch.Engine.Definitions;
 /// JSON with object keys sorted (ordinal, as .NET compares strings; equal keys keep their order) and no insignificant
 /// whitespace, numbers in their plain decimal form, strings escaped only where JSON must. Equal content gives equal
 /// bytes and therefore equal hashes, whatever the author's formatting or PostgreSQL's jsonb did to it.
-/// Written straight from the UTF-8 text with a forward reader: no document is built (this runs for every event the
-/// engine appends and every event a verification reads).
+/// This runs for every event the engine appends and every event a verification reads: text already in this form is
+/// recognised in one read (<see cref="IsCanonical"/>, how the engine serialises its events), anything else is read
+/// once into a token list and written sorted, without building a document.
 /// </summary>
 public static class CanonicalJson
 {
-    private static readonly JsonWriterOptions Options = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly System.Text.Encodings.Web.JavaScriptEncoder Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
     private static readonly JsonReaderOptions Lenient = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
 
     [ThreadStatic]
@@ -60,16 +61,245 @@ public static class CanonicalJson
         writer.WriteRawValue(rewritten.WrittenSpan, skipInputValidation: true);
     }
 
+    /// <summary>One token of a document being rewritten: where its bytes are, and for a container where it ends.</summary>
+    private struct Token
+    {
+        public JsonTokenType Type;
+        public int Start;   // of the value (inside the quotes for strings and names)
+        public int Length;
+        public bool Escaped;
+        public int End;     // for StartObject / StartArray: the index of the matching end token
+    }
+
+    [ThreadStatic]
+    private static Token[]? _tokens;
+
+    /// <summary>
+    /// The canonical form of any JSON text: read once into a token list, then written with each object's members in
+    /// order, copying what needs no change (most names and strings) byte for byte.
+    /// </summary>
     private static void Rewrite(ReadOnlySpan<byte> json, IBufferWriter<byte> output)
     {
-        using var writer = new Utf8JsonWriter(output, Options);
-        var reader = new Utf8JsonReader(json, Lenient);
-        reader.Read();
-        WriteValue(ref reader, json, writer);
-        if (reader.Read())
+        var tokens = _tokens is { Length: <= 1 << 16 } cached ? cached : new Token[256];
+        _tokens = null; // a nested rewrite on this thread (none today) would get its own list
+        try
         {
-            throw new JsonException($"The JSON has more after its value, at byte {reader.TokenStartIndex}.");
+            var count = Tokenize(json, ref tokens);
+            if (count > 0 && Emit(json, tokens, 0, output) != count)
+            {
+                throw new JsonException("The JSON has more after its value.");
+            }
         }
+        finally
+        {
+            _tokens = tokens;
+        }
+    }
+
+    private static int Tokenize(ReadOnlySpan<byte> json, ref Token[] tokens)
+    {
+        var reader = new Utf8JsonReader(json, Lenient);
+        Span<int> open = stackalloc int[MaxDepth + 2];
+        var count = 0;
+        while (reader.Read())
+        {
+            if (count == tokens.Length)
+            {
+                Array.Resize(ref tokens, tokens.Length * 2);
+            }
+            ref var token = ref tokens[count];
+            token.Type = reader.TokenType;
+            token.Escaped = reader.ValueIsEscaped;
+            token.End = 0;
+            switch (reader.TokenType)
+            {
+                case JsonTokenType.StartObject or JsonTokenType.StartArray:
+                    open[reader.CurrentDepth] = count;
+                    token.Start = (int)reader.TokenStartIndex;
+                    token.Length = 1;
+                    break;
+                case JsonTokenType.EndObject or JsonTokenType.EndArray:
+                    tokens[open[reader.CurrentDepth]].End = count;
+                    token.Start = (int)reader.TokenStartIndex;
+                    token.Length = 1;
+                    break;
+                case JsonTokenType.String or JsonTokenType.PropertyName:
+                    token.Start = (int)reader.TokenStartIndex + 1;
+                    token.Length = reader.ValueSpan.Length;
+                    break;
+                default:
+                    token.Start = (int)reader.TokenStartIndex;
+                    token.Length = reader.ValueSpan.Length;
+                    break;
+            }
+            count++;
+        }
+        return count;
+    }
+
+    /// <summary>Writes the value at token <paramref name="at"/>; returns the index of the token after it.</summary>
+    private static int Emit(ReadOnlySpan<byte> json, Token[] tokens, int at, IBufferWriter<byte> output)
+    {
+        var token = tokens[at];
+        switch (token.Type)
+        {
+            case JsonTokenType.StartObject:
+                return EmitObject(json, tokens, at, output);
+            case JsonTokenType.StartArray:
+                Append(output, "["u8);
+                var item = at + 1;
+                for (var first = true; item < token.End; first = false)
+                {
+                    if (!first)
+                    {
+                        Append(output, ","u8);
+                    }
+                    item = Emit(json, tokens, item, output);
+                }
+                Append(output, "]"u8);
+                return token.End + 1;
+            case JsonTokenType.String:
+                EmitString(json, token, output);
+                return at + 1;
+            case JsonTokenType.Number:
+                EmitNumber(json.Slice(token.Start, token.Length), output);
+                return at + 1;
+            case JsonTokenType.True:
+                Append(output, "true"u8);
+                return at + 1;
+            case JsonTokenType.False:
+                Append(output, "false"u8);
+                return at + 1;
+            default:
+                Append(output, "null"u8);
+                return at + 1;
+        }
+    }
+
+    private static int EmitObject(ReadOnlySpan<byte> json, Token[] tokens, int at, IBufferWriter<byte> output)
+    {
+        var end = tokens[at].End;
+        // The members' name tokens, in the order written; values follow their names.
+        var rented = ArrayPool<int>.Shared.Rent(Math.Max(4, (end - at) / 2));
+        try
+        {
+            var count = 0;
+            for (var name = at + 1; name < end; name = Next(tokens, name + 1))
+            {
+                rented[count++] = name;
+            }
+            var members = rented.AsSpan(0, count);
+            if (members.Length > 32)
+            {
+                // Many members: a sort of its own over a copy of the text, equal names in their order of appearance.
+                var text = json.ToArray();
+                members.Sort((a, b) => CompareNames(text, tokens[a], tokens[b]) is var byName and not 0 ? byName : a.CompareTo(b));
+            }
+            // Insertion sort: stable (equal names keep their order) and quick for the few members objects have.
+            for (var i = 1; i < members.Length; i++)
+            {
+                var moving = members[i];
+                var j = i - 1;
+                while (j >= 0 && CompareNames(json, tokens[members[j]], tokens[moving]) > 0)
+                {
+                    members[j + 1] = members[j];
+                    j--;
+                }
+                members[j + 1] = moving;
+            }
+            Append(output, "{"u8);
+            for (var i = 0; i < members.Length; i++)
+            {
+                if (i > 0)
+                {
+                    Append(output, ","u8);
+                }
+                EmitString(json, tokens[members[i]], output);
+                Append(output, ":"u8);
+                Emit(json, tokens, members[i] + 1, output);
+            }
+            Append(output, "}"u8);
+            return end + 1;
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(rented);
+        }
+
+        static int Next(Token[] tokens, int value) =>
+            tokens[value].Type is JsonTokenType.StartObject or JsonTokenType.StartArray ? tokens[value].End + 1 : value + 1;
+    }
+
+    /// <summary>Names compare as .NET compares strings, ordinally by UTF-16 code unit.</summary>
+    private static int CompareNames(ReadOnlySpan<byte> json, Token a, Token b)
+    {
+        var x = json.Slice(a.Start, a.Length);
+        var y = json.Slice(b.Start, b.Length);
+        if (!a.Escaped && !b.Escaped && x.IndexOfAnyExceptInRange((byte)0, (byte)0x7F) < 0 && y.IndexOfAnyExceptInRange((byte)0, (byte)0x7F) < 0)
+        {
+            return x.SequenceCompareTo(y); // ASCII: bytes order as code units do
+        }
+        return string.CompareOrdinal(Text(json, a), Text(json, b));
+    }
+
+    /// <summary>The text of a string or name token, unescaped.</summary>
+    private static string Text(ReadOnlySpan<byte> json, Token token)
+    {
+        var quoted = json.Slice(token.Start - 1, token.Length + 2);
+        if (!token.Escaped)
+        {
+            return Encoding.UTF8.GetString(quoted[1..^1]);
+        }
+        var reader = new Utf8JsonReader(quoted);
+        reader.Read();
+        return reader.GetString()!;
+    }
+
+    /// <summary>A string or name, escaped as the canonical writer escapes it: copied as it is when that changes nothing.</summary>
+    private static void EmitString(ReadOnlySpan<byte> json, Token token, IBufferWriter<byte> output)
+    {
+        var raw = json.Slice(token.Start, token.Length);
+        Append(output, "\""u8);
+        if (!token.Escaped && !NeedsEscaping(raw))
+        {
+            Append(output, raw);
+        }
+        else
+        {
+            var encoded = token.Escaped ? JsonEncodedText.Encode(Text(json, token), Encoder) : JsonEncodedText.Encode(raw, Encoder);
+            Append(output, encoded.EncodedUtf8Bytes);
+        }
+        Append(output, "\""u8);
+    }
+
+    /// <summary>1E+3 and 1000 are the same number; PostgreSQL's jsonb writes the plain form, so do we (numbers beyond decimal stay as written).</summary>
+    private static void EmitNumber(ReadOnlySpan<byte> raw, IBufferWriter<byte> output)
+    {
+        if (raw.IndexOfAnyExceptInRange((byte)'0', (byte)'9') < 0)
+        {
+            Append(output, raw); // a plain non-negative integer is already in its plain form
+            return;
+        }
+        Span<char> text = raw.Length <= 64 ? stackalloc char[64] : new char[raw.Length];
+        var length = Encoding.ASCII.GetChars(raw, text);
+        if (decimal.TryParse(text[..length], NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
+        {
+            Span<char> plain = stackalloc char[64];
+            number.TryFormat(plain, out var written, provider: CultureInfo.InvariantCulture);
+            var bytes = output.GetSpan(written);
+            written = Encoding.ASCII.GetBytes(plain[..written], bytes);
+            output.Advance(written);
+        }
+        else
+        {
+            Append(output, raw);
+        }
+    }
+
+    private static void Append(IBufferWriter<byte> output, ReadOnlySpan<byte> bytes)
+    {
+        bytes.CopyTo(output.GetSpan(bytes.Length));
+        output.Advance(bytes.Length);
     }
 
     /// <summary>
@@ -170,12 +400,9 @@ public static class CanonicalJson
     private static readonly JsonReaderOptions Strict = new() { CommentHandling = JsonCommentHandling.Allow, MaxDepth = MaxDepth };
 
     private static bool NeedsEscaping(ReadOnlySpan<byte> utf8) =>
-        utf8.IndexOfAny((byte)'"', (byte)'\\') >= 0 || Options.Encoder!.FindFirstCharacterToEncodeUtf8(utf8) >= 0;
+        utf8.IndexOfAny((byte)'"', (byte)'\\') >= 0 || Encoder.FindFirstCharacterToEncodeUtf8(utf8) >= 0;
 
-    [ThreadStatic]
-    private static (ArrayBufferWriter<byte> Buffer, Utf8JsonWriter Writer)? _escaping;
-
-    /// <summary>Whether an escaped string is escaped exactly as the canonical writer escapes it (a line break as <c>\n</c>, ...).</summary>
+    /// <summary>Whether an escaped string is escaped exactly as the canonical form escapes it (a line break as <c>\n</c>, ...).</summary>
     private static bool EscapedAsWeWould(ref Utf8JsonReader reader)
     {
         var raw = reader.ValueSpan;
@@ -183,34 +410,19 @@ public static class CanonicalJson
         try
         {
             var length = reader.CopyString(rented);
-            var (buffer, writer) = _escaping ??= NewEscaping();
-            buffer.ResetWrittenCount();
-            writer.Reset(buffer);
-            writer.WriteStringValue(rented.AsSpan(0, length));
-            writer.Flush();
-            return buffer.WrittenSpan[1..^1].SequenceEqual(raw);
-        }
-        catch (InvalidOperationException)
-        {
-            return false; // not text the writer accepts as it is
+            return JsonEncodedText.Encode(rented.AsSpan(0, length), Encoder).EncodedUtf8Bytes.SequenceEqual(raw);
         }
         catch (ArgumentException)
         {
-            return false;
+            return false; // not text the canonical form can hold as it is
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(rented);
         }
-
-        static (ArrayBufferWriter<byte>, Utf8JsonWriter) NewEscaping()
-        {
-            var buffer = new ArrayBufferWriter<byte>(256);
-            return (buffer, new Utf8JsonWriter(buffer, Options));
-        }
     }
 
-    /// <summary>A number <see cref="WriteNumber"/> writes back unchanged: an integer, or a decimal of at most 28 digits that is not a negative zero.</summary>
+    /// <summary>A number <see cref="EmitNumber"/> writes back unchanged: an integer, or a decimal of at most 28 digits that is not a negative zero.</summary>
     private static bool IsPlainNumber(ReadOnlySpan<byte> raw)
     {
         var digits = raw[0] == (byte)'-' ? raw[1..] : raw;
@@ -240,83 +452,5 @@ public static class CanonicalJson
         var buffer = _scratch ??= new ArrayBufferWriter<byte>(4096);
         buffer.ResetWrittenCount();
         return buffer;
-    }
-
-    private readonly record struct Member(string Name, int Order, int Start, int End);
-
-    /// <summary>Writes the value the reader stands on and leaves the reader on its last token.</summary>
-    private static void WriteValue(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, Utf8JsonWriter writer)
-    {
-        switch (reader.TokenType)
-        {
-            case JsonTokenType.StartObject:
-                // Note where each member's value lies, sort the members by name, then write each value from its own slice.
-                var members = new List<Member>();
-                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-                {
-                    var name = reader.GetString()!;
-                    reader.Read();
-                    var start = (int)reader.TokenStartIndex;
-                    reader.Skip();
-                    members.Add(new Member(name, members.Count, start, (int)reader.BytesConsumed));
-                }
-                members.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name) is var byName and not 0 ? byName : a.Order.CompareTo(b.Order));
-                writer.WriteStartObject();
-                foreach (var member in members)
-                {
-                    writer.WritePropertyName(member.Name);
-                    var value = json[member.Start..member.End];
-                    var inner = new Utf8JsonReader(value, Lenient);
-                    inner.Read();
-                    WriteValue(ref inner, value, writer);
-                }
-                writer.WriteEndObject();
-                break;
-            case JsonTokenType.StartArray:
-                writer.WriteStartArray();
-                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-                {
-                    WriteValue(ref reader, json, writer);
-                }
-                writer.WriteEndArray();
-                break;
-            case JsonTokenType.String:
-                if (reader.ValueIsEscaped)
-                {
-                    writer.WriteStringValue(reader.GetString());
-                }
-                else
-                {
-                    writer.WriteStringValue(reader.ValueSpan);
-                }
-                break;
-            case JsonTokenType.Number:
-                WriteNumber(reader.ValueSpan, writer);
-                break;
-            case JsonTokenType.True:
-                writer.WriteBooleanValue(true);
-                break;
-            case JsonTokenType.False:
-                writer.WriteBooleanValue(false);
-                break;
-            default:
-                writer.WriteNullValue();
-                break;
-        }
-    }
-
-    /// <summary>1E+3 and 1000 are the same number; PostgreSQL's jsonb writes the plain form, so do we (numbers beyond decimal stay as written).</summary>
-    private static void WriteNumber(ReadOnlySpan<byte> raw, Utf8JsonWriter writer)
-    {
-        if (raw.IndexOfAnyExceptInRange((byte)'0', (byte)'9') < 0)
-        {
-            writer.WriteRawValue(raw, skipInputValidation: true); // a plain non-negative integer is already in its plain form
-            return;
-        }
-        Span<char> text = raw.Length <= 64 ? stackalloc char[64] : new char[raw.Length];
-        var length = Encoding.ASCII.GetChars(raw, text);
-        writer.WriteRawValue(decimal.TryParse(text[..length], NumberStyles.Float, CultureInfo.InvariantCulture, out var number)
-            ? number.ToString(CultureInfo.InvariantCulture)
-            : text[..length].ToString(), skipInputValidation: true);
     }
 }

@@ -114,6 +114,39 @@ public sealed class CanonicalJsonTests
         CanonicalJson.IsCanonical(Encoding.UTF8.GetBytes(text)).ShouldBeTrue();
     }
 
+    [Fact]
+    public void thousands_of_generated_documents_give_the_same_bytes_as_the_document_based_form()
+    {
+        var random = new Random(20261126); // fixed: the same documents on every run
+        string[] names = ["a", "b", "B", "Aa", "_", "", "é", "\\u00e9", "ä", "\\uE000", "😀", "dup", "dup", "\\u0061", "stepId", "StepId"];
+        string[] strings = ["", "x", "张三", "line\\nbreak", "\\\"quoted\\\"", "back\\\\slash", "\\u2028", "\\ud83d\\ude00", "</script>", "+08:00", "tab\\t", "\\u001f", "\\/"];
+        string[] numbers = ["0", "-0", "12", "-7", "1.50", "0.0", "1e3", "1E+3", "-12.5e-3", "123456789012345678901234567890123", "0.1000000000000000055511151231257827", "1E400", "200000.50"];
+        string Space() => random.Next(4) switch { 0 => " ", 1 => "\n  ", _ => "" };
+        string Value(int depth) => random.Next(depth > 3 ? 4 : 7) switch
+        {
+            0 => $"\"{strings[random.Next(strings.Length)]}\"",
+            1 => numbers[random.Next(numbers.Length)],
+            2 => random.Next(3) switch { 0 => "true", 1 => "false", _ => "null" },
+            3 => $"\"{names[random.Next(names.Length)]}\"",
+            4 or 5 => "{" + Space() + string.Join("," + Space(), Enumerable.Range(0, random.Next(7))
+                .Select(_ => $"\"{names[random.Next(names.Length)]}\"{Space()}:{Space()}{Value(depth + 1)}")) + Space() + "}",
+            _ => "[" + string.Join("," + Space(), Enumerable.Range(0, random.Next(6)).Select(_ => Value(depth + 1))) + "]",
+        };
+        for (var i = 0; i < 3000; i++)
+        {
+            var json = Space() + Value(0) + Space();
+            CanonicalJson.Write(json).ShouldBe(Oracle(json), json);
+        }
+    }
+
+    [Fact]
+    public void an_object_with_many_members_is_sorted_like_a_small_one()
+    {
+        var members = Enumerable.Range(0, 200).Select(i => $"\"k{(i * 7919) % 200:D3}\":{i}").Append("\"k000\":\"again\"");
+        var json = "{" + string.Join(", ", members) + "}";
+        CanonicalJson.Write(json).ShouldBe(Oracle(json));
+    }
+
     /// <summary>The canonical form as it was first written: parse to a document, write keys sorted (stable), numbers as decimals.</summary>
     private static string Oracle(string json)
     {
