@@ -18,8 +18,8 @@ public static class ActivityContextExtensions
     public static string? Text(this JsonElement element, string name) =>
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
-    /// <summary>A form's schema, kept in canonical form: the step-waiting events that carry it are then stored and hashed without rewriting it.</summary>
-    public static JsonElement Schema(string json) => JsonDocument.Parse(Definitions.CanonicalJson.Write(json)).RootElement.Clone();
+    /// <summary>A form's schema, its properties in the order the form shows them (the store writes a canonical copy into events).</summary>
+    public static JsonElement Schema(string json) => JsonDocument.Parse(json).RootElement.Clone();
 
     public static JsonElement Output(object value) => JsonSerializer.SerializeToElement(value);
 

@@ -42,7 +42,11 @@ public static class CanonicalJson
         Rewrite(json, output);
     }
 
-    /// <summary>Writes <paramref name="element"/> in canonical form (as a serializer's converter does for the JSON inside events).</summary>
+    /// <summary>
+    /// Writes <paramref name="element"/> in canonical form (as a serializer's converter does for the JSON inside events),
+    /// unless that would change a number's digits (a decimal rounded to 28 places, an exponent): then as it is, so
+    /// what is stored is what was sent.
+    /// </summary>
     public static void WriteElement(Utf8JsonWriter writer, JsonElement element)
     {
         if (element.ValueKind == JsonValueKind.Undefined)
@@ -56,9 +60,27 @@ public static class CanonicalJson
             writer.WriteRawValue(raw, skipInputValidation: true);
             return;
         }
+        if (!NumbersArePlain(raw))
+        {
+            element.WriteTo(writer);
+            return;
+        }
         var rewritten = new ArrayBufferWriter<byte>(raw.Length + 16);
         Rewrite(raw, rewritten);
         writer.WriteRawValue(rewritten.WrittenSpan, skipInputValidation: true);
+    }
+
+    private static bool NumbersArePlain(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json, Lenient);
+        while (reader.Read())
+        {
+            if (reader.TokenType == JsonTokenType.Number && !IsPlainNumber(reader.ValueSpan))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /// <summary>One token of a document being rewritten: where its bytes are, and for a container where it ends.</summary>
@@ -191,9 +213,17 @@ public static class CanonicalJson
             var members = rented.AsSpan(0, count);
             if (members.Length > 32)
             {
-                // Many members: a sort of its own over a copy of the text, equal names in their order of appearance.
-                var text = json.ToArray();
-                members.Sort((a, b) => CompareNames(text, tokens[a], tokens[b]) is var byName and not 0 ? byName : a.CompareTo(b));
+                // Many members: sorted by their decoded names, equal names in their order of appearance.
+                var keys = new (string Name, int Token)[members.Length];
+                for (var i = 0; i < keys.Length; i++)
+                {
+                    keys[i] = (Text(json, tokens[members[i]]), members[i]);
+                }
+                Array.Sort(keys, static (a, b) => string.CompareOrdinal(a.Name, b.Name) is var byName and not 0 ? byName : a.Token.CompareTo(b.Token));
+                for (var i = 0; i < keys.Length; i++)
+                {
+                    members[i] = keys[i].Token;
+                }
             }
             // Insertion sort: stable (equal names keep their order) and quick for the few members objects have.
             for (var i = 1; i < members.Length; i++)
@@ -412,9 +442,9 @@ public static class CanonicalJson
             var length = reader.CopyString(rented);
             return JsonEncodedText.Encode(rented.AsSpan(0, length), Encoder).EncodedUtf8Bytes.SequenceEqual(raw);
         }
-        catch (ArgumentException)
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
         {
-            return false; // not text the canonical form can hold as it is
+            return false; // not text the canonical form can hold as it is (a lone surrogate): the rewrite decides
         }
         finally
         {

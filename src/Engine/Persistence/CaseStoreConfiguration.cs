@@ -29,8 +29,9 @@ public static class CaseStoreConfiguration
     /// <summary>
     /// Serialises in the canonical form the hash chain is taken over (<see cref="Definitions.CanonicalJson"/>): properties
     /// in ordinal order of their names, strings escaped only where JSON must. Chaining an event then checks its JSON
-    /// instead of rewriting it. What is stored means the same as before (jsonb keeps neither order nor escapes), and
-    /// the hashes are the same: they were always taken over the canonical form.
+    /// instead of rewriting it. What is stored means the same as before (jsonb keeps neither order nor escapes; JSON
+    /// whose numbers the canonical form would round or reformat is written as it came), and the hashes are the same:
+    /// they were always taken over the canonical form.
     /// </summary>
     public static void WriteCanonically(JsonSerializerOptions json)
     {
