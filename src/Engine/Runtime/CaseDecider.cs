@@ -13,6 +13,11 @@ public static class CaseDecider
             return Decision.Reject(RejectionKind.Conflict, "The case has changed",
                 $"The case is at version {state.Version}, not {expected}; reload it and try again.");
         }
+        if (Sent(command) is { } sent && StorableJson.Problems(sent) is { Count: > 0 } unstorable)
+        {
+            return Decision.Reject(RejectionKind.Invalid, "The input cannot be kept as evidence",
+                "Part of the JSON sent would not be stored exactly as it is chained; see the errors.", unstorable);
+        }
         return (command, state) switch
         {
             (OpenCase open, null) => Open(open, flow),
@@ -32,6 +37,15 @@ public static class CaseDecider
             _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "Unknown command."),
         };
     }
+
+    /// <summary>The JSON a command carries from outside, kept in its events.</summary>
+    private static JsonElement? Sent(CaseCommand command) => command switch
+    {
+        OpenCase open => open.Data,
+        ResumeBookmark resume => resume.Input,
+        SendSignal signal => signal.Payload,
+        _ => null,
+    };
 
     private static Decision Open(OpenCase open, FlowContext flow)
     {

@@ -95,6 +95,36 @@ public sealed class CaseApiTests(HostFixture host) : IClassFixture<HostFixture>
     }
 
     [Fact]
+    public async Task input_the_store_would_not_keep_exactly_is_refused_at_its_place_and_nothing_is_stored()
+    {
+        var teller = await host.ClientFor("teller");
+        var opened = await teller.OpenCase("service-request", LargeRequest);
+        var (id, bookmark) = (opened.Id(), opened.Bookmark("intake"));
+        var before = await StreamSnapshot.Of(host.Database, id);
+
+        foreach (var (body, path) in new[]
+        {
+            ("""{"input":{"confirmed":true,"urgent":true,"urgent":false}}""", "/urgent"),
+            ("""{"input":{"confirmed":true,"urgent":true,"note":"a\u0000b"}}""", "/note"),
+            ("""{"input":{"confirmed":true,"urgent":true,"amount":1e29}}""", "/amount"),
+        })
+        {
+            var refused = await (await teller.PostAsync($"/api/cases/{id}/bookmarks/{bookmark}",
+                new StringContent(body, System.Text.Encoding.UTF8, "application/json"))).Problem(HttpStatusCode.BadRequest);
+            refused.GetProperty("title").GetString().ShouldBe("The input cannot be kept as evidence");
+            refused.GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("path").GetString()).ShouldBe([path]);
+        }
+        var streams = await host.Database.ScalarAsync<long>("select count(*) from vb.mt_streams");
+        var duplicate = await teller.PostAsync("/api/cases", new StringContent(
+            """{"definitionId":"service-request","data":{"customerName":"李四","amount":10,"amount":20}}""", System.Text.Encoding.UTF8, "application/json"));
+        (await duplicate.Problem(HttpStatusCode.BadRequest)).GetProperty("errors")[0].GetProperty("path").GetString().ShouldBe("/amount");
+
+        (await StreamSnapshot.Of(host.Database, id)).ShouldBe(before);
+        (await host.Database.ScalarAsync<long>("select count(*) from vb.mt_streams")).ShouldBe(streams);
+        await teller.ResumeOk(id, bookmark, new { confirmed = true, urgent = true });
+    }
+
+    [Fact]
     public async Task opening_checks_the_definition_and_the_data()
     {
         var teller = await host.ClientFor("teller");
