@@ -88,11 +88,11 @@ public static class CaseStreams
 
     /// <summary>
     /// Whether PostgreSQL refused a write for what one command wrote (a lost race, a duplicate key such as a case number,
-    /// a deadlock or a serialization failure) rather than for the connection or the server: the other commands of a
-    /// shared transaction can then be written without it.
+    /// a deadlock or a serialization failure, data it cannot hold such as U+0000 in jsonb) rather than for the connection
+    /// or the server: the other commands of a shared transaction can then be written without it.
     /// </summary>
     public static bool IsRefusalOfOne(Exception ex) => IsConcurrencyConflict(ex)
-        || ex is Npgsql.PostgresException { SqlState: "23505" or "40P01" or "40001" }
+        || ex is Npgsql.PostgresException { SqlState: "23505" or "40P01" or "40001" } or Npgsql.PostgresException { SqlState: ['2', '2', _, _, _] }
         || (ex.InnerException is { } inner && IsRefusalOfOne(inner));
 }
 

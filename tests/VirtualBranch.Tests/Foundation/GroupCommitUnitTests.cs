@@ -39,11 +39,14 @@ public sealed class GroupCommitUnitTests
         store.Transactions.Select(t => string.Join(",", t.Select(u => u.ToString()[^1]))).ShouldBe(["a,b,c", "c"]);
     }
 
-    [Fact]
-    public async Task a_refusal_of_one_unit_is_retried_alone_so_only_that_unit_fails()
+    [Theory]
+    [InlineData("40P01", "deadlock detected")]
+    [InlineData("22P05", "unsupported Unicode escape sequence")]
+    [InlineData("22003", "value overflows numeric format")]
+    public async Task a_refusal_of_one_unit_is_retried_alone_so_only_that_unit_fails(string sqlState, string message)
     {
         var store = new Store();
-        var deadlock = new PostgresException("deadlock detected", "ERROR", "ERROR", "40P01");
+        var deadlock = new PostgresException(message, "ERROR", "ERROR", sqlState);
         store.Refuse = units => units.Contains(B) ? deadlock : null;
         await using var group = new GroupCommit<Guid>(store.CommitAsync, u => u);
 
