@@ -37,7 +37,7 @@ public static class CoreCost
                 }
                 else
                 {
-                    if (rewritten.Add(link.EventType) && Environment.GetEnvironmentVariable("BENCH_DEBUG") == "1") Console.WriteLine(link.Json);
+                    rewritten.Add(link.EventType);
                 }
             }
             commands++;
@@ -48,6 +48,6 @@ public static class CoreCost
         }
         double Micro(long ticks) => ticks * 1_000_000.0 / Stopwatch.Frequency / commands;
         return new CoreFigures(commands, Micro(decide), Micro(chain), Micro(unsealed), Micro(summary), (double)chars / commands,
-            (double)canonical / links, [.. rewritten]);
+            links == 0 ? 0 : (double)canonical / links, [.. rewritten]);
     }
 }

@@ -77,7 +77,7 @@ try
     // foreign key of each event, a peer document by id), and pooled connections keep those plans until the next
     // analyze. A bank's store is never empty: each design's tables are filled first, then analysed.
     var warmBatches = (await driver.RunAsync(-3000, engine)).Batches;
-    foreach (var design in options.Designs.Where(d => d != "http").Select(d => d == "limit-grouped" ? "limit" : d).Distinct())
+    foreach (var design in options.Designs.Select(d => d switch { "limit-grouped" => "limit", "http" => "engine", _ => d }).Distinct())
     {
         Func<int, Task<List<double>>> fill = design switch
         {
@@ -259,9 +259,11 @@ static async Task Sql(string connectionString, string sql)
     await command.ExecuteNonQueryAsync();
 }
 
-// Sequential scans so far of the tables every command reads by key.
+// Sequential scans so far of the tables every command reads by key. A busy connection reports its counts at most
+// once a second and an idle one within 10 s, so the counts are read once every connection has had time to report.
 static async Task<Dictionary<string, long>> SequentialScansAsync(string connectionString)
 {
+    await Task.Delay(TimeSpan.FromSeconds(11));
     await using var connection = new NpgsqlConnection(connectionString);
     await connection.OpenAsync();
     await using var command = new NpgsqlCommand(
