@@ -72,6 +72,7 @@ public sealed class CanonicalJsonTests
     [InlineData("""{"dup":1,"dup":2}""")]
     [InlineData("""{"text":"借款人 Borrower: 张三\n第二行 \"quoted\" \\ </script> +08:00"}""")]
     [InlineData("""[0,0.0,0.50,-7,123456789012345678901234567890123,"",{},[]]""")]
+    [InlineData("""[-1234567890123456.789012345678,0.000000000000000000000000001,"\u001F\b"]""")]
     [InlineData("\"just a string\"")]
     public void canonical_text_is_recognised_and_kept_byte_for_byte(string json)
     {
