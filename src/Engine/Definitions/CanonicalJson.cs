@@ -302,7 +302,10 @@ public static class CanonicalJson
         Append(output, "\""u8);
     }
 
-    /// <summary>1E+3 and 1000 are the same number; PostgreSQL's jsonb writes the plain form, so do we (numbers beyond decimal stay as written).</summary>
+    /// <summary>
+    /// 1E+3 and 1000 are the same number; PostgreSQL's jsonb writes the plain form, so do we: through decimal where it
+    /// holds the number, and beyond its range (1e29) in plain digits exactly as PostgreSQL writes them.
+    /// </summary>
     private static void EmitNumber(ReadOnlySpan<byte> raw, IBufferWriter<byte> output)
     {
         if (raw.IndexOfAnyExceptInRange((byte)'0', (byte)'9') < 0)
@@ -320,10 +323,49 @@ public static class CanonicalJson
             written = Encoding.ASCII.GetBytes(plain[..written], bytes);
             output.Advance(written);
         }
+        else if (raw.IndexOfAny((byte)'e', (byte)'E') >= 0 && PlainDigits(raw) is { } expanded)
+        {
+            Append(output, Encoding.ASCII.GetBytes(expanded));
+        }
         else
         {
             Append(output, raw);
         }
+    }
+
+    /// <summary>
+    /// A number with an exponent in plain digits as PostgreSQL's numeric writes it: the digits shifted, as many decimals
+    /// as the mantissa had less the exponent (never fewer than none), no sign on zero. Null beyond numeric's range.
+    /// </summary>
+    internal static string? PlainDigits(ReadOnlySpan<byte> raw)
+    {
+        var text = Encoding.ASCII.GetString(raw);
+        var negative = text.StartsWith('-');
+        var e = text.IndexOfAny(['e', 'E']);
+        if (!int.TryParse(text.AsSpan(e + 1), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var exponent) || Math.Abs(exponent) > 131_072)
+        {
+            return null;
+        }
+        var mantissa = text[(negative ? 1 : 0)..e];
+        var point = mantissa.IndexOf('.');
+        var fraction = point < 0 ? "" : mantissa[(point + 1)..];
+        var digits = (point < 0 ? mantissa : mantissa[..point]) + fraction;
+        var scale = Math.Max(0, fraction.Length - exponent);
+        var shift = exponent - fraction.Length; // the value is digits × 10^shift
+        string whole, decimals;
+        if (shift >= 0)
+        {
+            (whole, decimals) = (digits + new string('0', shift), "");
+        }
+        else
+        {
+            var padded = digits.PadLeft(-shift + 1, '0');
+            (whole, decimals) = (padded[..^(-shift)], padded[^(-shift)..]);
+        }
+        whole = whole.TrimStart('0') is { Length: > 0 } trimmed ? trimmed : "0";
+        decimals = decimals.Length >= scale ? decimals[..scale] : decimals.PadRight(scale, '0');
+        var zero = whole == "0" && decimals.TrimEnd('0').Length == 0;
+        return (negative && !zero ? "-" : "") + whole + (scale > 0 ? "." + decimals : "");
     }
 
     private static void Append(IBufferWriter<byte> output, ReadOnlySpan<byte> bytes)
