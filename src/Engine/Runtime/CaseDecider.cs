@@ -13,6 +13,11 @@ public static class CaseDecider
             return Decision.Reject(RejectionKind.Conflict, "The case has changed",
                 $"The case is at version {state.Version}, not {expected}; reload it and try again.");
         }
+        if (Texts(command).FirstOrDefault(t => t.Text?.Contains('\0', StringComparison.Ordinal) == true) is { Path: not null } withNul)
+        {
+            return Decision.Reject(RejectionKind.Invalid, "The input cannot be kept as evidence",
+                "Text cannot contain the character U+0000.", [new FieldError(withNul.Path, "Text cannot contain the character U+0000.")]);
+        }
         if (Sent(command) is { } sent && StorableJson.Problems(sent) is { Count: > 0 } unstorable)
         {
             return Decision.Reject(RejectionKind.Invalid, "The input cannot be kept as evidence",
@@ -37,6 +42,16 @@ public static class CaseDecider
             _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "Unknown command."),
         };
     }
+
+    /// <summary>The plain texts a command carries from outside, kept in its events, with where they are in the request.</summary>
+    private static IEnumerable<(string Path, string Text)> Texts(CaseCommand command) => command switch
+    {
+        CancelCase cancel => [("/reason", cancel.Reason)],
+        PlaceLegalHold hold => [("/reason", hold.Reason)],
+        ReleaseLegalHold release => [("/reason", release.Reason)],
+        AssignCase assign => [("/assignee", assign.Assignee), ("/strategy", assign.Strategy)],
+        _ => [],
+    };
 
     /// <summary>The JSON a command carries from outside, kept in its events.</summary>
     private static JsonElement? Sent(CaseCommand command) => command switch

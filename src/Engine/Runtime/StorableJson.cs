@@ -5,9 +5,10 @@ namespace VirtualBranch.Engine.Runtime;
 
 /// <summary>
 /// Whether JSON sent with a command can be kept as evidence exactly as it is chained. PostgreSQL's jsonb keeps only
-/// one of two equal names, cannot hold the character U+0000, and writes a number too large for the canonical form's
-/// decimal (<c>1e29</c>) in plain digits: each would leave a stored event that no longer matches its hash (or fail
-/// the write), so such input is refused with the place it is at.
+/// one of two equal names and cannot hold the character U+0000 or a lone surrogate; the chain's canonical form keeps
+/// 28 significant digits of a decimal, and an exponent far from zero is written out in thousands of digits or refused
+/// by PostgreSQL. Each would leave a stored event that no longer matches its hash (or fail the write), so such input
+/// is refused with the place it is at.
 /// </summary>
 public static class StorableJson
 {
@@ -30,8 +31,8 @@ public static class StorableJson
                 HashSet<string>? names = null;
                 foreach (var property in value.EnumerateObject())
                 {
-                    if (!(names ??= new HashSet<string>(StringComparer.Ordinal)).Add(property.Name) || property.Name.Contains('\0', StringComparison.Ordinal)
-                        || !Storable(property.Value))
+                    if (TextOf(() => property.Name) is not { } name || !(names ??= new HashSet<string>(StringComparer.Ordinal)).Add(name)
+                        || name.Contains('\0', StringComparison.Ordinal) || !Storable(property.Value))
                     {
                         return false;
                     }
@@ -47,7 +48,7 @@ public static class StorableJson
                 }
                 return true;
             case JsonValueKind.String:
-                return !value.GetString()!.Contains('\0', StringComparison.Ordinal);
+                return TextOf(value.GetString) is { } text && !text.Contains('\0', StringComparison.Ordinal);
             case JsonValueKind.Number:
                 return !UnkeepableNumber(value.GetRawText());
             default:
@@ -55,8 +56,41 @@ public static class StorableJson
         }
     }
 
-    private static bool UnkeepableNumber(string raw) =>
-        raw.AsSpan().IndexOfAny('e', 'E') >= 0 && !decimal.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out _);
+    private static bool UnkeepableNumber(string raw) => NumberProblem(raw) is not null;
+
+    /// <summary>
+    /// Why a number cannot be kept exactly: an exponent beyond ±28 (PostgreSQL's numeric would write it out in up to
+    /// 16,000 digits, or refuse it), or more than 28 significant digits with a fraction or an exponent (the chain's
+    /// canonical form keeps 28 and would not protect the rest).
+    /// </summary>
+    private static string? NumberProblem(string raw)
+    {
+        var text = raw.AsSpan().TrimStart('-');
+        var e = text.IndexOfAny('e', 'E');
+        if (e >= 0 && (!int.TryParse(text[(e + 1)..], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var exponent) || Math.Abs(exponent) > 28))
+        {
+            return $"The number {raw} has an exponent beyond ±28; write it in plain digits.";
+        }
+        var mantissa = e >= 0 ? text[..e] : text;
+        if ((e >= 0 || mantissa.Contains('.')) && mantissa.ToString().Replace(".", "", StringComparison.Ordinal).TrimStart('0').Length > 28)
+        {
+            return $"The number {raw} has more than 28 significant digits; the chain keeps 28, so send at most 28.";
+        }
+        return null;
+    }
+
+    /// <summary>The text of a string or name, or null when it is not valid Unicode (an escaped lone surrogate).</summary>
+    private static string? TextOf(Func<string?> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
 
     private static void Check(JsonElement value, string pointer, List<FieldError> problems)
     {
@@ -64,14 +98,21 @@ public static class StorableJson
         {
             case JsonValueKind.Object:
                 var names = new HashSet<string>(StringComparer.Ordinal);
+                var position = 0;
                 foreach (var property in value.EnumerateObject())
                 {
-                    var at = $"{pointer}/{property.Name.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal)}";
-                    if (!names.Add(property.Name))
+                    var name = TextOf(() => property.Name);
+                    var at = name is null ? $"{pointer}/(member {position})" : $"{pointer}/{name.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal)}";
+                    position++;
+                    if (name is null)
                     {
-                        problems.Add(new FieldError(at, $"The name '{property.Name}' appears more than once in this object; send it once."));
+                        problems.Add(new FieldError(at, "A name is not valid Unicode (an escaped lone surrogate)."));
                     }
-                    if (property.Name.Contains('\0', StringComparison.Ordinal))
+                    else if (!names.Add(name))
+                    {
+                        problems.Add(new FieldError(at, $"The name '{name}' appears more than once in this object; send it once."));
+                    }
+                    if (name?.Contains('\0', StringComparison.Ordinal) == true)
                     {
                         problems.Add(new FieldError(at, "A name cannot contain the character U+0000."));
                     }
@@ -85,11 +126,14 @@ public static class StorableJson
                     Check(item, $"{pointer}/{index++}", problems);
                 }
                 break;
-            case JsonValueKind.String when value.GetString()!.Contains('\0', StringComparison.Ordinal):
+            case JsonValueKind.String when TextOf(value.GetString) is not { } text:
+                problems.Add(new FieldError(pointer, "The text is not valid Unicode (an escaped lone surrogate)."));
+                break;
+            case JsonValueKind.String when TextOf(value.GetString)!.Contains('\0', StringComparison.Ordinal):
                 problems.Add(new FieldError(pointer, "Text cannot contain the character U+0000."));
                 break;
-            case JsonValueKind.Number when value.GetRawText() is var raw && UnkeepableNumber(raw):
-                problems.Add(new FieldError(pointer, $"The number {raw} is too large to keep exactly with an exponent; write it in plain digits."));
+            case JsonValueKind.Number when NumberProblem(value.GetRawText()) is { } problem:
+                problems.Add(new FieldError(pointer, problem));
                 break;
         }
     }

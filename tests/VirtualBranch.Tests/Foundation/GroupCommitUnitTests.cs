@@ -58,11 +58,17 @@ public sealed class GroupCommitUnitTests
         store.Transactions.Count.ShouldBe(4, "the shared attempt, then one per unit");
     }
 
-    [Fact]
-    public async Task any_other_failure_is_every_units_outcome_and_is_not_retried()
+    [Theory]
+    [InlineData(null)]
+    [InlineData("57P01")]
+    [InlineData("53300")]
+    [InlineData("25P02")]
+    public async Task any_other_failure_is_every_units_outcome_and_is_not_retried(string? sqlState)
     {
         var store = new Store();
-        var lost = new NpgsqlException("Exception while reading from stream", new IOException("connection reset"));
+        NpgsqlException lost = sqlState is null
+            ? new NpgsqlException("Exception while reading from stream", new IOException("connection reset"))
+            : new PostgresException("the server refused", "FATAL", "FATAL", sqlState);
         store.Refuse = _ => lost;
         await using var group = new GroupCommit<Guid>(store.CommitAsync, u => u);
 
