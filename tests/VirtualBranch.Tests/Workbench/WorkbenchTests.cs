@@ -20,6 +20,25 @@ public sealed class WorkbenchTests(BrowserHostFixture host, BrowserFixture brows
     }
 
     [Fact]
+    public async Task a_forms_fields_keep_their_order_whatever_order_the_stored_schema_has()
+    {
+        await using var context = await browser.Browser.NewContextAsync(new() { BaseURL = host.BaseAddress!.ToString() });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/teller/");
+        // The identity form as PostgreSQL's jsonb gives it back: keys by length, then bytes; arrays as they were.
+        var paths = await page.EvaluateAsync<string[]>("""
+            () => {
+              const div = document.createElement("div");
+              vbForms.render(div, { type: "object", required: ["name", "idNumber", "idExpiry", "faceMatch", "extra"], properties: {
+                note: { type: "string" }, name: { type: "string" }, extra: { type: "object", required: ["b", "a"], properties: { a: { type: "string" }, b: { type: "string" } } },
+                idExpiry: { type: "string" }, idNumber: { type: "string" }, faceMatch: { type: "boolean" } } });
+              return [...div.querySelectorAll("[data-path]")].map((i) => i.dataset.path);
+            }
+            """);
+        paths.ShouldBe(["/name", "/idNumber", "/idExpiry", "/faceMatch", "/extra/b", "/extra/a", "/note"]);
+    }
+
+    [Fact]
     public async Task teller_and_customer_complete_a_loan_face_signing_in_the_browser()
     {
         var options = new BrowserNewContextOptions { BaseURL = host.BaseAddress!.ToString(), ViewportSize = new() { Width = 1400, Height = 1000 } };

@@ -2,6 +2,13 @@
 // pattern) and again by the server, whose errors are shown at their fields.
 window.vbForms = (() => {
   const label = (name, schema) => schema.title || name;
+  // Fields in a stable order: the required ones as the schema lists them (an array keeps its order wherever the
+  // schema was stored; PostgreSQL's jsonb reorders an object's keys), then the others.
+  const ordered = (schema) => {
+    const properties = schema.properties || {};
+    const first = (schema.required || []).filter((k) => Object.prototype.hasOwnProperty.call(properties, k));
+    return [...first, ...Object.keys(properties).filter((k) => !first.includes(k))].map((k) => [k, properties[k]]);
+  };
   function field(container, name, schema, path, required) {
     const wrap = document.createElement("div");
     wrap.className = "field";
@@ -9,7 +16,7 @@ window.vbForms = (() => {
     if (schema.type === "object" && schema.properties) {
       const set = document.createElement("fieldset");
       const legend = document.createElement("legend"); legend.textContent = label(name, schema); set.appendChild(legend);
-      for (const [key, sub] of Object.entries(schema.properties)) field(set, key, sub, `${path}/${key}`, (schema.required || []).includes(key));
+      for (const [key, sub] of ordered(schema)) field(set, key, sub, `${path}/${key}`, (schema.required || []).includes(key));
       wrap.appendChild(set);
     } else {
       const text = document.createElement("label"); text.htmlFor = id; text.textContent = label(name, schema) + (required ? " *" : "");
@@ -26,7 +33,7 @@ window.vbForms = (() => {
     }
     container.appendChild(wrap);
   }
-  function render(container, schema) { container.innerHTML = ""; for (const [k, s] of Object.entries(schema.properties || {})) field(container, k, s, "/" + k, (schema.required || []).includes(k)); }
+  function render(container, schema) { container.innerHTML = ""; for (const [k, s] of ordered(schema)) field(container, k, s, "/" + k, (schema.required || []).includes(k)); }
   function read(container) {
     const value = {};
     for (const input of container.querySelectorAll("[data-path]")) {
