@@ -13,15 +13,10 @@ public static class CaseDecider
             return Decision.Reject(RejectionKind.Conflict, "The case has changed",
                 $"The case is at version {state.Version}, not {expected}; reload it and try again.");
         }
-        if (Texts(command).FirstOrDefault(t => t.Text?.Contains('\0', StringComparison.Ordinal) == true) is { Path: not null } withNul)
+        if (Unstorable(command) is { Count: > 0 } unstorable)
         {
             return Decision.Reject(RejectionKind.Invalid, "The input cannot be kept as evidence",
-                "Text cannot contain the character U+0000.", [new FieldError(withNul.Path, "Text cannot contain the character U+0000.")]);
-        }
-        if (Sent(command) is { } sent && StorableJson.Problems(sent) is { Count: > 0 } unstorable)
-        {
-            return Decision.Reject(RejectionKind.Invalid, "The input cannot be kept as evidence",
-                "Part of the JSON sent would not be stored exactly as it is chained; see the errors.", unstorable);
+                "Part of what was sent would not be stored exactly as it is chained; see the errors.", unstorable);
         }
         return (command, state) switch
         {
@@ -43,24 +38,27 @@ public static class CaseDecider
         };
     }
 
-    /// <summary>The plain texts a command carries from outside, kept in its events, with where they are in the request.</summary>
-    private static IEnumerable<(string Path, string Text)> Texts(CaseCommand command) => command switch
+    /// <summary>What a command brings from outside that its events would not keep exactly (<see cref="StorableJson"/>), each at its place.</summary>
+    private static IReadOnlyList<FieldError> Unstorable(CaseCommand command)
     {
-        CancelCase cancel => [("/reason", cancel.Reason)],
-        PlaceLegalHold hold => [("/reason", hold.Reason)],
-        ReleaseLegalHold release => [("/reason", release.Reason)],
-        AssignCase assign => [("/assignee", assign.Assignee), ("/strategy", assign.Strategy)],
-        _ => [],
-    };
-
-    /// <summary>The JSON a command carries from outside, kept in its events.</summary>
-    private static JsonElement? Sent(CaseCommand command) => command switch
-    {
-        OpenCase open => open.Data,
-        ResumeBookmark resume => resume.Input,
-        SendSignal signal => signal.Payload,
-        _ => null,
-    };
+        (string Path, string? Text)[] texts = command switch
+        {
+            CancelCase cancel => [("/reason", cancel.Reason)],
+            PlaceLegalHold hold => [("/reason", hold.Reason)],
+            ReleaseLegalHold release => [("/reason", release.Reason)],
+            AssignCase assign => [("/assignee", assign.Assignee), ("/strategy", assign.Strategy)],
+            _ => [],
+        };
+        JsonElement? sent = command switch
+        {
+            OpenCase open => open.Data,
+            ResumeBookmark resume => resume.Input,
+            SendSignal signal => signal.Payload,
+            _ => null,
+        };
+        return [.. texts.Select(t => (t.Path, Problem: StorableJson.TextProblem(t.Text))).Where(t => t.Problem is not null).Select(t => new FieldError(t.Path, t.Problem!)),
+            .. sent is { } json ? StorableJson.Problems(json) : []];
+    }
 
     private static Decision Open(OpenCase open, FlowContext flow)
     {

@@ -12,51 +12,83 @@ namespace VirtualBranch.Engine.Runtime;
 /// </summary>
 public static class StorableJson
 {
+    private const string NotUnicode = "not valid Unicode (an escaped lone surrogate)";
+
+    /// <summary>Each place in <paramref name="value"/> the store would not keep exactly, as a JSON pointer and a sentence.</summary>
     public static IReadOnlyList<FieldError> Problems(JsonElement value)
     {
-        if (Storable(value))
-        {
-            return []; // the usual case, checked without building a pointer for every field
-        }
         var problems = new List<FieldError>();
         Check(value, "", problems);
         return problems;
     }
 
-    private static bool Storable(JsonElement value)
+    /// <summary>Why a plain text (a reason, a name) cannot be kept, or null when it can.</summary>
+    public static string? TextProblem(string? text) =>
+        text?.Contains('\0', StringComparison.Ordinal) == true ? "Text cannot contain the character U+0000." : null;
+
+    private static void Check(JsonElement value, string pointer, List<FieldError> problems)
     {
         switch (value.ValueKind)
         {
             case JsonValueKind.Object:
                 HashSet<string>? names = null;
+                var position = 0;
                 foreach (var property in value.EnumerateObject())
                 {
-                    if (TextOf(() => property.Name) is not { } name || !(names ??= new HashSet<string>(StringComparer.Ordinal)).Add(name)
-                        || name.Contains('\0', StringComparison.Ordinal) || !Storable(property.Value))
+                    var name = NameOf(property);
+                    // The member's pointer is built only when something is reported at it or inside it.
+                    string At() => name is null ? $"{pointer}/(member {position})" : $"{pointer}/{name.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal)}";
+                    if (name is null)
                     {
-                        return false;
+                        problems.Add(new FieldError(At(), $"A name is {NotUnicode}."));
                     }
+                    else if (!(names ??= new HashSet<string>(StringComparer.Ordinal)).Add(name))
+                    {
+                        problems.Add(new FieldError(At(), $"The name '{name}' appears more than once in this object; send it once."));
+                    }
+                    if (name?.Contains('\0', StringComparison.Ordinal) == true)
+                    {
+                        problems.Add(new FieldError(At(), "A name cannot contain the character U+0000."));
+                    }
+                    Member(property.Value, At, problems);
+                    position++;
                 }
-                return true;
+                break;
             case JsonValueKind.Array:
+                var index = 0;
                 foreach (var item in value.EnumerateArray())
                 {
-                    if (!Storable(item))
-                    {
-                        return false;
-                    }
+                    Member(item, () => $"{pointer}/{index}", problems);
+                    index++;
                 }
-                return true;
-            case JsonValueKind.String:
-                return TextOf(value.GetString) is { } text && !text.Contains('\0', StringComparison.Ordinal);
-            case JsonValueKind.Number:
-                return !UnkeepableNumber(value.GetRawText());
+                break;
             default:
-                return true;
+                if (ValueProblem(value) is { } problem)
+                {
+                    problems.Add(new FieldError(pointer, problem));
+                }
+                break;
         }
     }
 
-    private static bool UnkeepableNumber(string raw) => NumberProblem(raw) is not null;
+    private static void Member(JsonElement value, Func<string> at, List<FieldError> problems)
+    {
+        if (value.ValueKind is JsonValueKind.Object or JsonValueKind.Array)
+        {
+            Check(value, at(), problems);
+        }
+        else if (ValueProblem(value) is { } problem)
+        {
+            problems.Add(new FieldError(at(), problem));
+        }
+    }
+
+    private static string? ValueProblem(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String => StringOf(value) is { } text ? TextProblem(text) : $"The text is {NotUnicode}.",
+        JsonValueKind.Number => NumberProblem(value.GetRawText()),
+        _ => null,
+    };
 
     /// <summary>
     /// Why a number cannot be kept exactly: an exponent beyond ±28 (PostgreSQL's numeric would write it out in up to
@@ -79,12 +111,12 @@ public static class StorableJson
         return null;
     }
 
-    /// <summary>The text of a string or name, or null when it is not valid Unicode (an escaped lone surrogate).</summary>
-    private static string? TextOf(Func<string?> read)
+    // The text of a name or a string, or null when it is not valid Unicode.
+    private static string? NameOf(JsonProperty property)
     {
         try
         {
-            return read();
+            return property.Name;
         }
         catch (InvalidOperationException)
         {
@@ -92,49 +124,15 @@ public static class StorableJson
         }
     }
 
-    private static void Check(JsonElement value, string pointer, List<FieldError> problems)
+    private static string? StringOf(JsonElement value)
     {
-        switch (value.ValueKind)
+        try
         {
-            case JsonValueKind.Object:
-                var names = new HashSet<string>(StringComparer.Ordinal);
-                var position = 0;
-                foreach (var property in value.EnumerateObject())
-                {
-                    var name = TextOf(() => property.Name);
-                    var at = name is null ? $"{pointer}/(member {position})" : $"{pointer}/{name.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal)}";
-                    position++;
-                    if (name is null)
-                    {
-                        problems.Add(new FieldError(at, "A name is not valid Unicode (an escaped lone surrogate)."));
-                    }
-                    else if (!names.Add(name))
-                    {
-                        problems.Add(new FieldError(at, $"The name '{name}' appears more than once in this object; send it once."));
-                    }
-                    if (name?.Contains('\0', StringComparison.Ordinal) == true)
-                    {
-                        problems.Add(new FieldError(at, "A name cannot contain the character U+0000."));
-                    }
-                    Check(property.Value, at, problems);
-                }
-                break;
-            case JsonValueKind.Array:
-                var index = 0;
-                foreach (var item in value.EnumerateArray())
-                {
-                    Check(item, $"{pointer}/{index++}", problems);
-                }
-                break;
-            case JsonValueKind.String when TextOf(value.GetString) is not { } text:
-                problems.Add(new FieldError(pointer, "The text is not valid Unicode (an escaped lone surrogate)."));
-                break;
-            case JsonValueKind.String when TextOf(value.GetString)!.Contains('\0', StringComparison.Ordinal):
-                problems.Add(new FieldError(pointer, "Text cannot contain the character U+0000."));
-                break;
-            case JsonValueKind.Number when NumberProblem(value.GetRawText()) is { } problem:
-                problems.Add(new FieldError(pointer, problem));
-                break;
+            return value.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
         }
     }
 }

@@ -107,6 +107,8 @@ public sealed class CaseApiTests(HostFixture host) : IClassFixture<HostFixture>
             ("""{"input":{"confirmed":true,"urgent":true,"urgent":false}}""", "/urgent"),
             ("""{"input":{"confirmed":true,"urgent":true,"note":"a\u0000b"}}""", "/note"),
             ("""{"input":{"confirmed":true,"urgent":true,"amount":1e29}}""", "/amount"),
+            ("""{"input":{"confirmed":true,"urgent":true,"tiny":1e-16384}}""", "/tiny"),
+            ("""{"input":{"confirmed":true,"urgent":true,"note":"\ud800"}}""", "/note"),
         })
         {
             var refused = await (await teller.PostAsync($"/api/cases/{id}/bookmarks/{bookmark}",
@@ -118,6 +120,9 @@ public sealed class CaseApiTests(HostFixture host) : IClassFixture<HostFixture>
         var duplicate = await teller.PostAsync("/api/cases", new StringContent(
             """{"definitionId":"service-request","data":{"customerName":"李四","amount":10,"amount":20}}""", System.Text.Encoding.UTF8, "application/json"));
         (await duplicate.Problem(HttpStatusCode.BadRequest)).GetProperty("errors")[0].GetProperty("path").GetString().ShouldBe("/amount");
+        var nulReason = await (await teller.PostAsync($"/api/cases/{id}/cancel", new StringContent(
+            """{"reason":"a\u0000b"}""", System.Text.Encoding.UTF8, "application/json"))).Problem(HttpStatusCode.BadRequest);
+        nulReason.GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("path").GetString()).ShouldBe(["/reason"]);
 
         (await StreamSnapshot.Of(host.Database, id)).ShouldBe(before);
         (await host.Database.ScalarAsync<long>("select count(*) from vb.mt_streams")).ShouldBe(streams);
