@@ -60,27 +60,15 @@ public static class CanonicalJson
             writer.WriteRawValue(raw, skipInputValidation: true);
             return;
         }
-        if (!NumbersArePlain(raw))
+        var rewritten = new ArrayBufferWriter<byte>(raw.Length + 16);
+        if (Rewrite(raw, rewritten, onlyIfNumbersArePlain: true))
+        {
+            writer.WriteRawValue(rewritten.WrittenSpan, skipInputValidation: true);
+        }
+        else
         {
             element.WriteTo(writer);
-            return;
         }
-        var rewritten = new ArrayBufferWriter<byte>(raw.Length + 16);
-        Rewrite(raw, rewritten);
-        writer.WriteRawValue(rewritten.WrittenSpan, skipInputValidation: true);
-    }
-
-    private static bool NumbersArePlain(ReadOnlySpan<byte> json)
-    {
-        var reader = new Utf8JsonReader(json, Lenient);
-        while (reader.Read())
-        {
-            if (reader.TokenType == JsonTokenType.Number && !IsPlainNumber(reader.ValueSpan))
-            {
-                return false;
-            }
-        }
-        return true;
     }
 
     /// <summary>One token of a document being rewritten: where its bytes are, and for a container where it ends.</summary>
@@ -100,26 +88,33 @@ public static class CanonicalJson
     /// The canonical form of any JSON text: read once into a token list, then written with each object's members in
     /// order, copying what needs no change (most names and strings) byte for byte.
     /// </summary>
-    private static void Rewrite(ReadOnlySpan<byte> json, IBufferWriter<byte> output)
+    /// <returns>False, with nothing written, when <paramref name="onlyIfNumbersArePlain"/> and a number would change.</returns>
+    private static bool Rewrite(ReadOnlySpan<byte> json, IBufferWriter<byte> output, bool onlyIfNumbersArePlain = false)
     {
-        var tokens = _tokens is { Length: <= 1 << 16 } cached ? cached : new Token[256];
+        var tokens = _tokens ?? new Token[256];
         _tokens = null; // a nested rewrite on this thread (none today) would get its own list
         try
         {
-            var count = Tokenize(json, ref tokens);
+            var count = Tokenize(json, ref tokens, out var numbersArePlain);
+            if (onlyIfNumbersArePlain && !numbersArePlain)
+            {
+                return false;
+            }
             if (count > 0 && Emit(json, tokens, 0, output) != count)
             {
                 throw new JsonException("The JSON has more after its value.");
             }
+            return true;
         }
         finally
         {
-            _tokens = tokens;
+            _tokens = tokens.Length <= 1 << 16 ? tokens : null; // one very large document must not keep its list alive on this thread
         }
     }
 
-    private static int Tokenize(ReadOnlySpan<byte> json, ref Token[] tokens)
+    private static int Tokenize(ReadOnlySpan<byte> json, ref Token[] tokens, out bool numbersArePlain)
     {
+        numbersArePlain = true;
         var reader = new Utf8JsonReader(json, Lenient);
         Span<int> open = stackalloc int[MaxDepth + 2];
         var count = 0;
@@ -152,6 +147,7 @@ public static class CanonicalJson
                 default:
                     token.Start = (int)reader.TokenStartIndex;
                     token.Length = reader.ValueSpan.Length;
+                    numbersArePlain &= reader.TokenType != JsonTokenType.Number || IsPlainNumber(reader.ValueSpan);
                     break;
             }
             count++;
