@@ -22,18 +22,9 @@ public sealed class SchemaValidator
         {
             registry.Register(format);
         }
-        _evaluation = new EvaluationOptions
-        {
-            FormatRegistry = registry,
-            RequireFormatValidation = true,
-            OutputFormat = OutputFormat.List,
-        };
-        _passOrFail = new EvaluationOptions
-        {
-            FormatRegistry = registry,
-            RequireFormatValidation = true,
-            OutputFormat = OutputFormat.Flag,
-        };
+        EvaluationOptions Options(OutputFormat output) => new() { FormatRegistry = registry, RequireFormatValidation = true, OutputFormat = output };
+        _evaluation = Options(OutputFormat.List);
+        _passOrFail = Options(OutputFormat.Flag);
     }
 
     /// <summary>Each place the instance breaks the schema, as a JSON pointer and a sentence; empty when valid.</summary>

@@ -7,7 +7,7 @@ namespace VirtualBranch.Host.Cases;
 /// one round trip and one commit for many instead of one each. Units with the same key never share a transaction (the
 /// later ones go alone, after it), and a shared transaction writes its units in key order, so two writers always take
 /// row locks in the same order. When PostgreSQL refuses a shared transaction for what one unit wrote (a lost race, a
-/// duplicate key, a deadlock), each of its units is committed again in a transaction of its own, so every unit gets
+/// duplicate key, a deadlock, data it cannot hold), each of its units is committed again in a transaction of its own, so every unit gets
 /// exactly its own outcome and nothing of a refused one is kept; any other failure (the connection, the server) is
 /// every unit's outcome, unretried, since whether the commit happened may be unknown. No unit waits for a timer: a
 /// writer takes whatever is queued the moment it is free. A unit once queued is written even if its caller gives up.
