@@ -73,21 +73,25 @@ try
         await Peer.RunAsync(baselines);
         await driver.RunAsync(-200 - i, http.Executor);
     }
+    var batches = (await driver.RunAsync(-1000, engine)).Batches;
+    // One case of each design: limit and limit-grouped append the engine's batches (one transaction per command, or
+    // committed together with other cases'); the others drive a case (the case index is its correlation id).
+    Func<int, Task<List<double>>> Design(string design) => design switch
+    {
+        "limit" => _ => limit.RunAsync(batches, grouped: false),
+        "limit-grouped" => _ => limit.RunAsync(batches, grouped: true),
+        "peer" => _ => Peer.RunAsync(baselines),
+        "engine" => async i => (await driver.RunAsync(i, engine)).Latencies,
+        "http" => async i => (await driver.RunAsync(i, http.Executor)).Latencies,
+        _ => throw new InvalidOperationException(design),
+    };
     // A table PostgreSQL analysed while it was nearly empty gets plans that read it whole (a stream's version, the
     // foreign key of each event, a peer document by id), and pooled connections keep those plans until the next
-    // analyze. A bank's store is never empty: each design's tables are filled first, then analysed.
-    var warmBatches = (await driver.RunAsync(-3000, engine)).Batches;
-    foreach (var design in options.Designs.Select(d => d switch { "limit-grouped" => "limit", "http" => "engine", _ => d }).Distinct())
+    // analyze. A bank's store is never empty: each design's tables are filled first (the quickest way), then analysed.
+    foreach (var design in options.Designs.Select(d => d switch { "limit" => "limit-grouped", "http" => "engine", _ => d }).Distinct())
     {
-        Func<int, Task<List<double>>> fill = design switch
-        {
-            "limit" or "limit-grouped" => _ => limit.RunAsync(warmBatches, grouped: true),
-            "peer" => _ => Peer.RunAsync(baselines),
-            _ => async i => (await driver.RunAsync(-10_000 - i, engine)).Latencies,
-        };
-        await Run.MeasureAsync(options.Prefill, 16, fill);
+        await Run.MeasureAsync(options.Prefill, 16, Design(design));
     }
-    var batches = (await driver.RunAsync(-1000, engine)).Batches;
     var eventsPerCase = batches.Sum(b => b.Count);
     report.Line($"events per case: {eventsPerCase} in {batches.Count} transactions " +
         $"({string.Join(", ", batches.SelectMany(b => b).GroupBy(e => e.GetType().Name).OrderByDescending(g => g.Count()).Select(g => $"{g.Key} {g.Count()}"))})");
@@ -118,15 +122,7 @@ try
             var measured = new Dictionary<string, Run>();
             foreach (var design in options.Designs)
             {
-                measured[design] = await Run.MeasureAsync(options.Cases, concurrency, design switch
-                {
-                    "limit" => _ => limit.RunAsync(batches, grouped: false),
-                    "limit-grouped" => _ => limit.RunAsync(batches, grouped: true),
-                    "peer" => _ => Peer.RunAsync(baselines),
-                    "engine" => async i => (await driver.RunAsync(i, engine)).Latencies,
-                    "http" => async i => (await driver.RunAsync(i, http.Executor)).Latencies,
-                    _ => throw new InvalidOperationException(design),
-                });
+                measured[design] = await Run.MeasureAsync(options.Cases, concurrency, Design(design));
                 runs.Add(measured[design].Figures(concurrency, design, eventsPerCase, round + 1));
             }
             rounds.Add(measured);
