@@ -21,7 +21,7 @@ public static class CoreCost
             var started = Stopwatch.GetTimestamp();
             _ = CaseSummary.From(step.State, catalog);
             var summarised = Stopwatch.GetTimestamp();
-            _ = CaseStreams.Chain(engine.Serializer, step.Before?.Head ?? HashChain.Genesis, step.Before?.State.Version ?? 0, step.Accepted.Events,
+            _ = CaseStreams.Chain(engine.Serializer, step.CaseId, step.Before?.Head ?? HashChain.Genesis, step.Before?.State.Version ?? 0, step.Accepted.Events,
                 step.Command.Actor, step.Command.Now);
             unsealed += Stopwatch.GetTimestamp() - summarised;
             summary += summarised - started;

@@ -9,7 +9,7 @@ using VirtualBranch.Host.Integrity;
 namespace VirtualBranch.Benchmarks;
 
 /// <summary>One command as the engine decided and chained it, with the time each part took (in stopwatch ticks).</summary>
-public sealed record PureStep(CachedCase? Before, CaseCommand Command, RequestContext Request, Decision.Accepted Accepted, IReadOnlyList<ChainLink> Links,
+public sealed record PureStep(Guid CaseId, CachedCase? Before, CaseCommand Command, RequestContext Request, Decision.Accepted Accepted, IReadOnlyList<ChainLink> Links,
     CaseState State, long DecideTicks, long ChainTicks);
 
 /// <summary>
@@ -31,8 +31,8 @@ public sealed class PureEngine(FlowFactory flows, DefinitionCatalog catalog, Ban
             var accepted = CaseDecider.Decide(current?.State, command, flows.For(definition)) as Decision.Accepted
                 ?? throw new InvalidOperationException($"{command.GetType().Name} was refused");
             var decided = Stopwatch.GetTimestamp();
-            var (links, state) = CaseCommandService.ChainAndSeal(signer, serializer, current, accepted, command.Actor, command.Now);
-            step(new PureStep(current, command, request, accepted, links, state, decided - started, Stopwatch.GetTimestamp() - decided));
+            var (links, state) = CaseCommandService.ChainAndSeal(signer, serializer, id, current, accepted, command.Actor, command.Now);
+            step(new PureStep(id, current, command, request, accepted, links, state, decided - started, Stopwatch.GetTimestamp() - decided));
             current = new CachedCase(state, links[^1].Hash);
             return Task.FromResult(new CommandOutcome(state, accepted.Events, null));
         }

@@ -45,7 +45,7 @@ public static class Replay
             // Chains only: the benchmark's documents and recordings are synthetic, there are no files to check.
             batch.AsParallel().ForAll(stream =>
             {
-                if (ChainVerifier.Verify(stream.Rows, stream.StreamVersion) is { Intact: false } broken)
+                if (ChainVerifier.Verify(stream.CaseId, stream.Rows, stream.StreamVersion) is { Intact: false } broken)
                 {
                     throw new InvalidOperationException($"case {stream.CaseId} does not verify: version {broken.FirstBrokenVersion}, {broken.Problem}");
                 }

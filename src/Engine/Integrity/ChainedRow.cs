@@ -16,7 +16,8 @@ public sealed record ChainedRow(
     string? Hash,
     string? PreviousHash,
     string? CorrelationId,
-    string? CausationId);
+    string? CausationId,
+    string? ChainFormat = null);
 
 /// <summary>The answer of a verification, as the API and the CLI report it.</summary>
 public sealed record VerificationResult(bool Intact, int EventsChecked, int FilesChecked, long? FirstBrokenVersion, string? Problem)

@@ -7,9 +7,11 @@ using VirtualBranch.Engine.Definitions;
 namespace VirtualBranch.Engine.Integrity;
 
 /// <summary>
-/// The tamper-evident chain over a case's events:
-/// <c>hash = SHA-256(previous hash ‖ version ‖ event type ‖ canonical JSON of the data ‖ recorded-at ‖ actor)</c>,
-/// each part UTF-8 and separated by a 0x1F unit separator. The first event's previous hash is 64 zeros.
+/// The tamper-evident chain over a case's events. Format 2 (header <c>chain: 2</c>) binds the link to its case:
+/// <c>hash = SHA-256("vb-chain/2" ‖ case id ‖ previous hash ‖ version ‖ event type ‖ canonical JSON of the data ‖ recorded-at ‖ actor)</c>,
+/// so a case's events copied over another case no longer verify there. Format 1 (no header; streams written before
+/// format 2) is the same without the first two parts. Each part is UTF-8, separated by a 0x1F unit separator; the
+/// first event's previous hash is 64 zeros.
 /// </summary>
 public static class HashChain
 {
@@ -21,19 +23,29 @@ public static class HashChain
     public const string RecordedAtHeader = "at";
     public const string ActorRoleHeader = "actor-role";
     public const string ActorIdHeader = "actor-id";
+    public const string FormatHeader = "chain";
+
+    /// <summary>The format every new link is written in; rows without <see cref="FormatHeader"/> are format 1.</summary>
+    public const string CurrentFormat = "2";
+
+    private const string FormatTag = "vb-chain/2";
 
     private const byte Separator = 0x1F;
 
+    /// <summary>A format-1 link over data already in canonical form (streams written before links bound their case).</summary>
     public static string Link(string previousHash, long version, string eventType, string canonicalData, string recordedAt, string actor) =>
-        Link(previousHash, version, eventType, Encoding.UTF8.GetBytes(canonicalData), recordedAt, actor);
+        Link(null, previousHash, version, eventType, Encoding.UTF8.GetBytes(canonicalData), recordedAt, actor);
 
-    /// <summary>The link of an event whose data is given as stored JSON (canonicalised here, without building a document).</summary>
-    public static string LinkData(string previousHash, long version, string eventType, string dataJson, string recordedAt, string actor)
+    /// <summary>
+    /// The link of an event whose data is given as stored JSON (canonicalised here, without building a document): format 2
+    /// bound to <paramref name="caseId"/>, or format 1 when it is null.
+    /// </summary>
+    public static string LinkData(Guid? caseId, string previousHash, long version, string eventType, string dataJson, string recordedAt, string actor)
     {
         var raw = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(dataJson.Length));
         try
         {
-            return LinkData(previousHash, version, eventType, raw.AsSpan(0, Encoding.UTF8.GetBytes(dataJson, raw)), recordedAt, actor);
+            return LinkData(caseId, previousHash, version, eventType, raw.AsSpan(0, Encoding.UTF8.GetBytes(dataJson, raw)), recordedAt, actor);
         }
         finally
         {
@@ -41,20 +53,22 @@ public static class HashChain
         }
     }
 
-    /// <summary>The link of an event whose data is given as stored JSON in UTF-8.</summary>
-    public static string LinkData(string previousHash, long version, string eventType, ReadOnlySpan<byte> dataUtf8, string recordedAt, string actor)
+    /// <summary>The link of an event whose data is given as stored JSON in UTF-8 (format 2 with a case id, format 1 without).</summary>
+    public static string LinkData(Guid? caseId, string previousHash, long version, string eventType, ReadOnlySpan<byte> dataUtf8, string recordedAt, string actor)
     {
         var canonical = CanonicalJson.Scratch();
         CanonicalJson.WriteUtf8(dataUtf8, canonical);
-        return Link(previousHash, version, eventType, canonical.WrittenSpan, recordedAt, actor);
+        return Link(caseId, previousHash, version, eventType, canonical.WrittenSpan, recordedAt, actor);
     }
 
-    private static string Link(string previousHash, long version, string eventType, ReadOnlySpan<byte> canonicalData, string recordedAt, string actor)
+    private static string Link(Guid? caseId, string previousHash, long version, string eventType, ReadOnlySpan<byte> canonicalData, string recordedAt, string actor)
     {
         Span<char> versionText = stackalloc char[20];
         version.TryFormat(versionText, out var versionLength, provider: CultureInfo.InvariantCulture);
+        Span<char> caseText = stackalloc char[36];
+        var caseLength = caseId is { } id && id.TryFormat(caseText, out var written, "D") ? written : 0;
         var utf8 = Encoding.UTF8;
-        var length = utf8.GetByteCount(previousHash) + versionLength + utf8.GetByteCount(eventType) + canonicalData.Length + utf8.GetByteCount(recordedAt)
+        var length = (caseId is null ? 0 : FormatTag.Length + caseLength + 2) + utf8.GetByteCount(previousHash) + versionLength + utf8.GetByteCount(eventType) + canonicalData.Length + utf8.GetByteCount(recordedAt)
             + utf8.GetByteCount(actor) + 5;
         var buffer = ArrayPool<byte>.Shared.Rent(length);
         try
@@ -67,6 +81,11 @@ public static class HashChain
                 {
                     into[at++] = Separator;
                 }
+            }
+            if (caseId is not null)
+            {
+                Part(FormatTag, buffer);
+                Part(caseText[..caseLength], buffer);
             }
             Part(previousHash, buffer);
             Part(versionText[..versionLength], buffer);

@@ -41,6 +41,7 @@ public static class CaseStreams
             : session.Events.Append(caseId, before.State.Version + all.Length, all);
         foreach (var (@event, link) in action.Events.Zip(links))
         {
+            @event.SetHeader(HashChain.FormatHeader, HashChain.CurrentFormat);
             @event.SetHeader(HashChain.PreviousHeader, link.Previous);
             @event.SetHeader(HashChain.HashHeader, link.Hash);
             @event.SetHeader(HashChain.RecordedAtHeader, link.RecordedAt);
@@ -52,8 +53,11 @@ public static class CaseStreams
         }
     }
 
-    /// <summary>The links that chain <paramref name="events"/> after the link <paramref name="previousHash"/> at <paramref name="previousVersion"/>.</summary>
-    public static IReadOnlyList<ChainLink> Chain(Weasel.Storage.IStorageSerializer serializer, string previousHash, long previousVersion,
+    /// <summary>
+    /// The links (in the current format, bound to <paramref name="caseId"/>) that chain <paramref name="events"/> after the
+    /// link <paramref name="previousHash"/> at <paramref name="previousVersion"/>.
+    /// </summary>
+    public static IReadOnlyList<ChainLink> Chain(Weasel.Storage.IStorageSerializer serializer, Guid caseId, string previousHash, long previousVersion,
         IReadOnlyList<object> events, Actor actor, DateTimeOffset at)
     {
         var recordedAt = HashChain.Time(at);
@@ -64,7 +68,7 @@ public static class CaseStreams
         {
             var json = serializer.ToJson(data);
             var type = EventTypeName(data.GetType());
-            var hash = HashChain.LinkData(previous, ++version, type, json, recordedAt, HashChain.Actor(actor.Id, actor.Role));
+            var hash = HashChain.LinkData(caseId, previous, ++version, type, json, recordedAt, HashChain.Actor(actor.Id, actor.Role));
             links.Add(new ChainLink(data, type, json, version, previous, hash, actor, recordedAt));
             previous = hash;
         }

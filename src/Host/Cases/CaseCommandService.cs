@@ -72,15 +72,15 @@ public sealed class CaseCommandService(IDocumentStore store, DefinitionCatalog c
     /// head signed with the bank's key, appended as the chain's last link (the seal). Needs at least one event.
     /// </summary>
     public static (IReadOnlyList<ChainLink> Links, CaseState State) ChainAndSeal(BankSigner signer, Weasel.Storage.IStorageSerializer serializer,
-        CachedCase? before, Decision.Accepted accepted, Actor actor, DateTimeOffset now)
+        Guid caseId, CachedCase? before, Decision.Accepted accepted, Actor actor, DateTimeOffset now)
     {
-        var links = CaseStreams.Chain(serializer, before?.Head ?? HashChain.Genesis, before?.State.Version ?? 0, accepted.Events, actor, now);
+        var links = CaseStreams.Chain(serializer, caseId, before?.Head ?? HashChain.Genesis, before?.State.Version ?? 0, accepted.Events, actor, now);
         if (!accepted.State.IsClosed || accepted.State.Sealed)
         {
             return (links, accepted.State);
         }
         var seal = signer.Seal(accepted.State.Version, links[^1].Hash, now);
-        return ([.. links, .. CaseStreams.Chain(serializer, links[^1].Hash, links[^1].Version, [seal], Sealer, now)], CaseEvolver.Evolve(accepted.State, seal)!);
+        return ([.. links, .. CaseStreams.Chain(serializer, caseId, links[^1].Hash, links[^1].Version, [seal], Sealer, now)], CaseEvolver.Evolve(accepted.State, seal)!);
     }
 
     public async Task<CaseState?> CurrentAsync(Guid caseId, long? atLeastVersion, CancellationToken cancellation) =>
@@ -108,7 +108,7 @@ public sealed class CaseCommandService(IDocumentStore store, DefinitionCatalog c
             .Select(w => (object)new DeadlineScheduled(caseId, w.BookmarkId, w.Deadline!.Value))
             .Concat(accepted.Events.OfType<ICaseIntent>())
             .ToList();
-        var (links, state) = ChainAndSeal(signer, store.Options.Serializer(), before, accepted, command.Actor, command.Now);
+        var (links, state) = ChainAndSeal(signer, store.Options.Serializer(), caseId, before, accepted, command.Actor, command.Now);
         await writer.WriteAsync(new PendingAppend(caseId, before, links, CaseSummary.From(state, catalog), messages, request));
         return new CachedCase(state, links[^1].Hash);
     }

@@ -51,7 +51,7 @@ public static class BundleVerifier
             checks.Add($"{manifest.Files.Count} files match their SHA-256");
             var rows = Encoding.UTF8.GetString(content["events.jsonl"]).Split('\n', StringSplitOptions.RemoveEmptyEntries)
                 .Select(line => JsonSerializer.Deserialize<EventRecord>(line, ExportBundle.Json)!.ToRow()).ToList();
-            var chain = ChainVerifier.Verify(rows, manifest.EventCount);
+            var chain = ChainVerifier.Verify(manifest.CaseId, rows, manifest.EventCount);
             if (!chain.Intact)
             {
                 return Fail(checks, $"hash chain broken at version {chain.FirstBrokenVersion}: {chain.Problem}");

@@ -16,7 +16,7 @@ public sealed class CaseVerifier(StoredEvents events, EvidenceStore files)
     }
 
     public VerificationResult Verify(StoredStream stream) =>
-        ChainVerifier.Verify(stream.Rows, stream.StreamVersion, row => EvidenceFiles.In(row.Utf8Data) is var vouched
+        ChainVerifier.Verify(stream.CaseId, stream.Rows, stream.StreamVersion, row => EvidenceFiles.In(row.Utf8Data) is var vouched
             ? (vouched.Count, vouched.Select(files.Check).FirstOrDefault(p => p is not null))
             : default);
 }

@@ -15,14 +15,15 @@ public sealed record EventRecord(
     string? CausationId,
     JsonElement Data,
     string? Hash,
-    string? PreviousHash)
+    string? PreviousHash,
+    string? Chain = null)
 {
     public static EventRecord From(ChainedRow row) => new(
         row.Version, row.SequenceId, row.EventType, row.Timestamp, row.RecordedAt, new ActorRecord(row.ActorId, row.ActorRole),
-        row.CorrelationId, row.CausationId, JsonDocument.Parse(row.Utf8Data).RootElement.Clone(), row.Hash, row.PreviousHash);
+        row.CorrelationId, row.CausationId, JsonDocument.Parse(row.Utf8Data).RootElement.Clone(), row.Hash, row.PreviousHash, row.ChainFormat);
 
     public ChainedRow ToRow() => new(Sequence, Version, Type, System.Text.Encoding.UTF8.GetBytes(Data.GetRawText()), Timestamp, Actor.Id, Actor.Role, RecordedAt, Hash, PreviousHash,
-        CorrelationId, CausationId);
+        CorrelationId, CausationId, Chain);
 }
 
 /// <summary>Who did it.</summary>

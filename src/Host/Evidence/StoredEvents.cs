@@ -20,7 +20,7 @@ public sealed class StoredEvents(NpgsqlDataSource database)
 
     private const string RowsSql =
         "select stream_id, seq_id, version, type, data::text, timestamp, headers ->> 'actor-id', headers ->> 'actor-role', headers ->> 'at', " +
-        "headers ->> 'hash', headers ->> 'prev', correlation_id, causation_id from vb.mt_events where stream_id = any($1) order by stream_id, version, seq_id";
+        "headers ->> 'hash', headers ->> 'prev', correlation_id, causation_id, headers ->> 'chain' from vb.mt_events where stream_id = any($1) order by stream_id, version, seq_id";
 
     public async Task<(IReadOnlyList<ChainedRow> Rows, long? StreamVersion)> ReadAsync(Guid caseId, CancellationToken cancellation)
     {
@@ -45,7 +45,7 @@ public sealed class StoredEvents(NpgsqlDataSource database)
             {
                 rows[reader.GetGuid(0)].Add(new ChainedRow(
                     reader.GetInt64(1), reader.GetInt64(2), reader.GetString(3), reader.GetFieldValue<byte[]>(4), reader.GetFieldValue<DateTimeOffset>(5),
-                    Text(reader, 6), Text(reader, 7), Text(reader, 8), Text(reader, 9), Text(reader, 10), Text(reader, 11), Text(reader, 12)));
+                    Text(reader, 6), Text(reader, 7), Text(reader, 8), Text(reader, 9), Text(reader, 10), Text(reader, 11), Text(reader, 12), Text(reader, 13)));
             }
             await reader.NextResultAsync(cancellation);
             while (await reader.ReadAsync(cancellation))

@@ -90,7 +90,7 @@ public sealed class GroupCommitTests(HostFixture host) : IClassFixture<HostFixtu
         var now = DateTimeOffset.UtcNow;
         var command = new ResumeBookmark("intake.1", JsonSerializer.SerializeToElement(new { confirmed = true, urgent = false }), Teller, now);
         var accepted = (Decision.Accepted)CaseDecider.Decide(head.State, command, host.Services.GetRequiredService<FlowFactory>().For(definition));
-        var (links, state) = CaseCommandService.ChainAndSeal(host.Services.GetRequiredService<BankSigner>(), host.Store.Options.Serializer(), head, accepted, Teller, now);
+        var (links, state) = CaseCommandService.ChainAndSeal(host.Services.GetRequiredService<BankSigner>(), host.Store.Options.Serializer(), caseId, head, accepted, Teller, now);
         return new PendingAppend(caseId, head, links, CaseSummary.From(state, catalog), [], new RequestContext(correlation, null));
     }
 }

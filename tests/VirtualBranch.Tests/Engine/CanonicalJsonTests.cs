@@ -47,7 +47,7 @@ public sealed class CanonicalJsonTests
     public void the_chain_link_hashes_the_canonical_form_of_the_data(string json)
     {
         var byString = HashChain.Link(HashChain.Genesis, 7, "step_waiting", Oracle(json), "2026-11-26T00:00:00.0000000Z", "teller/teller");
-        var byData = HashChain.LinkData(HashChain.Genesis, 7, "step_waiting", json, "2026-11-26T00:00:00.0000000Z", "teller/teller");
+        var byData = HashChain.LinkData(null, HashChain.Genesis, 7, "step_waiting", json, "2026-11-26T00:00:00.0000000Z", "teller/teller");
         byData.ShouldBe(byString);
         var joined = string.Join('\u001f', HashChain.Genesis, "7", "step_waiting", Oracle(json), "2026-11-26T00:00:00.0000000Z", "teller/teller");
         byData.ShouldBe(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(joined))));
