@@ -5,6 +5,7 @@ using VirtualBranch.Host.Configuration;
 using VirtualBranch.Host.Definitions;
 using VirtualBranch.Host.Evidence;
 using VirtualBranch.Host.Health;
+using VirtualBranch.Host.Integrity;
 using VirtualBranch.Host.Jobs;
 using VirtualBranch.Host.Media;
 using VirtualBranch.Host.Messaging;
@@ -18,6 +19,7 @@ return await HostLauncher.RunAsync(args, builder =>
     builder.AddObservability();
     builder.AddProblems();
     builder.AddAuth();
+    builder.AddIntegrity();
     builder.AddCaseStore();
     builder.AddCases();
     builder.AddEvidence();

@@ -21,7 +21,6 @@ public static class CasesSetup
         builder.Services.AddSingleton<CaseWriter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<CaseWriter>());
         builder.Services.AddSingleton<CaseCommandService>();
-        builder.Services.AddSingleton<VirtualBranch.Host.Integrity.BankSigner>();
         builder.Services.AddTransient<DeadlineJob>();
         builder.Services.AddTransient<DeadlineSweep>();
         builder.Services.AddSingleton<DefinitionLibrary>();

@@ -2,6 +2,7 @@ using System.Globalization;
 using Spectre.Console;
 using VirtualBranch.Engine.Definitions;
 using VirtualBranch.Host.Evidence;
+using VirtualBranch.Host.Integrity;
 
 namespace VirtualBranch.Host.Cli;
 
@@ -39,7 +40,9 @@ public static class CliVerbs
         {
             return args switch
             {
-                ["verify-bundle", var file] => VerifyBundle(file, console),
+                ["verify-bundle", var file, "--trust", var anchor] => VerifyBundle(file, anchor, console),
+                ["verify-bundle", ..] => UsageError(console,
+                    "verify-bundle needs the trust anchor: --trust <bank.pem> (the bank's certificates) or --trust <SHA-256 fingerprint of the signing certificate>."),
                 ["schema"] => AuthoringVerbs.Schema(null, console),
                 ["schema", var file] => AuthoringVerbs.Schema(file, console),
                 ["validate", var target] => AuthoringVerbs.Validate(target, false, console),
@@ -74,14 +77,23 @@ public static class CliVerbs
         return (known.Count > 0, outIndex >= 0 ? rest[outIndex + 1] : null);
     }
 
-    private static int VerifyBundle(string file, IAnsiConsole console)
+    private static int VerifyBundle(string file, string anchor, IAnsiConsole console)
     {
         if (!File.Exists(file))
         {
             return UsageError(console, $"There is no file '{file}'.");
         }
+        TrustStore trust;
+        try
+        {
+            trust = File.Exists(anchor) ? TrustStore.Load(anchor) : TrustStore.OfFingerprint(anchor);
+        }
+        catch (Exception ex) when (ex is FormatException or System.Security.Cryptography.CryptographicException)
+        {
+            return UsageError(console, $"--trust {anchor}: neither a PEM file of certificates nor a fingerprint ({ex.Message}).");
+        }
         using var zip = File.OpenRead(file);
-        var report = BundleVerifier.Verify(zip);
+        var report = BundleVerifier.Verify(zip, trust);
         foreach (var check in report.Checks)
         {
             console.MarkupLineInterpolated($"[green]ok[/]    {check}");
@@ -106,7 +118,7 @@ public static class CliVerbs
     private static int UsageError(IAnsiConsole console, string problem)
     {
         console.MarkupLineInterpolated($"[red]{problem}[/]");
-        console.WriteLine("usage: replay <caseId> [--version N] | verify <caseId>|--all | rebuild-summaries | export <caseId> <file.zip> | verify-bundle <file.zip> | schema [file] | validate <file|folder> [--lang zh|en] | import-elsa <file.json> [--partial] [--out file] | export-elsa <definition.json> [--out file]");
+        console.WriteLine("usage: replay <caseId> [--version N] | verify <caseId>|--all | rebuild-summaries | export <caseId> <file.zip> | verify-bundle <file.zip> --trust <bank.pem|fingerprint> | schema [file] | validate <file|folder> [--lang zh|en] | import-elsa <file.json> [--partial] [--out file] | export-elsa <definition.json> [--out file]");
         return Usage;
     }
 

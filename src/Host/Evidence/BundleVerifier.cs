@@ -10,10 +10,13 @@ namespace VirtualBranch.Host.Evidence;
 /// <summary>What checking a bundle found: each check in order, and whether all passed.</summary>
 public sealed record BundleReport(bool Intact, IReadOnlyList<string> Checks, string? Problem);
 
-/// <summary>Checks an exported bundle with nothing but the zip: signature, every file's hash, the hash chain.</summary>
+/// <summary>
+/// Checks an exported bundle with nothing but the zip and the keys the reader trusts: the manifest's signature (by a
+/// pinned key only), every file's hash, the hash chain, the seals.
+/// </summary>
 public static class BundleVerifier
 {
-    public static BundleReport Verify(Stream zipStream)
+    public static BundleReport Verify(Stream zipStream, TrustStore trust)
     {
         var checks = new List<string>();
         try
@@ -24,13 +27,13 @@ public static class BundleVerifier
             {
                 return Fail(checks, "manifest.json or its signature manifest.json.p7s is missing");
             }
-            var (valid, detail) = BankSigner.Check(manifestBytes, signature);
-            if (!valid)
-            {
-                return Fail(checks, $"manifest signature: {detail}");
-            }
-            checks.Add($"manifest signature valid, {detail}");
             var manifest = JsonSerializer.Deserialize<BundleManifest>(manifestBytes, ExportBundle.Json)!;
+            var signed = trust.Check(manifestBytes, signature, manifest.ExportedAt);
+            if (!signed.Valid)
+            {
+                return Fail(checks, $"manifest signature: {signed.Detail}");
+            }
+            checks.Add($"manifest {signed.Detail}, exported {manifest.ExportedAt:O} by {manifest.ExportedBy}");
             foreach (var file in manifest.Files)
             {
                 if (!content.TryGetValue(file.Path, out var bytes))
@@ -61,6 +64,10 @@ public static class BundleVerifier
                 return Fail(checks, "the last event's hash is not the chain head the manifest names");
             }
             checks.Add($"hash chain of {chain.EventsChecked} events intact, head {manifest.ChainHead}");
+            if (SealVerifier.Check(rows, trust) is var (sealVersion, sealProblem))
+            {
+                return Fail(checks, $"version {sealVersion}: {sealProblem}");
+            }
             var definitionHash = Convert.ToHexStringLower(SHA256.HashData(content["definition.json"]));
             if (definitionHash != manifest.DefinitionHash)
             {

@@ -59,13 +59,13 @@ public sealed class CliTests(HostFixture host) : IClassFixture<HostFixture>
         var file = Path.Combine(Directory.CreateTempSubdirectory("vb-export-").FullName, "case.zip");
         (await Run("export", id.ToString(), file)).Exit.ShouldBe(CliVerbs.Ok);
         using var output = new StringWriter();
-        (await CliVerbs.RunAsync(["verify-bundle", file], null, output)).ShouldBe(CliVerbs.Ok);
+        (await CliVerbs.RunAsync(["verify-bundle", file, "--trust", Path.Combine(host.DataDirectory, "trust-store.pem")], null, output)).ShouldBe(CliVerbs.Ok);
         output.ToString().ShouldContain("is intact");
         var bytes = await File.ReadAllBytesAsync(file, TestContext.Current.CancellationToken);
         bytes[bytes.Length / 3] ^= 0xFF;
         await File.WriteAllBytesAsync(file, bytes, TestContext.Current.CancellationToken);
         using var second = new StringWriter();
-        (await CliVerbs.RunAsync(["verify-bundle", file], null, second)).ShouldBe(CliVerbs.Failed);
+        (await CliVerbs.RunAsync(["verify-bundle", file, "--trust", Path.Combine(host.DataDirectory, "trust-store.pem")], null, second)).ShouldBe(CliVerbs.Failed);
     }
 
     [Theory]
@@ -74,6 +74,8 @@ public sealed class CliTests(HostFixture host) : IClassFixture<HostFixture>
     [InlineData("verify")]
     [InlineData("export", "01a215c3-716f-7eb4-8342-82bc49dd948e")]
     [InlineData("rebuild-summaries", "--now")]
+    [InlineData("verify-bundle", "case.zip")]
+    [InlineData("verify-bundle", "case.zip", "--trust")]
     public async Task malformed_arguments_get_a_usage_error(params string[] args)
     {
         var (exit, output) = await Run(args);

@@ -7,12 +7,16 @@ using Shouldly;
 using VirtualBranch.Engine.Runtime;
 using VirtualBranch.Host.Cases;
 using VirtualBranch.Host.Evidence;
+using VirtualBranch.Host.Integrity;
+using Microsoft.Extensions.DependencyInjection;
 using VirtualBranch.Tests.Support;
 
 namespace VirtualBranch.Tests.Evidence;
 
 public sealed class EvidenceTests(HostFixture host) : IClassFixture<HostFixture>
 {
+    private TrustStore Trust => host.Services.GetRequiredService<TrustStore>();
+
     private static readonly object SmallRequest = new { customerName = "王五", amount = 10 };
 
     /// <summary>A case run to completion: open, intake, small amount, end (and the seal).</summary>
@@ -127,7 +131,7 @@ public sealed class EvidenceTests(HostFixture host) : IClassFixture<HostFixture>
         var id = await CompletedCase();
         var regulator = await host.ClientFor("regulator");
         var zip = await regulator.GetByteArrayAsync($"/api/cases/{id}/export");
-        var report = BundleVerifier.Verify(new MemoryStream(zip));
+        var report = BundleVerifier.Verify(new MemoryStream(zip), Trust);
         report.Intact.ShouldBeTrue(report.Problem);
         report.Checks.Count.ShouldBe(4);
 
@@ -136,11 +140,11 @@ public sealed class EvidenceTests(HostFixture host) : IClassFixture<HostFixture>
         foreach (var name in names)
         {
             var tampered = Rewrite(zip, name, bytes => bytes[bytes.Length / 2] ^= 0x01);
-            var broken = BundleVerifier.Verify(new MemoryStream(tampered));
+            var broken = BundleVerifier.Verify(new MemoryStream(tampered), Trust);
             broken.Intact.ShouldBeFalse($"a flipped byte in {name} went unnoticed");
             broken.Problem.ShouldNotBeNullOrWhiteSpace();
         }
-        BundleVerifier.Verify(new MemoryStream([1, 2, 3])).Problem!.ShouldStartWith("not a readable evidence bundle");
+        BundleVerifier.Verify(new MemoryStream([1, 2, 3]), Trust).Problem!.ShouldStartWith("not a readable evidence bundle");
     }
 
     [Fact]
