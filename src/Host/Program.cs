@@ -5,6 +5,7 @@ using VirtualBranch.Host.Configuration;
 using VirtualBranch.Host.Definitions;
 using VirtualBranch.Host.Evidence;
 using VirtualBranch.Host.Health;
+using VirtualBranch.Host.Integrity.Timestamps;
 using VirtualBranch.Host.Jobs;
 using VirtualBranch.Host.Media;
 using VirtualBranch.Host.Messaging;
@@ -21,6 +22,7 @@ return await HostLauncher.RunAsync(args, builder =>
     builder.AddCaseStore();
     builder.AddCases();
     builder.AddEvidence();
+    builder.AddTimestamps();
     builder.AddMedia();
     builder.AddWorkbench();
     builder.AddMessaging();
@@ -42,6 +44,7 @@ return await HostLauncher.RunAsync(args, builder =>
     app.MapDefinitionsApi();
     app.MapCasesApi();
     app.MapEvidence();
+    app.MapTimestampApi();
     app.MapMedia();
     app.MapWorkbench();
     app.MapMessaging();
