@@ -6,6 +6,7 @@ using VirtualBranch.Host.Definitions;
 using VirtualBranch.Host.Evidence;
 using VirtualBranch.Host.Health;
 using VirtualBranch.Host.Integrity;
+using VirtualBranch.Host.Integrity.Timestamps;
 using VirtualBranch.Host.Jobs;
 using VirtualBranch.Host.Media;
 using VirtualBranch.Host.Messaging;
@@ -23,6 +24,7 @@ return await HostLauncher.RunAsync(args, builder =>
     builder.AddCaseStore();
     builder.AddCases();
     builder.AddEvidence();
+    builder.AddTimestamps();
     builder.AddMedia();
     builder.AddWorkbench();
     builder.AddMessaging();
@@ -44,6 +46,7 @@ return await HostLauncher.RunAsync(args, builder =>
     app.MapDefinitionsApi();
     app.MapCasesApi();
     app.MapEvidence();
+    app.MapTimestampApi();
     app.MapMedia();
     app.MapWorkbench();
     app.MapMessaging();
