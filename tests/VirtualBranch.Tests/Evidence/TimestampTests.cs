@@ -96,6 +96,10 @@ public sealed class TimestampTests(HostFixture host) : IClassFixture<HostFixture
         signer!.RawData.ShouldBe(Pinned(host.DataDirectory)[0].RawData);
         var check = host.Services.GetRequiredService<TimestampTrust>().Verify(token, Checkpoint);
         check.Valid.ShouldBeTrue(check.Detail);
+        var docs = JsonDocument.Parse(await host.CreateClient().GetStringAsync("/openapi/v1.json", TestContext.Current.CancellationToken)).RootElement;
+        var operation = docs.GetProperty("paths").GetProperty("/api/timestamp").GetProperty("post");
+        operation.GetProperty("operationId").GetString().ShouldBe("Timestamp");
+        operation.GetProperty("requestBody").GetProperty("content").TryGetProperty("application/timestamp-query", out _).ShouldBeTrue();
     }
 
     [Fact]
@@ -106,6 +110,8 @@ public sealed class TimestampTests(HostFixture host) : IClassFixture<HostFixture
         junk.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         var problem = JsonDocument.Parse(await junk.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement;
         problem.GetProperty("detail").GetString()!.ShouldContain("not a DER-encoded RFC 3161 TimeStampReq");
+        var huge = await client.PostAsync("/api/timestamp", Query(new byte[TimestampApi.MaxQueryBytes + 1]), TestContext.Current.CancellationToken);
+        huge.StatusCode.ShouldBe(HttpStatusCode.RequestEntityTooLarge);
 
         var sha1 = Rfc3161TimestampRequest.CreateFromData(Checkpoint, HashAlgorithmName.SHA1, requestSignerCertificates: true);
         var refused = await client.PostAsync("/api/timestamp", Query(sha1.Encode()), TestContext.Current.CancellationToken);
@@ -118,7 +124,7 @@ public sealed class TimestampTests(HostFixture host) : IClassFixture<HostFixture
     [Fact]
     public async Task the_http_authority_names_the_url_and_a_server_error()
     {
-        var answering = new Answering(_ => new HttpResponseMessage(HttpStatusCode.InternalServerError));
+        var answering = new AnsweringHandler(_ => new HttpResponseMessage(HttpStatusCode.InternalServerError));
         var authority = new HttpTimestampAuthority(new HttpClient(answering), new Uri("http://127.0.0.1:9/tsa"));
         var error = await Should.ThrowAsync<TimestampAuthorityException>(() => authority.StampAsync(Checkpoint, TestContext.Current.CancellationToken));
         error.Message.ShouldContain("http://127.0.0.1:9/tsa");
@@ -130,12 +136,12 @@ public sealed class TimestampTests(HostFixture host) : IClassFixture<HostFixture
     {
         var local = Authority(out _);
         var sha1 = Rfc3161TimestampRequest.CreateFromData(Checkpoint, HashAlgorithmName.SHA1, requestSignerCertificates: true);
-        var rejecting = new HttpTimestampAuthority(new HttpClient(new Answering(_ => Reply(local.Reply(sha1.Encode())!))), new Uri("http://127.0.0.1:9/tsa"));
+        var rejecting = new HttpTimestampAuthority(new HttpClient(new AnsweringHandler(_ => Reply(local.Reply(sha1.Encode())!))), new Uri("http://127.0.0.1:9/tsa"));
         var refused = await Should.ThrowAsync<TimestampAuthorityException>(() => rejecting.StampAsync(Checkpoint, TestContext.Current.CancellationToken));
         refused.Message.ShouldContain("refused the timestamp: status rejection (2): badAlg");
 
         var elsewhere = TimestampExchange.Query("other data"u8);
-        var misdirected = new HttpTimestampAuthority(new HttpClient(new Answering(_ => Reply(local.Reply(elsewhere.Encode())!))), new Uri("http://127.0.0.1:9/tsa"));
+        var misdirected = new HttpTimestampAuthority(new HttpClient(new AnsweringHandler(_ => Reply(local.Reply(elsewhere.Encode())!))), new Uri("http://127.0.0.1:9/tsa"));
         var wrong = await Should.ThrowAsync<TimestampAuthorityException>(() => misdirected.StampAsync(Checkpoint, TestContext.Current.CancellationToken));
         wrong.Message.ShouldContain("stamped other data");
     }
@@ -163,17 +169,5 @@ public sealed class TimestampTests(HostFixture host) : IClassFixture<HostFixture
         {
             Directory.Delete(folder, recursive: true);
         }
-    }
-
-    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
-    }
-
-    /// <summary>A stand-in server: the HTTP authority's transport, answering without a network.</summary>
-    private sealed class Answering(Func<HttpRequestMessage, HttpResponseMessage> answer) : HttpMessageHandler
-    {
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-            Task.FromResult(answer(request));
     }
 }
