@@ -15,7 +15,7 @@ namespace VirtualBranch.Host.Integrity.Timestamps;
 
 /// <summary>
 /// The embedded timestamp authority: real RFC 3161 tokens signed with its own key (<see cref="LocalTimestampKey"/>),
-/// timed by the injected clock. It answers both this Host's own stamps and, through <c>POST /api/timestamp</c>, anyone's.
+/// timed by the injected clock to the whole second. It answers both this Host's own stamps and, through <c>POST /api/timestamp</c>, anyone's.
 /// </summary>
 public sealed class LocalTimestampAuthority : ITimestampAuthority
 {
