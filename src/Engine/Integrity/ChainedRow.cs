@@ -19,8 +19,11 @@ public sealed record ChainedRow(
     string? CausationId,
     string? ChainFormat = null);
 
-/// <summary>The answer of a verification, as the API and the CLI report it.</summary>
-public sealed record VerificationResult(bool Intact, int EventsChecked, int FilesChecked, long? FirstBrokenVersion, string? Problem)
+/// <summary>
+/// The answer of a verification, as the API and the CLI report it. <see cref="Anchor"/> says which signed checkpoint
+/// vouches for the stream (or that none does yet).
+/// </summary>
+public sealed record VerificationResult(bool Intact, int EventsChecked, int FilesChecked, long? FirstBrokenVersion, string? Problem, string? Anchor = null)
 {
     public static VerificationResult Ok(int events, int files) => new(true, events, files, null, null);
 

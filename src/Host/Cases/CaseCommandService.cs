@@ -7,6 +7,7 @@ using VirtualBranch.Engine.Runtime;
 using VirtualBranch.Engine.Activities;
 using VirtualBranch.Host.Deadlines;
 using VirtualBranch.Host.Integrity;
+using VirtualBranch.Host.Integrity.Checkpoints;
 
 namespace VirtualBranch.Host.Cases;
 
@@ -21,7 +22,7 @@ public sealed record RequestContext(string CorrelationId, string? CausationId);
 /// summary and any deadline messages in one transaction (Wolverine's Marten outbox; see <see cref="CaseWriter"/>) → on a lost race, reload and decide again.
 /// </summary>
 public sealed class CaseCommandService(IDocumentStore store, DefinitionCatalog catalog, FlowFactory flows, CaseStateCache cache, BankSigner signer,
-    CaseWriter writer)
+    CaseWriter writer, CheckpointService checkpoints)
 {
     private const int MaxAttempts = 4;
     /// <summary>Who appends the seal of a closed case.</summary>
@@ -110,6 +111,10 @@ public sealed class CaseCommandService(IDocumentStore store, DefinitionCatalog c
             .ToList();
         var (links, state) = ChainAndSeal(signer, store.Options.Serializer(), caseId, before, accepted, command.Actor, command.Now);
         await writer.WriteAsync(new PendingAppend(caseId, before, links, CaseSummary.From(state, catalog), messages, request));
+        if (links[^1].Data is CaseSealed)
+        {
+            checkpoints.Sealed(caseId);
+        }
         return new CachedCase(state, links[^1].Hash);
     }
 

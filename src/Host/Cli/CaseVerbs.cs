@@ -4,6 +4,7 @@ using VirtualBranch.Engine.Definitions;
 using VirtualBranch.Engine.Persistence;
 using VirtualBranch.Host.Definitions;
 using VirtualBranch.Host.Evidence;
+using VirtualBranch.Host.Integrity.Checkpoints;
 
 namespace VirtualBranch.Host.Cli;
 
@@ -55,7 +56,7 @@ internal static class CaseVerbs
         }
         if (result.Intact)
         {
-            console.MarkupLineInterpolated($"[green]intact[/]  {result.EventsChecked} events and {result.FilesChecked} files checked");
+            console.MarkupLineInterpolated($"[green]intact[/]  {result.EventsChecked} events and {result.FilesChecked} files checked; {result.Anchor}");
             return CliVerbs.Ok;
         }
         console.MarkupLineInterpolated($"[red]BROKEN at version {result.FirstBrokenVersion}[/]: {result.Problem} ({result.EventsChecked} events checked before it)");
@@ -64,9 +65,12 @@ internal static class CaseVerbs
 
     public static async Task<int> VerifyAllAsync(IServiceProvider services, IAnsiConsole console)
     {
+        var log = await services.GetRequiredService<CheckpointLog>().VerifyAsync(null, CancellationToken.None);
+        ReportLog(log, console);
         var stored = services.GetRequiredService<StoredEvents>();
         var ids = await stored.AllCaseIdsAsync(CancellationToken.None);
         var verifier = services.GetRequiredService<CaseVerifier>();
+        var latest = await services.GetRequiredService<CheckpointReader>().LatestAsync(SignedCheckpoint.Scheduled, CancellationToken.None);
         var broken = new List<(Guid Id, Engine.Integrity.VerificationResult Result)>();
         var events = 0L;
         await console.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
@@ -75,7 +79,7 @@ internal static class CaseVerbs
                 var task = progress.AddTask($"Verifying {ids.Count} cases", maxValue: Math.Max(ids.Count, 1));
                 await foreach (var batch in stored.ScanAsync(ids, CancellationToken.None))
                 {
-                    foreach (var (id, result) in batch.AsParallel().AsOrdered().Select(stream => (stream.CaseId, VerifyOrReport(verifier, stream))))
+                    foreach (var (id, result) in await verifier.VerifyBatchAsync(batch, latest, OrReport, CancellationToken.None))
                     {
                         events += result.EventsChecked;
                         if (!result.Intact)
@@ -91,15 +95,57 @@ internal static class CaseVerbs
             console.MarkupLineInterpolated($"[red]BROKEN[/] {id} at version {result.FirstBrokenVersion}: {result.Problem}");
         }
         console.MarkupLineInterpolated($"{ids.Count} cases, {events} events checked: {ids.Count - broken.Count} intact, {broken.Count} broken");
-        return broken.Count == 0 ? CliVerbs.Ok : CliVerbs.Failed;
+        return broken.Count == 0 && log.Intact ? CliVerbs.Ok : CliVerbs.Failed;
+    }
+
+    /// <summary>The checkpoint log on its own, from a checkpoint the reader kept (<c>--known N:hash</c>) or from the first.</summary>
+    public static async Task<int> VerifyCheckpointsAsync((long Number, string Hash)? known, IServiceProvider services, IAnsiConsole console)
+    {
+        var log = await services.GetRequiredService<CheckpointLog>().VerifyAsync(known, CancellationToken.None);
+        ReportLog(log, console);
+        return log.Intact ? CliVerbs.Ok : CliVerbs.Failed;
+    }
+
+    /// <summary>Writes a checkpoint now over every case changed since the last one.</summary>
+    public static async Task<int> CheckpointAsync(IServiceProvider services, IAnsiConsole console)
+    {
+        var run = await services.GetRequiredService<CheckpointWriter>().WriteAsync(null, CancellationToken.None);
+        foreach (var refused in run.Refused)
+        {
+            console.MarkupLineInterpolated($"[red]not anchored[/] {refused}");
+        }
+        if (run.Written is { } written)
+        {
+            console.MarkupLineInterpolated($"[green]{written.Checkpoint}[/] anchors {run.Anchored} cases; keep its hash to check the log later: {written.Checkpoint.Number}:{written.Hash}");
+        }
+        else
+        {
+            console.MarkupLine("Nothing changed since the last checkpoint.");
+        }
+        return run.Refused.Count == 0 ? CliVerbs.Ok : CliVerbs.Failed;
+    }
+
+    private static void ReportLog(CheckpointLogReport log, IAnsiConsole console)
+    {
+        if (!log.Intact)
+        {
+            console.MarkupLineInterpolated($"[red]CHECKPOINTS BROKEN[/]: {log.Problem}");
+            return;
+        }
+        if (log.LatestNumber is { } number)
+        {
+            console.MarkupLineInterpolated($"[green]checkpoints intact[/]  {log.Checked} checked; the latest is {number}:{log.LatestHash} (keep it to check the log later)");
+            return;
+        }
+        console.MarkupLine("no checkpoints yet");
     }
 
     /// <summary>One case's verification; a stream whose data cannot even be read is reported as broken, not left to stop the run.</summary>
-    private static Engine.Integrity.VerificationResult VerifyOrReport(CaseVerifier verifier, StoredStream stream)
+    private static Engine.Integrity.VerificationResult OrReport(StoredStream stream, Func<Engine.Integrity.VerificationResult> verify)
     {
         try
         {
-            return verifier.Verify(stream);
+            return verify();
         }
         catch (Exception ex) when (ex is System.Text.Json.JsonException or InvalidOperationException or FormatException)
         {

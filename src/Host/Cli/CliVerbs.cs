@@ -3,6 +3,7 @@ using Spectre.Console;
 using VirtualBranch.Engine.Definitions;
 using VirtualBranch.Host.Evidence;
 using VirtualBranch.Host.Integrity;
+using VirtualBranch.Host.Integrity.Timestamps;
 
 namespace VirtualBranch.Host.Cli;
 
@@ -17,7 +18,7 @@ public static class CliVerbs
     public const int Failed = 1;
     public const int Usage = 2;
 
-    private static readonly string[] Verbs = ["replay", "verify", "rebuild-summaries", "export", "verify-bundle", "schema", "validate", "import-elsa", "export-elsa"];
+    private static readonly string[] Verbs = ["replay", "verify", "verify-checkpoints", "checkpoint", "rebuild-summaries", "export", "verify-bundle", "schema", "validate", "import-elsa", "export-elsa"];
     private static readonly string[] OfflineVerbs = ["verify-bundle", "schema", "validate", "import-elsa", "export-elsa"];
 
     public static bool IsVerb(string[] args) => args.Length > 0 && Verbs.Contains(args[0]);
@@ -40,7 +41,8 @@ public static class CliVerbs
         {
             return args switch
             {
-                ["verify-bundle", var file, "--trust", var anchor] => VerifyBundle(file, anchor, console),
+                ["verify-bundle", var file, "--trust", var anchor] => VerifyBundle(file, anchor, null, console),
+                ["verify-bundle", var file, "--trust", var anchor, "--tsa", var tsa] => VerifyBundle(file, anchor, tsa, console),
                 ["verify-bundle", ..] => UsageError(console,
                     "verify-bundle needs the trust anchor: --trust <bank.pem> (the bank's certificates) or --trust <SHA-256 fingerprint of the signing certificate>."),
                 ["schema"] => AuthoringVerbs.Schema(null, console),
@@ -52,6 +54,9 @@ public static class CliVerbs
                 ["replay", var id] => await CaseVerbs.ReplayAsync(ParseId(id), null, services!, console),
                 ["replay", var id, "--version", var version] => await CaseVerbs.ReplayAsync(ParseId(id), ParseVersion(version), services!, console),
                 ["verify", "--all"] => await CaseVerbs.VerifyAllAsync(services!, console),
+                ["verify-checkpoints"] => await CaseVerbs.VerifyCheckpointsAsync(null, services!, console),
+                ["verify-checkpoints", "--known", var kept] => await CaseVerbs.VerifyCheckpointsAsync(ParseKnown(kept), services!, console),
+                ["checkpoint"] => await CaseVerbs.CheckpointAsync(services!, console),
                 ["rebuild-summaries"] => await CaseVerbs.RebuildSummariesAsync(services!, console),
                 ["verify", var id] => await CaseVerbs.VerifyAsync(ParseId(id), services!, console),
                 ["export", var id, var file] => await CaseVerbs.ExportAsync(ParseId(id), file, services!, console),
@@ -77,7 +82,7 @@ public static class CliVerbs
         return (known.Count > 0, outIndex >= 0 ? rest[outIndex + 1] : null);
     }
 
-    private static int VerifyBundle(string file, string anchor, IAnsiConsole console)
+    private static int VerifyBundle(string file, string anchor, string? tsa, IAnsiConsole console)
     {
         if (!File.Exists(file))
         {
@@ -92,8 +97,21 @@ public static class CliVerbs
         {
             return UsageError(console, $"--trust {anchor}: neither a PEM file of certificates nor a fingerprint ({ex.Message}).");
         }
+        if (tsa is not null && !File.Exists(tsa))
+        {
+            return UsageError(console, $"--tsa {tsa}: there is no such file (the timestamp authority's certificates, PEM).");
+        }
+        TimestampTrust? authorities;
+        try
+        {
+            authorities = tsa is null ? null : TimestampTrust.FromPemFiles([tsa]);
+        }
+        catch (Configuration.ConfigurationProblemException ex)
+        {
+            return UsageError(console, ex.Message);
+        }
         using var zip = File.OpenRead(file);
-        var report = BundleVerifier.Verify(zip, trust);
+        var report = BundleVerifier.Verify(zip, trust, authorities);
         foreach (var check in report.Checks)
         {
             console.MarkupLineInterpolated($"[green]ok[/]    {check}");
@@ -110,6 +128,12 @@ public static class CliVerbs
     private static Guid ParseId(string text) =>
         Guid.TryParse(text, out var id) ? id : throw new UsageException($"'{text}' is not a case id (a GUID such as 01a215c3-716f-7eb4-8342-82bc49dd948e).");
 
+    private static (long, string) ParseKnown(string text) =>
+        text.Split(':') is [var number, var hash] && long.TryParse(number, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 1
+            && hash.Length == 64 && hash.All(Uri.IsHexDigit)
+            ? (n, hash.ToLowerInvariant())
+            : throw new UsageException($"--known takes the checkpoint you kept as <number>:<SHA-256 hash>, e.g. 12:9f86d0…, not '{text}'.");
+
     private static long ParseVersion(string text) =>
         long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var version) && version >= 1
             ? version
@@ -118,7 +142,7 @@ public static class CliVerbs
     private static int UsageError(IAnsiConsole console, string problem)
     {
         console.MarkupLineInterpolated($"[red]{problem}[/]");
-        console.WriteLine("usage: replay <caseId> [--version N] | verify <caseId>|--all | rebuild-summaries | export <caseId> <file.zip> | verify-bundle <file.zip> --trust <bank.pem|fingerprint> | schema [file] | validate <file|folder> [--lang zh|en] | import-elsa <file.json> [--partial] [--out file] | export-elsa <definition.json> [--out file]");
+        console.WriteLine("usage: replay <caseId> [--version N] | verify <caseId>|--all | verify-checkpoints [--known N:hash] | checkpoint | rebuild-summaries | export <caseId> <file.zip> | verify-bundle <file.zip> --trust <bank.pem|fingerprint> [--tsa tsa.pem] | schema [file] | validate <file|folder> [--lang zh|en] | import-elsa <file.json> [--partial] [--out file] | export-elsa <definition.json> [--out file]");
         return Usage;
     }
 

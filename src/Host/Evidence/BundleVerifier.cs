@@ -4,6 +4,8 @@ using System.Text;
 using System.Text.Json;
 using VirtualBranch.Engine.Integrity;
 using VirtualBranch.Host.Integrity;
+using VirtualBranch.Host.Integrity.Checkpoints;
+using VirtualBranch.Host.Integrity.Timestamps;
 
 namespace VirtualBranch.Host.Evidence;
 
@@ -16,7 +18,8 @@ public sealed record BundleReport(bool Intact, IReadOnlyList<string> Checks, str
 /// </summary>
 public static class BundleVerifier
 {
-    public static BundleReport Verify(Stream zipStream, TrustStore trust)
+    /// <param name="authorities">The timestamp authorities the reader pins; without them the anchor's token is not checked (and the report says so).</param>
+    public static BundleReport Verify(Stream zipStream, TrustStore trust, TimestampTrust? authorities = null)
     {
         var checks = new List<string>();
         try
@@ -74,6 +77,20 @@ public static class BundleVerifier
                 return Fail(checks, $"definition.json hashes to {definitionHash}, the case ran on {manifest.DefinitionHash}");
             }
             checks.Add($"definition {manifest.DefinitionId} v{manifest.DefinitionVersion} is the exact version the case ran");
+            if (manifest.Format != "virtualbranch-evidence-bundle/1")
+            {
+                if (!content.TryGetValue(BundleAnchor.FileName, out var anchorBytes))
+                {
+                    return Fail(checks, $"{BundleAnchor.FileName} is missing: no checkpoint vouches for the case's stream");
+                }
+                var anchored = JsonSerializer.Deserialize<BundleAnchor>(anchorBytes, ExportBundle.Json)!.ToLeaf(manifest.CaseId);
+                var anchor = new CheckpointVerifier(trust, authorities).Check(rows, anchored, null);
+                if (!anchor.Holds)
+                {
+                    return Fail(checks, $"anchor: {anchor.Description}");
+                }
+                checks.Add(anchor.Description);
+            }
             return new BundleReport(true, checks, null);
         }
         catch (Exception ex) when (ex is InvalidDataException or JsonException or KeyNotFoundException or NotSupportedException)

@@ -1,10 +1,14 @@
 using VirtualBranch.Engine.Integrity;
 using VirtualBranch.Host.Integrity;
+using VirtualBranch.Host.Integrity.Checkpoints;
 
 namespace VirtualBranch.Host.Evidence;
 
-/// <summary>Verifies a case: the hash chain from the stored rows, every file its events vouch for, and its seals against the trust store.</summary>
-public sealed class CaseVerifier(StoredEvents events, EvidenceStore files, TrustStore trust)
+/// <summary>
+/// Verifies a case: the hash chain from the stored rows, every file its events vouch for, its seals against the trust
+/// store, and the stream against the latest signed checkpoint that anchors it.
+/// </summary>
+public sealed class CaseVerifier(StoredEvents events, EvidenceStore files, TrustStore trust, CheckpointReader checkpoints, CheckpointVerifier anchors)
 {
     public async Task<VerificationResult?> VerifyAsync(Guid caseId, CancellationToken cancellation)
     {
@@ -13,17 +17,37 @@ public sealed class CaseVerifier(StoredEvents events, EvidenceStore files, Trust
         {
             return null;
         }
-        return Verify(new StoredStream(caseId, rows, streamVersion));
+        var leaves = await checkpoints.LatestLeavesAsync([caseId], cancellation);
+        var latest = await checkpoints.LatestAsync(SignedCheckpoint.Scheduled, cancellation);
+        return Verify(new StoredStream(caseId, rows, streamVersion), leaves.GetValueOrDefault(caseId), latest);
     }
 
-    public VerificationResult Verify(StoredStream stream)
+    /// <summary>Many cases at once (verify --all): their leaves in one query, each case checked by <see cref="Verify(StoredStream, AnchoredLeaf?, SignedCheckpoint?)"/>.</summary>
+    public async Task<IReadOnlyList<(Guid CaseId, VerificationResult Result)>> VerifyBatchAsync(IReadOnlyList<StoredStream> batch, SignedCheckpoint? latestScheduled,
+        Func<StoredStream, Func<VerificationResult>, VerificationResult> guard, CancellationToken cancellation)
+    {
+        var leaves = await checkpoints.LatestLeavesAsync([.. batch.Select(s => s.CaseId)], cancellation);
+        return [.. batch.AsParallel().AsOrdered().Select(stream =>
+            (stream.CaseId, guard(stream, () => Verify(stream, leaves.GetValueOrDefault(stream.CaseId), latestScheduled))))];
+    }
+
+    public VerificationResult Verify(StoredStream stream, AnchoredLeaf? anchored, SignedCheckpoint? latestScheduled)
     {
         var chain = ChainVerifier.Verify(stream.CaseId, stream.Rows, stream.StreamVersion, row => EvidenceFiles.In(row.Utf8Data) is var vouched
             ? (vouched.Count, vouched.Select(f => files.Check(f) is { } problem ? $"{problem} (vouched for by version {row.Version}, {row.EventType})" : null)
                 .FirstOrDefault(p => p is not null))
             : default);
-        return chain.Intact && SealVerifier.Check(stream.Rows, trust) is var (version, problem)
-            ? VerificationResult.Broken(chain.EventsChecked, chain.FilesChecked, version, problem)
-            : chain;
+        if (!chain.Intact)
+        {
+            return chain;
+        }
+        if (SealVerifier.Check(stream.Rows, trust) is var (version, problem))
+        {
+            return VerificationResult.Broken(chain.EventsChecked, chain.FilesChecked, version, problem);
+        }
+        var anchor = anchors.Check(stream.Rows, anchored, latestScheduled);
+        return anchor.Holds
+            ? chain with { Anchor = anchor.Description }
+            : VerificationResult.Broken(chain.EventsChecked, chain.FilesChecked, anchor.FirstBrokenVersion ?? 1, anchor.Description) with { Anchor = anchor.Description };
     }
 }

@@ -7,6 +7,7 @@ using VirtualBranch.Engine.Integrity;
 using VirtualBranch.Engine.Persistence;
 using VirtualBranch.Engine.Runtime;
 using VirtualBranch.Host.Integrity;
+using VirtualBranch.Host.Integrity.Checkpoints;
 
 namespace VirtualBranch.Host.Evidence;
 
@@ -31,9 +32,11 @@ public sealed record BundleFile(string Path, string Sha256, long Size);
 /// Writes a case as a self-contained zip a regulator can check without our database: <c>events.jsonl</c>,
 /// <c>definition.json</c> (the exact version the case ran), the evidence files, <c>manifest.json</c> and its signature.
 /// </summary>
-public sealed class ExportBundle(StoredEvents events, IDocumentStore store, EvidenceStore files, BankSigner signer, TimeProvider clock)
+public sealed class ExportBundle(StoredEvents events, IDocumentStore store, EvidenceStore files, BankSigner signer, TimeProvider clock,
+    CheckpointReader checkpoints, CheckpointWriter anchoring)
 {
-    public const string Format = "virtualbranch-evidence-bundle/1";
+    /// <summary>Bundles of this format carry <c>anchor.json</c>; those of format 1 (before checkpoints) do not.</summary>
+    public const string Format = "virtualbranch-evidence-bundle/2";
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = false };
     private static readonly JsonSerializerOptions Indented = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
@@ -47,11 +50,16 @@ public sealed class ExportBundle(StoredEvents events, IDocumentStore store, Evid
         await using var session = store.QuerySession();
         var opened = (CaseOpened)(await session.Events.FetchStreamAsync(caseId, 1, token: cancellation))[0].Data;
         var definition = await session.LoadAsync<StoredDefinition>(StoredDefinition.KeyOf(opened.DefinitionId, opened.DefinitionVersion), cancellation);
+        var anchor = await AnchorAsync(caseId, rows.Count, cancellation);
         var entries = new List<(string Path, byte[]? Bytes, string? Sha)>
         {
             ("events.jsonl", Encoding.UTF8.GetBytes(string.Concat(rows.Select(r => JsonSerializer.Serialize(EventRecord.From(r), Json) + "\n"))), null),
             ("definition.json", Encoding.UTF8.GetBytes(definition?.Json ?? "{}"), null),
         };
+        if (anchor is not null)
+        {
+            entries.Add((BundleAnchor.FileName, JsonSerializer.SerializeToUtf8Bytes(BundleAnchor.From(anchor), Indented), null));
+        }
         foreach (var file in rows.SelectMany(r => EvidenceFiles.In(r.Utf8Data)).DistinctBy(f => f.Sha256).Where(f => files.Exists(f.Sha256)))
         {
             entries.Add(($"evidence/{file.Kind}-{file.Sha256}", null, file.Sha256));
@@ -79,6 +87,22 @@ public sealed class ExportBundle(StoredEvents events, IDocumentStore store, Evid
         await WriteEntry(zip, "manifest.json", manifestBytes, cancellation);
         await WriteEntry(zip, "manifest.json.p7s", signer.Sign(manifestBytes), cancellation);
         return true;
+    }
+
+    /// <summary>
+    /// The checkpoint leaf that anchors the case as exported: a case changed since its last checkpoint is anchored first,
+    /// so the bundle proves its whole stream. Null only when the writer refuses (the stream no longer extends its anchor).
+    /// </summary>
+    private async Task<AnchoredLeaf?> AnchorAsync(Guid caseId, int version, CancellationToken cancellation)
+    {
+        var leaves = await checkpoints.LatestLeavesAsync([caseId], cancellation);
+        if (leaves.TryGetValue(caseId, out var leaf) && leaf.Leaf.Version == version)
+        {
+            return leaf;
+        }
+        await anchoring.WriteAsync([caseId], cancellation);
+        leaves = await checkpoints.LatestLeavesAsync([caseId], cancellation);
+        return leaves.TryGetValue(caseId, out leaf) && leaf.Leaf.Version == version ? leaf : null;
     }
 
     private static async Task WriteEntry(ZipArchive zip, string path, byte[] bytes, CancellationToken cancellation)
