@@ -12,7 +12,7 @@ namespace VirtualBranch.Benchmarks;
 /// <summary>
 /// Carries out the loan case's commands through the HTTP API over loopback TCP, as the pages do: the teller opens
 /// and works the case with a bearer token, the customer joins through a single-use link and answers for
-/// themselves, documents are uploaded as multipart files, and the willingness script is read from the case's events
+/// themselves, documents are uploaded as multipart files, and the willingness script is read from the workbench view
 /// as the teller page reads it. The answers of systems (e-sign provider, media seal) never come over HTTP in the
 /// Host either: they are resumed in process, as the intent handlers do.
 /// </summary>
@@ -79,12 +79,13 @@ public sealed class HttpCases(Uri baseAddress, string tellerToken, CaseCommandSe
         }
     }
 
-    /// <summary>The willingness script the teller reads out, from the case's events (as the teller page finds it).</summary>
+    /// <summary>The willingness script the teller reads out, from the workbench view (as the teller page finds it; the read is access-logged).</summary>
     private async Task<object> ScriptAsync(Guid apiId)
     {
-        var events = await SendAsync<JsonElement>(HttpMethod.Get, $"/api/cases/{apiId}/events", tellerToken, null);
-        var script = events.EnumerateArray().Last(e => e.GetProperty("type").GetString() == "willingness_script_presented").GetProperty("data");
-        return script.Deserialize<WillingnessScriptPresented>()!;
+        var view = await SendAsync<JsonElement>(HttpMethod.Get, $"/api/cases/{apiId}/workbench", tellerToken, null);
+        var script = view.GetProperty("scripts").EnumerateArray().Last();
+        return new WillingnessScriptPresented(script.GetProperty("stepId").GetString()!,
+            [.. script.GetProperty("questions").EnumerateArray().Select(q => q.Deserialize<WillingnessQuestion>(Web)!)], default);
     }
 
     private async Task<T> SendAsync<T>(HttpMethod method, string path, string? token, HttpContent? content)

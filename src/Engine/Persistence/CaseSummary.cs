@@ -26,6 +26,9 @@ public sealed record CaseSummary
 
     public string? Assignee { get; init; }
 
+    /// <summary>Who opened the case or acted on it (a teller sees in the queue the cases they work).</summary>
+    public IReadOnlyList<string> WorkedBy { get; init; } = [];
+
     public required DateTimeOffset OpenedAt { get; init; }
 
     public DateTimeOffset? ClosedAt { get; init; }
@@ -52,6 +55,7 @@ public sealed record CaseSummary
         Waiting = [.. state.Bookmarks.Values.Select(b => new WaitingStep(b.BookmarkId, b.StepId, b.Title, b.Role, b.Deadline))],
         DueAt = state.Bookmarks.Values.Select(b => b.Deadline).Where(d => d is not null).Min(),
         Assignee = state.Assignee,
+        WorkedBy = [.. state.Actors.Keys.Append(state.OpenedBy).Distinct().Order(StringComparer.Ordinal)],
         OpenedAt = state.OpenedAt,
         ClosedAt = state.ClosedAt,
         Version = state.Version,

@@ -1,7 +1,8 @@
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 using VirtualBranch.Engine.Persistence;
-using VirtualBranch.Host.Auth;
+using VirtualBranch.Engine.Activities;
+using VirtualBranch.Host.Evidence;
 using VirtualBranch.Host.Problems;
 
 namespace VirtualBranch.Host.Cases;
@@ -11,17 +12,26 @@ public static class CasesApi
 {
     public static void MapCasesApi(this WebApplication app)
     {
-        var cases = app.MapGroup("/api/cases").WithTags("Cases").RequireAuthorization(Policies.Reader).AddEndpointFilter(Evidence.AccessLog.Filter);
+        var cases = app.MapGroup("/api/cases").WithTags("Cases").RequireAuthorization();
         cases.MapGet("/", Queue).WithName("ListCases").WithSummary("The queue: case summaries filtered by status, expected role, assignee, definition, case number or opening day.");
-        cases.MapGet("/{id:guid}", Get).WithName("GetCase").WithSummary("A case with what it waits for; ETag is its stream version.");
+        cases.MapGet("/{id:guid}", Get).RequireCaseRead(CaseReadScope.Workbench).WithName("GetCase").WithSummary("A case with what it waits for; ETag is its stream version.");
         app.MapGroup("/api/cases").WithTags("Cases").MapCaseCommands();
     }
 
-    private static async Task<Ok<IReadOnlyList<CaseSummary>>> Queue(IDocumentStore store, string? status, string? role, string? assignee, string? definitionId,
-        string? number, DateOnly? openedOn, int? limit, CancellationToken cancellation)
+    private static async Task<Results<Ok<IReadOnlyList<CaseSummary>>, ProblemHttpResult>> Queue(IDocumentStore store, HttpContext http, AccessLog log, string? status,
+        string? role, string? assignee, string? definitionId, string? number, DateOnly? openedOn, int? limit, CancellationToken cancellation)
     {
+        if (CaseReadRule.Refusal(http.User, null, CaseReadScope.Workbench) is { } refused)
+        {
+            return refused;
+        }
         await using var session = store.QuerySession();
         IQueryable<CaseSummary> query = session.Query<CaseSummary>();
+        var reader = RequestActor.Of(http.User);
+        if (reader.Role == Roles.Teller)
+        {
+            query = query.Where(CaseReadRule.InQueueOf(reader.Id));
+        }
         if (!string.IsNullOrEmpty(number))
         {
             query = query.Where(c => c.Number == number);
@@ -49,6 +59,11 @@ public static class CasesApi
             query = query.Where(c => c.Assignee == assignee);
         }
         var page = await query.OrderBy(c => c.DueAt).ThenBy(c => c.OpenedAt).Take(Math.Clamp(limit ?? 100, 1, 500)).ToListAsync(cancellation);
+        if (reader.Role == Roles.Regulator)
+        {
+            // A regulator's search is the start of an inspection; the work lists tellers and supervisors poll are not logged.
+            await log.RecordAsync(null, reader, $"GET {http.Request.Path}{http.Request.QueryString}", AccessLog.ReasonOf(http.Request), cancellation);
+        }
         return TypedResults.Ok<IReadOnlyList<CaseSummary>>(page);
     }
 

@@ -3,6 +3,7 @@ using VirtualBranch.Engine.Definitions;
 using VirtualBranch.Engine.Diagrams;
 using VirtualBranch.Host.Auth;
 using VirtualBranch.Host.Cases;
+using VirtualBranch.Host.Evidence;
 using VirtualBranch.Host.Problems;
 using VirtualBranch.Workflows.Compliance;
 
@@ -30,7 +31,7 @@ public static class DiagramsApi
                 var current = state.Bookmarks.Values.Select(b => b.StepId).ToHashSet(StringComparer.Ordinal);
                 return Results.Text(Render(definition, activities, current, state.Runs.Keys.Where(k => !current.Contains(k)).ToHashSet(StringComparer.Ordinal)), SvgType);
             })
-            .WithTags("Cases").RequireAuthorization(Policies.Reader).WithName("CaseDiagram").WithSummary("The case's flowchart as SVG, its current steps highlighted.");
+            .WithTags("Cases").RequireAuthorization().RequireCaseRead(CaseReadScope.Workbench, CaseReadFilter.WorkingTheCase).WithName("CaseDiagram").WithSummary("The case's flowchart as SVG, its current steps highlighted.");
     }
 
     public static string Render(WorkflowDefinition definition, ActivityRegistry activities, ISet<string> current, ISet<string> done) =>

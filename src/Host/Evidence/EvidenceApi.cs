@@ -4,7 +4,6 @@ using VirtualBranch.Engine.Definitions;
 using VirtualBranch.Engine.Integrity;
 using VirtualBranch.Engine.Persistence;
 using VirtualBranch.Engine.Runtime;
-using VirtualBranch.Host.Auth;
 using VirtualBranch.Host.Cases;
 using VirtualBranch.Host.Problems;
 
@@ -17,7 +16,8 @@ public static class EvidenceApi
 
     public static void MapEvidenceApi(this WebApplication app)
     {
-        var cases = app.MapGroup("/api/cases/{id:guid}").WithTags("Evidence").RequireAuthorization(Policies.Reader).AddEndpointFilter(AccessLog.Filter);
+        // Regulators and supervisors only (CaseReadRule); every successful read is in the case's access log.
+        var cases = app.MapGroup("/api/cases/{id:guid}").WithTags("Evidence").RequireAuthorization().RequireCaseRead(CaseReadScope.Oversight);
         cases.MapGet("/events", Events).WithName("CaseEvents").WithSummary("Every event in order with actor, times, correlation, data and hash chain.");
         cases.MapGet("/state", State).WithName("CaseStateAt").WithSummary("The case as it was at ?version=N or ?at=<timestamp>, rebuilt by the engine's Evolve.");
         cases.MapGet("/timeline", Timeline).WithName("CaseTimeline").WithSummary("The case's steps for people: who, when, outcome.");
@@ -66,6 +66,11 @@ public static class EvidenceApi
     private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> Export(Guid id, ExportBundle bundle, HttpContext http,
         CancellationToken cancellation)
     {
+        if (AccessLog.ReasonOf(http.Request) is null)
+        {
+            return ApiProblems.Invalid($"Say why you export this case, in the {AccessLog.ReasonHeader} header (or ?reason=); the reason is logged with the export.",
+                [new(AccessLog.ReasonHeader, "Required to export.")]);
+        }
         using var buffer = new MemoryStream();
         if (!await bundle.WriteAsync(id, RequestActor.Of(http.User).Id, buffer, cancellation))
         {

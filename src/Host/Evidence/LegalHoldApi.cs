@@ -22,8 +22,7 @@ public static class LegalHoldApi
         hold.MapPost("/release", (Guid id, HoldRequest? request, CaseCommandService cases, TimeProvider clock, HttpContext http, CancellationToken cancellation) =>
             Run(id, new ReleaseLegalHold(request?.Reason ?? "", RequestActor.Of(http.User), clock.GetUtcNow()), cases, http, cancellation))
             .WithName("ReleaseLegalHold").WithSummary("Release the legal hold, with a reason.");
-        app.MapGet("/api/retention/due", Due).WithTags("Evidence").RequireAuthorization(p => p.RequireRole("supervisor", "regulator"))
-            .AddEndpointFilter(AccessLog.Filter)
+        app.MapGet("/api/retention/due", Due).WithTags("Evidence").RequireAuthorization().RequireCaseRead(CaseReadScope.Oversight)
             .WithName("RetentionDue").WithSummary("Closed cases whose retention has ended and that are not on legal hold.");
     }
 

@@ -4,7 +4,7 @@ using VirtualBranch.Host.Cases;
 
 namespace VirtualBranch.Host.Media;
 
-/// <summary>Who may touch a case's media and documents: its customer (by their scoped token), its tellers, supervisors, regulators.</summary>
+/// <summary>Who may send a case's media and documents: its customer (by their scoped token), tellers, supervisors. Reads follow <see cref="CaseReadRule"/>.</summary>
 public static class CaseAccess
 {
     public const string CaseClaim = "case";
@@ -16,22 +16,6 @@ public static class CaseAccess
     /// <summary>Uploading: the case's customer, or a teller or supervisor.</summary>
     public static bool MayUpload(ClaimsPrincipal user, Guid caseId) =>
         IsCustomerOf(user, caseId) || user.IsInRole(Roles.Teller) || user.IsInRole(Roles.Supervisor);
-
-    /// <summary>Reading evidence files: a teller who worked the case, a supervisor, a regulator.</summary>
-    public static async Task<bool> MayReadAsync(ClaimsPrincipal user, Guid caseId, CaseCommandService cases, CancellationToken cancellation)
-    {
-        if (user.IsInRole(Roles.Supervisor) || user.IsInRole(Roles.Regulator))
-        {
-            return true;
-        }
-        if (!user.IsInRole(Roles.Teller))
-        {
-            return false;
-        }
-        var state = await cases.CurrentAsync(caseId, null, cancellation);
-        var me = RequestActor.Of(user).Id;
-        return state is not null && (state.OpenedBy == me || state.Actors.ContainsKey(me));
-    }
 
     /// <summary>An endpoint filter for /api/cases/{id}/...: a customer token only works on its own case.</summary>
     public static async ValueTask<object?> CustomerScope(EndpointFilterInvocationContext context, EndpointFilterDelegate next)

@@ -19,7 +19,7 @@ public static class MediaApi
         var recordings = app.MapGroup("/api/recordings").WithTags("Media").RequireAuthorization();
         recordings.MapPut("/{recordingId:guid}/chunks/{index:int}", PutChunk).WithName("PutRecordingChunk")
             .WithSummary("Upload chunk N of a recording (Content-Digest: sha-256=:<base64>:); the same chunk again is a no-op.");
-        recordings.MapGet("/{recordingId:guid}", Play).WithName("PlayRecording").AddEndpointFilter(AccessLog.Filter)
+        recordings.MapGet("/{recordingId:guid}", Play).WithName("PlayRecording").RequireCaseRead(CaseReadScope.Oversight)
             .WithSummary("A sealed recording, with range requests; regulators state a reason (X-Access-Reason).");
     }
 
@@ -57,18 +57,13 @@ public static class MediaApi
         };
     }
 
-    private static async Task<IResult> Play(Guid recordingId, HttpContext http, CaseLookup lookup, IMediaAdapter media, CaseCommandService cases,
-        CancellationToken cancellation)
+    private static async Task<IResult> Play(Guid recordingId, HttpContext http, CaseLookup lookup, IMediaAdapter media, CancellationToken cancellation)
     {
         if (await lookup.CaseOfRecordingAsync(recordingId, cancellation) is not { } caseId || await lookup.SealedRecordingAsync(recordingId, cancellation) is not { } sha)
         {
             return ApiProblems.NotFound("No such sealed recording", $"Recording {recordingId} does not exist or is not sealed yet.");
         }
-        if (!await CaseAccess.MayReadAsync(http.User, caseId, cases, cancellation))
-        {
-            return ApiProblems.Forbidden("Not allowed", "Recordings are for the case's tellers, supervisors and regulators.");
-        }
-        if (http.User.IsInRole(Roles.Regulator) && string.IsNullOrWhiteSpace(http.Request.Headers[AccessLog.ReasonHeader].FirstOrDefault() ?? http.Request.Query["reason"].FirstOrDefault()))
+        if (http.User.IsInRole(Roles.Regulator) && AccessLog.ReasonOf(http.Request) is null)
         {
             return ApiProblems.Invalid("Say why you play this recording; the reason is logged with the access.", [new(AccessLog.ReasonHeader, "Required for regulators.")]);
         }

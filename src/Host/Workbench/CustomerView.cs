@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using VirtualBranch.Engine.Activities;
 using VirtualBranch.Engine.Definitions;
 using VirtualBranch.Host.Cases;
-using VirtualBranch.Host.Media;
+using VirtualBranch.Host.Evidence;
 using VirtualBranch.Host.Problems;
 using VirtualBranch.Workflows.Documents;
 using VirtualBranch.Workflows.ESign;
@@ -26,22 +26,19 @@ public static class CustomerView
     public static void MapWorkbench(this WebApplication app)
     {
         app.MapAssignmentApi();
-        app.MapGet("/api/cases/{id:guid}/customer", Get).WithTags("Workbench").RequireAuthorization().WithName("CustomerView")
-            .WithSummary("The customer's view of their case (customer link, or the case's teller).");
+        app.MapGet("/api/cases/{id:guid}/customer", Get).WithTags("Workbench").RequireAuthorization()
+            .RequireCaseRead(CaseReadScope.CustomerView, CaseReadFilter.WorkingTheCase).WithName("CustomerView")
+            .WithSummary("The customer's view of their case (customer link, or staff who may read the case).");
+        app.MapTellerView();
         app.Map("/api/cases/{id:guid}/room", (Guid id, HttpContext http, VideoRooms rooms, CaseCommandService cases) => rooms.JoinAsync(id, http, cases))
             .WithTags("Workbench").RequireAuthorization().ExcludeFromDescription();
         app.MapGet("/api/media/config", (IConfiguration configuration) => TypedResults.Ok(new { loopbackOnly = configuration.GetValue("Media:LoopbackOnly", true) }))
             .WithTags("Media").AllowAnonymous().WithSummary("How pages set up WebRTC here (no STUN/TURN; ICE on loopback when loopbackOnly).");
     }
 
-    private static async Task<Results<Ok<View>, ProblemHttpResult>> Get(Guid id, HttpContext http, CaseCommandService cases, DefinitionCatalog catalog, IDocumentStore store,
+    private static async Task<Results<Ok<View>, ProblemHttpResult>> Get(Guid id, CaseCommandService cases, DefinitionCatalog catalog, IDocumentStore store,
         IConfiguration configuration, CancellationToken cancellation)
     {
-        var customer = CaseAccess.IsCustomerOf(http.User, id);
-        if (!customer && !http.User.IsInRole(Roles.Teller) && !http.User.IsInRole(Roles.Supervisor))
-        {
-            return ApiProblems.Forbidden("Not your case", "This link belongs to another case.");
-        }
         var state = await cases.CurrentAsync(id, null, cancellation);
         if (state is null || catalog.Find(state.DefinitionId, state.DefinitionVersion) is not { } definition)
         {

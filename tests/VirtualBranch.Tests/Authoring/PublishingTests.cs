@@ -54,7 +54,7 @@ public sealed class PublishingTests(HostFixture host) : IClassFixture<HostFixtur
 
         var done = await teller.ResumeOk(running.Id(), running.Bookmark("ask"), new { });
         done.GetProperty("definitionVersion").GetInt32().ShouldBe(1);
-        var events = await teller.GetFromJsonAsync<JsonElement>($"/api/cases/{running.Id()}/events");
+        var events = await (await host.ClientFor("supervisor")).GetFromJsonAsync<JsonElement>($"/api/cases/{running.Id()}/events");
         events.EnumerateArray().Single(e => e.GetProperty("type").GetString() == "note_recorded").GetProperty("data").GetProperty("Message").GetString().ShouldBe("v1");
         (await teller.OpenCase("analyst-flow", new { })).GetProperty("definitionVersion").GetInt32().ShouldBe(2);
     }

@@ -130,6 +130,7 @@ public sealed class EvidenceTests(HostFixture host) : IClassFixture<HostFixture>
     {
         var id = await CompletedCase();
         var regulator = await host.ClientFor("regulator");
+        regulator.DefaultRequestHeaders.Add(AccessLog.ReasonHeader, "bundle check");
         var zip = await regulator.GetByteArrayAsync($"/api/cases/{id}/export");
         var report = BundleVerifier.Verify(new MemoryStream(zip), Trust);
         report.Intact.ShouldBeTrue(report.Problem);

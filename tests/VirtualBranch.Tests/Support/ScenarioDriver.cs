@@ -143,8 +143,8 @@ public sealed class ScenarioDriver
 
     public async Task UploadRecordingAsync()
     {
-        var events = await _teller.GetFromJsonAsync<JsonElement>($"/api/cases/{CaseId}/events");
-        RecordingId = events.EnumerateArray().Last(e => e.GetProperty("type").GetString() == "recording_started").GetProperty("data").GetProperty("RecordingId").GetGuid();
+        var view = await _teller.GetFromJsonAsync<JsonElement>($"/api/cases/{CaseId}/workbench");
+        RecordingId = view.GetProperty("recording").GetProperty("recordingId").GetGuid();
         var chunks = Recording.Chunk(1000).ToList();
         for (var i = 0; i < chunks.Count; i++)
         {
@@ -189,11 +189,11 @@ public sealed class ScenarioDriver
 
     private async Task<object[]> ScriptAnswersAsync(string step)
     {
-        var events = await _teller.GetFromJsonAsync<JsonElement>($"/api/cases/{CaseId}/events");
-        var script = events.EnumerateArray().Last(e => e.GetProperty("type").GetString() == "willingness_script_presented" && e.GetProperty("data").GetProperty("StepId").GetString() == step);
-        return [.. script.GetProperty("data").GetProperty("Questions").EnumerateArray().Select((q, i) => (object)new
+        var view = await _teller.GetFromJsonAsync<JsonElement>($"/api/cases/{CaseId}/workbench");
+        var script = view.GetProperty("scripts").EnumerateArray().Single(s => s.GetProperty("stepId").GetString() == step);
+        return [.. script.GetProperty("questions").EnumerateArray().Select((q, i) => (object)new
         {
-            questionId = q.GetProperty("Id").GetString(), answer = q.GetProperty("Expected").GetString(), offsetMs = 5_000 + i * 7_000,
+            questionId = q.GetProperty("id").GetString(), answer = q.GetProperty("expected").GetString(), offsetMs = 5_000 + i * 7_000,
         })];
     }
 

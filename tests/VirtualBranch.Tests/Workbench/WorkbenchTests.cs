@@ -87,12 +87,13 @@ public sealed class WorkbenchTests(BrowserHostFixture host, BrowserFixture brows
 
         var willingness = teller.Locator(".step[data-step=willingness]");
         await willingness.WaitForAsync();
-        var script = (await Api(teller, $"/api/cases/{caseId}/events")).EnumerateArray().Last(e => e.GetProperty("type").GetString() == "willingness_script_presented")
-            .GetProperty("data").GetProperty("Questions").EnumerateArray().ToList();
+        (await teller.EvaluateAsync<int>($"async () => (await fetch('/api/cases/{caseId}/events')).status")).ShouldBe(403, "a teller works from the workbench view, not the raw events");
+        var script = (await Api(teller, $"/api/cases/{caseId}/workbench")).GetProperty("scripts").EnumerateArray().Single(s => s.GetProperty("stepId").GetString() == "willingness")
+            .GetProperty("questions").EnumerateArray().ToList();
         foreach (var question in script)
         {
-            await willingness.GetByLabel(question.GetProperty("Text").GetString()!, new() { Exact = true }).FillAsync(question.GetProperty("Expected").GetString()!);
-            await willingness.GetByRole(AriaRole.Button, new() { Name = $"记录回答 / Record answer: {question.GetProperty("Text").GetString()}" }).ClickAsync();
+            await willingness.GetByLabel(question.GetProperty("text").GetString()!, new() { Exact = true }).FillAsync(question.GetProperty("expected").GetString()!);
+            await willingness.GetByRole(AriaRole.Button, new() { Name = $"记录回答 / Record answer: {question.GetProperty("text").GetString()}" }).ClickAsync();
         }
         await willingness.Locator("button[type=submit]").ClickAsync();
 

@@ -37,46 +37,51 @@
     await refresh();
   }
 
+  // The workbench view of the case (never its raw events); polling sends the version shown, so an unchanged case answers 304.
   async function refresh() {
     if (!current) return;
-    const c = await vb.call("GET", `/api/cases/${current}`);
+    let view;
+    try { view = await vb.call("GET", `/api/cases/${current}/workbench`, undefined, lastVersion >= 0 ? { headers: { "If-None-Match": `"${lastVersion}"` } } : {}); }
+    catch (e) { if (e.status === 304) return; throw e; }
+    const c = view.case;
     $("case-title").textContent = `${c.number} · ${c.definitionId} v${c.definitionVersion}`;
     $("case-status").textContent = `状态 / Status: ${c.status}`;
-    if (c.version === lastVersion) return;
     lastVersion = c.version;
     const dl = $("case-data"); dl.innerHTML = "";
     for (const [k, v] of Object.entries(c.data)) { const dt = document.createElement("dt"); dt.textContent = k; const dd = document.createElement("dd"); dd.textContent = v; dl.append(dt, dd); }
     $("diagram").innerHTML = await vb.call("GET", `/api/cases/${current}/diagram`);
-    const events = await vb.call("GET", `/api/cases/${current}/events`);
-    renderDocuments(events);
-    await renderSteps(c, events);
-    syncRecording(events);
+    renderDocuments(view);
+    await renderSteps(c, view);
+    syncRecording(view.recording);
   }
 
-  function renderDocuments(events) {
+  function link(href, text, className) {
+    const a = document.createElement("a"); a.href = href; a.target = "_blank"; a.rel = "noopener"; a.textContent = text; if (className) a.className = className;
+    return a;
+  }
+
+  function renderDocuments(view) {
     const list = $("documents"); list.innerHTML = "";
-    for (const e of events.filter((e) => e.type === "document_collected")) { const li = document.createElement("li"); li.textContent = `${e.data.Kind} · ${e.data.FileName} · sha256 ${e.data.Evidence[0].Sha256.slice(0, 12)}…`; list.appendChild(li); }
-    for (const e of events.filter((e) => e.type === "contract_signed")) {
-      const li = document.createElement("li"); const a = document.createElement("a");
-      a.href = `/api/cases/${current}/evidence/${e.data.Evidence[0].Sha256}`; a.target = "_blank"; a.rel = "noopener"; a.className = "signed-contract";
-      a.textContent = `已签署合同 PDF / Signed contract PDF · sha256 ${e.data.Evidence[0].Sha256.slice(0, 12)}…`;
-      li.appendChild(a); list.appendChild(li);
+    for (const d of view.documents) { const li = document.createElement("li"); li.appendChild(link(d.url, `${d.kind} · ${d.fileName} · sha256 ${d.sha256.slice(0, 12)}…`, "document")); list.appendChild(li); }
+    for (const s of view.signedContracts) {
+      const li = document.createElement("li");
+      li.appendChild(link(s.url, `已签署合同 PDF / Signed contract PDF · sha256 ${s.sha256.slice(0, 12)}…`, "signed-contract")); list.appendChild(li);
     }
   }
 
-  async function renderSteps(c, events) {
+  async function renderSteps(c, view) {
     const steps = $("steps"); steps.innerHTML = "";
     if (c.waiting.length === 0) { steps.textContent = c.status === "running" ? "…" : `案件已结束 / Case ${c.status}`; return; }
     for (const w of c.waiting) {
       const box = document.createElement("div"); box.className = "step"; box.dataset.step = w.stepId;
       const h = document.createElement("h4"); h.textContent = `${w.title} (${w.activityType})`; box.appendChild(h);
       if (w.activityType === "e-signature") {
-        const presented = events.filter((e) => e.type === "contract_presented" && e.data.StepId === w.stepId).pop();
+        const presented = view.contracts.find((p) => p.stepId === w.stepId);
         if (presented) {
           const contract = document.createElement("div"); contract.className = "contract"; contract.tabIndex = 0; contract.setAttribute("role", "region");
-          contract.setAttribute("aria-label", presented.data.Title); contract.textContent = presented.data.Text; box.appendChild(contract);
+          contract.setAttribute("aria-label", presented.title); contract.textContent = presented.text; box.appendChild(contract);
         }
-        const consent = events.some((e) => e.type === "contract_consent_given" && e.data.StepId === w.stepId);
+        const consent = !!(presented && presented.consentGiven);
         const note = document.createElement("p"); note.className = consent ? "ok" : "muted";
         note.textContent = consent ? "客户已同意签署，正在签章 / The customer consented; sealing the contract" : "等待客户阅读并同意 / Waiting for the customer to read and consent";
         box.appendChild(note); steps.appendChild(box); continue;
@@ -92,15 +97,15 @@
         form.innerHTML = `<p>确认柜员与客户均已进入视频。Confirm teller and customer are both in the video session.</p>`;
         read = () => ({ participants: [{ role: "teller", name: vb.state.user }, { role: "customer", name: c.data.customerName || "customer" }] });
       } else if (w.activityType === "willingness-confirmation") {
-        const script = events.filter((e) => e.type === "willingness_script_presented" && e.data.StepId === w.stepId).pop().data.Questions;
+        const script = view.scripts.find((s) => s.stepId === w.stepId).questions;
         const answers = {};
         for (const q of script) {
           const row = document.createElement("div"); row.className = "question";
           row.innerHTML = `<label></label><input><button type="button" class="secondary">记录 / Record</button>`;
-          const [lbl, input, button] = row.children; const id = `answer-${q.Id}`;
-          lbl.textContent = q.Text; lbl.htmlFor = id; input.id = id; input.setAttribute("aria-label", q.Text);
-          button.setAttribute("aria-label", `记录回答 / Record answer: ${q.Text}`);
-          button.addEventListener("click", () => { answers[q.Id] = { questionId: q.Id, answer: input.value, offsetMs: recorder ? recorder.elapsedMs() : 0 }; button.textContent = "✓ " + Math.round(answers[q.Id].offsetMs / 1000) + "s"; });
+          const [lbl, input, button] = row.children; const id = `answer-${q.id}`;
+          lbl.textContent = q.text; lbl.htmlFor = id; input.id = id; input.setAttribute("aria-label", q.text);
+          button.setAttribute("aria-label", `记录回答 / Record answer: ${q.text}`);
+          button.addEventListener("click", () => { answers[q.id] = { questionId: q.id, answer: input.value, offsetMs: recorder ? recorder.elapsedMs() : 0 }; button.textContent = "✓ " + Math.round(answers[q.id].offsetMs / 1000) + "s"; });
           form.appendChild(row);
         }
         read = () => ({ answers: Object.values(answers) });
@@ -127,11 +132,10 @@
     }
   }
 
-  function syncRecording(events) {
-    const started = events.filter((e) => e.type === "recording_started").pop();
-    const stopping = started && events.some((e) => (e.type === "recording_stop_requested" || e.type === "recording_consent_refused") && e.data.RecordingId === started.data.RecordingId);
-    if (started && !stopping && !recorder && remoteStream) {
-      recorder = vbRecorder(started.data.RecordingId, remoteStream, () => {});
+  function syncRecording(recording) {
+    const started = recording && !recording.stopping, stopping = recording && recording.stopping;
+    if (started && !recorder && remoteStream) {
+      recorder = vbRecorder(recording.recordingId, remoteStream, () => {});
       $("rec").classList.remove("hidden");
       timer = setInterval(() => { const s = Math.floor(recorder.elapsedMs() / 1000); $("rec-time").textContent = `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`; }, 500);
     }
