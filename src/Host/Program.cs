@@ -48,6 +48,7 @@ return await HostLauncher.RunAsync(args, builder =>
     app.MapDefinitionsApi();
     app.MapCasesApi();
     app.MapEvidence();
+    app.MapCheckpoints();
     app.MapTimestampApi();
     app.MapMedia();
     app.MapWorkbench();

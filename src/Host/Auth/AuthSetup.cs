@@ -89,7 +89,8 @@ public static class AuthSetup
             .AddPolicy(Policies.Worker, p => p.RequireRole("teller", "supervisor"))
             .AddPolicy(Policies.Supervisor, p => p.RequireRole("supervisor"))
             .AddPolicy(Policies.Reader, p => p.RequireRole("teller", "supervisor", "regulator", "analyst"))
-            .AddPolicy(Policies.Signaller, p => p.RequireRole("system", "supervisor"));
+            .AddPolicy(Policies.Signaller, p => p.RequireRole("system", "supervisor"))
+            .AddPolicy(Policies.Oversight, p => p.RequireRole("supervisor", "regulator"));
     }
 
     /// <summary>The HMAC key for local tokens, generated on first run into the data directory.</summary>
@@ -117,4 +118,7 @@ public static class Policies
     public const string Supervisor = "supervisor";
     public const string Reader = "reader";
     public const string Signaller = "signaller";
+
+    /// <summary>Supervisors and regulators: those who check the evidence as a whole.</summary>
+    public const string Oversight = "oversight";
 }

@@ -129,9 +129,8 @@ public static class CliVerbs
         Guid.TryParse(text, out var id) ? id : throw new UsageException($"'{text}' is not a case id (a GUID such as 01a215c3-716f-7eb4-8342-82bc49dd948e).");
 
     private static (long, string) ParseKnown(string text) =>
-        text.Split(':') is [var number, var hash] && long.TryParse(number, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 1
-            && hash.Length == 64 && hash.All(Uri.IsHexDigit)
-            ? (n, hash.ToLowerInvariant())
+        Integrity.Checkpoints.CheckpointsApi.TryParseKnown(text, out var known)
+            ? known
             : throw new UsageException($"--known takes the checkpoint you kept as <number>:<SHA-256 hash>, e.g. 12:9f86d0…, not '{text}'.");
 
     private static long ParseVersion(string text) =>

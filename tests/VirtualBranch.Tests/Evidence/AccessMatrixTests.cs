@@ -85,6 +85,10 @@ public sealed class AccessMatrixTests(AccessMatrixTests.CaseFixture host) : ICla
         ["PUT /api/recordings/{recordingId:guid}/chunks/{index:int}"] = new([.. Workers, Who.Customer]),
         ["POST /api/queue/next"] = new(Tellers),
         ["* /api/cases/{id:guid}/room"] = new([Who.Teller, Who.Supervisor, Who.Customer]),
+        ["POST /api/timestamp"] = new(Everyone),
+        ["GET /api/checkpoints/latest"] = new(Oversight),
+        ["GET /api/checkpoints/verify"] = new(Oversight),
+        ["POST /api/checkpoints"] = new([Who.Supervisor]),
     };
 
     [Fact]

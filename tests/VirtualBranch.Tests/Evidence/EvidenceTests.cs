@@ -134,10 +134,11 @@ public sealed class EvidenceTests(HostFixture host) : IClassFixture<HostFixture>
         var zip = await regulator.GetByteArrayAsync($"/api/cases/{id}/export");
         var report = BundleVerifier.Verify(new MemoryStream(zip), Trust);
         report.Intact.ShouldBeTrue(report.Problem);
-        report.Checks.Count.ShouldBe(4);
+        report.Checks.Count.ShouldBe(5);
+        report.Checks[^1].ShouldStartWith("anchored by checkpoint");
 
         var names = Entries(zip).Keys.ToList();
-        names.ShouldBe(["events.jsonl", "definition.json", "manifest.json", "manifest.json.p7s"], ignoreOrder: true);
+        names.ShouldBe(["events.jsonl", "definition.json", "anchor.json", "manifest.json", "manifest.json.p7s"], ignoreOrder: true);
         foreach (var name in names)
         {
             var tampered = Rewrite(zip, name, bytes => bytes[bytes.Length / 2] ^= 0x01);

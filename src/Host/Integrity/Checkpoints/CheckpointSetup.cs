@@ -13,4 +13,6 @@ public static class CheckpointSetup
         builder.Services.AddSingleton<CheckpointService>();
         builder.Services.AddHostedService(services => services.GetRequiredService<CheckpointService>());
     }
+
+    public static void MapCheckpoints(this WebApplication app) => app.MapCheckpointsApi();
 }
