@@ -1,3 +1,6 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.Pkcs;
+using System.Security.Cryptography.X509Certificates;
 using Npgsql;
 using VirtualBranch.Engine.Integrity;
 using VirtualBranch.Host.Evidence;
@@ -24,5 +27,27 @@ public static class Insider
                 $"update vb.mt_events set headers = headers || jsonb_build_object('prev', '{previous}', 'hash', '{hash}') where stream_id = '{caseId}' and version = {row.Version}");
             previous = hash;
         }
+    }
+
+    /// <summary>Lifts the append-only triggers, as the owner of the schema can.</summary>
+    public static Task DropCheckpointGuardsAsync(TestDatabase database) => database.ExecuteAsync("""
+        drop trigger if exists vb_checkpoints_append_only on vb.vb_checkpoints;
+        drop trigger if exists vb_checkpoint_leaves_append_only on vb.vb_checkpoint_leaves;
+        """);
+
+    /// <summary>A signing key of the insider's own (not the bank's): a self-signed certificate with the bank's name.</summary>
+    public static X509Certificate2 OwnKey()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=VirtualBranch demo bank, O=VirtualBranch, C=CN", key, HashAlgorithmName.SHA256);
+        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
+    }
+
+    /// <summary>A detached CMS signature with the insider's key, as the bank's signer makes them.</summary>
+    public static byte[] Sign(byte[] content, X509Certificate2 certificate)
+    {
+        var cms = new SignedCms(new ContentInfo(content), detached: true);
+        cms.ComputeSignature(new CmsSigner(SubjectIdentifierType.IssuerAndSerialNumber, certificate) { IncludeOption = X509IncludeOption.EndCertOnly });
+        return cms.Encode();
     }
 }
