@@ -137,11 +137,11 @@ public sealed class EvidenceTests(HostFixture host) : IClassFixture<HostFixture>
         report.Checks.Count.ShouldBe(5);
         report.Checks[^1].ShouldStartWith("anchored by checkpoint");
 
-        var names = Entries(zip).Keys.ToList();
+        var names = Zips.Entries(zip).Keys.ToList();
         names.ShouldBe(["events.jsonl", "definition.json", "anchor.json", "manifest.json", "manifest.json.p7s"], ignoreOrder: true);
         foreach (var name in names)
         {
-            var tampered = Rewrite(zip, name, bytes => bytes[bytes.Length / 2] ^= 0x01);
+            var tampered = Zips.Rewrite(zip, name, bytes => bytes[bytes.Length / 2] ^= 0x01);
             var broken = BundleVerifier.Verify(new MemoryStream(tampered), Trust);
             broken.Intact.ShouldBeFalse($"a flipped byte in {name} went unnoticed");
             broken.Problem.ShouldNotBeNullOrWhiteSpace();
@@ -220,33 +220,5 @@ public sealed class EvidenceTests(HostFixture host) : IClassFixture<HostFixture>
         (await supervisor.PostAsJsonAsync($"/api/cases/{id}/legal-hold/release", new { reason = "Dispute settled" })).StatusCode.ShouldBe(HttpStatusCode.OK);
         (await Due()).ShouldBeTrue();
         (await Verify(id)).GetProperty("intact").GetBoolean().ShouldBeTrue("holds are chained after the seal like any event");
-    }
-
-    private static Dictionary<string, byte[]> Entries(byte[] zip)
-    {
-        using var archive = new ZipArchive(new MemoryStream(zip));
-        return archive.Entries.ToDictionary(e => e.FullName, e =>
-        {
-            using var s = e.Open();
-            using var m = new MemoryStream();
-            s.CopyTo(m);
-            return m.ToArray();
-        });
-    }
-
-    private static byte[] Rewrite(byte[] zip, string name, Action<byte[]> change)
-    {
-        var entries = Entries(zip);
-        change(entries[name]);
-        using var output = new MemoryStream();
-        using (var archive = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true))
-        {
-            foreach (var (entryName, bytes) in entries)
-            {
-                using var s = archive.CreateEntry(entryName).Open();
-                s.Write(bytes);
-            }
-        }
-        return output.ToArray();
     }
 }
