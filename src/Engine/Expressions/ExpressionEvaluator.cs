@@ -9,8 +9,8 @@ namespace VirtualBranch.Engine.Expressions;
 
 /// <summary>
 /// JavaScript expressions on Jint in a sandbox: no CLR access, bounded statements, memory and recursion, and
-/// no clock or random source (<c>now</c> comes with the command; <c>Date.now</c> and <c>Math.random</c> throw),
-/// so replay evaluates to the same value.
+/// no clock, time zone or random source of the machine's (every clock read gives the command's time, local time is
+/// UTC, <c>Math.random</c> and <c>Intl.DateTimeFormat</c> throw), so replay evaluates to the same value.
 /// </summary>
 public sealed class ExpressionEvaluator : IExpressionEvaluator
 {
@@ -19,7 +19,8 @@ public sealed class ExpressionEvaluator : IExpressionEvaluator
 
     private const string Lockdown =
         "Math.random = function () { throw new Error('Math.random is not available: expressions must give the same value on replay'); };" +
-        "Date.now = function () { throw new Error('Date.now is not available: use now'); };";
+        // Jint's Intl.DateTimeFormat formats in, and reports, the machine's zone whatever the engine's time system says.
+        "Intl.DateTimeFormat = function () { throw new Error('Intl.DateTimeFormat is not available: it reads the machine\\'s time zone; use toLocaleString or toISOString, which are in UTC'); };";
 
     private static readonly Prepared<Script> LockdownScript = Jint.Engine.PrepareScript(Lockdown);
     private readonly ConcurrentDictionary<string, Prepared<Script>> _prepared = new(StringComparer.Ordinal);
@@ -27,13 +28,16 @@ public sealed class ExpressionEvaluator : IExpressionEvaluator
     public JsonElement Evaluate(string expression, ExpressionScope scope)
     {
         var script = Prepare(expression);
-        var engine = new Jint.Engine(options => options
-            .Strict()
-            .MaxStatements(MaxStatements)
-            .LimitMemory(MaxMemoryBytes)
-            .LimitRecursion(64)
-            .TimeoutInterval(TimeSpan.FromSeconds(2))
-            .LocalTimeZone(TimeZoneInfo.Utc));
+        var engine = new Jint.Engine(options =>
+        {
+            options.Strict().MaxStatements(MaxStatements).LimitMemory(MaxMemoryBytes).LimitRecursion(64)
+                .TimeoutInterval(TimeSpan.FromSeconds(2));
+            // A new engine per evaluation, so the clock holds this command's time and no other.
+            options.TimeSystem = new CommandClock(scope.Now);
+            options.Temporal.TimeZoneProvider = UtcTemporalZones.Instance;
+            // toLocaleString would otherwise follow the host's culture.
+            options.Culture = System.Globalization.CultureInfo.InvariantCulture;
+        });
         try
         {
             engine.Execute(LockdownScript);
