@@ -176,7 +176,7 @@ try
         var seeder = new HistorySeeder(store, services.GetRequiredService<NpgsqlDataSource>(), pure, services.GetRequiredService<DefinitionCatalog>(), driver);
         var growth = new List<object>();
         report.Line($"\nAs the store grows (engine and replay passes: median of {options.Rounds} rounds; the rebuild once):");
-        report.Table("| cases in store | events in store | seeded in s | engine commands/s (c=16) | engine p99 ms | engine CPU ms/command | read only events/s | replay: fold events/s | verify events/s | rebuild CaseSummary events/s (whole store) |");
+        report.Table("| cases in store | events in store | seeded in s | checkpoint s (cases anchored) | checkpoint tables MB | engine commands/s (c=16) | engine p99 ms | engine CPU ms/command | read only events/s | replay: fold events/s | verify (chain + anchor) events/s | rebuild CaseSummary events/s (whole store) |");
         foreach (var level in options.Growth)
         {
             var stored = await checks.CaseCountAsync();
@@ -187,6 +187,7 @@ try
             }
             var seeded = seeding.Elapsed.TotalSeconds;
             await Sql(target, "vacuum analyze");
+            var checkpoint = await Replay.CheckpointAsync(services, async sql => long.Parse(await Scalar(target, sql), CultureInfo.InvariantCulture));
             // The same rounds as above: the engine and the replay passes once per round, each figure the median of its rounds.
             var engineRuns = new List<Run>();
             var replays = new List<ReplayFigures>();
@@ -203,13 +204,13 @@ try
                 Median(replays.Select(r => r.VerifyEventsPerSecond)));
             var figures = new
             {
-                cases = await checks.CaseCountAsync(), events = await checks.EventCountAsync(), seededSeconds = seeded,
+                cases = await checks.CaseCountAsync(), events = await checks.EventCountAsync(), seededSeconds = seeded, checkpoint,
                 engineCommandsPerSecond = engineRun.CommandsPerSecond, engineP99 = engineRun.P(99), engineCpuMsPerCommand = cpu,
                 engineRounds = engineRuns.Select(r => r.CommandsPerSecond), replay = replays, rebuild,
             };
             growth.Add(figures);
             report.Line(string.Create(CultureInfo.InvariantCulture,
-                $"| {figures.cases:N0} | {figures.events:N0} | {seeded:F0} | {engineRun.CommandsPerSecond:F0} | {engineRun.P(99):F1} | {cpu:F2} | " +
+                $"| {figures.cases:N0} | {figures.events:N0} | {seeded:F0} | {checkpoint.Seconds:F2} ({checkpoint.AnchoredCases:N0}) | {checkpoint.TablesMegabytes:F1} | {engineRun.CommandsPerSecond:F0} | {engineRun.P(99):F1} | {cpu:F2} | " +
                 $"{scan:F0} | {fold:F0} ({replays[0].SampleCases:N0} cases) | {verify:F0} | {rebuild.RebuildEventsPerSecond:F0} |"));
         }
         report.Set("growth", growth);
