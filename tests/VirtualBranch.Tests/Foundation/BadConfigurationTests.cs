@@ -8,12 +8,12 @@ namespace VirtualBranch.Tests.Foundation;
 /// <summary>The built Host, started as an operator would, with configuration an operator gets wrong.</summary>
 public sealed class BadConfigurationTests
 {
-    private static async Task<(int ExitCode, string[] ErrorLines)> StartHost(string connectionString, string urls)
+    private static async Task<(int ExitCode, string[] ErrorLines)> StartHost(string connectionString, string urls, string? dataDirectory = null)
     {
         var (exit, output, errors) = await HostProcess.RunToExitAsync(["--urls", urls], new Dictionary<string, string>
         {
             ["ConnectionStrings__Engine"] = connectionString,
-            ["Engine__DataDirectory"] = Directory.CreateTempSubdirectory("vb-badconfig-").FullName,
+            ["Engine__DataDirectory"] = dataDirectory ?? Directory.CreateTempSubdirectory("vb-badconfig-").FullName,
         });
         output.ShouldNotContain("   at ", customMessage: "no stack trace on standard output either");
         return (exit, errors.Split('\n', StringSplitOptions.RemoveEmptyEntries));
@@ -57,5 +57,20 @@ public sealed class BadConfigurationTests
         var (exit, lines) = await StartHost(database.ConnectionString, "http://127.0.0.1:99999");
         exit.ShouldBe(1);
         lines.ShouldHaveSingleItem().ShouldStartWith("VirtualBranch cannot start:");
+    }
+
+    [Fact]
+    public async Task a_signing_key_the_trust_store_does_not_hold_gives_one_line()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        var data = Directory.CreateTempSubdirectory("vb-badconfig-").FullName;
+        using var other = Insider.OwnKey();
+        await File.WriteAllTextAsync(Path.Combine(data, "trust-store.pem"), VirtualBranch.Host.Integrity.TrustStore.ToPem([other]), TestContext.Current.CancellationToken);
+        var (exit, lines) = await StartHost(database.ConnectionString, "http://127.0.0.1:0", data);
+        exit.ShouldBe(1);
+        var line = lines.ShouldHaveSingleItem();
+        line.ShouldStartWith("VirtualBranch cannot start: the bank's signing certificate");
+        line.ShouldContain("is not in the trust store");
+        line.ShouldContain("Engine:TrustStorePath");
     }
 }
