@@ -3,6 +3,7 @@ using Marten;
 using Npgsql;
 using NpgsqlTypes;
 using VirtualBranch.Engine.Definitions;
+using VirtualBranch.Engine.Integrity;
 using VirtualBranch.Engine.Persistence;
 
 namespace VirtualBranch.Benchmarks;
@@ -74,7 +75,8 @@ public sealed class HistorySeeder(IDocumentStore store, NpgsqlDataSource databas
                     var link = row.Link;
                     var headers = JsonSerializer.Serialize(new Dictionary<string, string>
                     {
-                        ["prev"] = link.Previous, ["hash"] = link.Hash, ["at"] = link.RecordedAt, ["actor-role"] = link.Actor.Role, ["actor-id"] = link.Actor.Id,
+                        [HashChain.FormatHeader] = HashChain.CurrentFormat, [HashChain.PreviousHeader] = link.Previous, [HashChain.HashHeader] = link.Hash,
+                        [HashChain.RecordedAtHeader] = link.RecordedAt, [HashChain.ActorRoleHeader] = link.Actor.Role, [HashChain.ActorIdHeader] = link.Actor.Id,
                     });
                     await rows.StartRowAsync();
                     await rows.WriteAsync(sequence++, NpgsqlDbType.Bigint);

@@ -132,6 +132,10 @@ internal static class CaseVerbs
             console.MarkupLineInterpolated($"[red]CHECKPOINTS BROKEN[/]: {log.Problem}");
             return;
         }
+        if (log.Unstamped.Count > 0)
+        {
+            console.MarkupLineInterpolated($"[yellow]{log.Unstamped.Count} checkpoints carry no timestamp token[/] (their time is the bank's word alone): {string.Join(", ", log.Unstamped.Take(20))}");
+        }
         if (log.LatestNumber is { } number)
         {
             console.MarkupLineInterpolated($"[green]checkpoints intact[/]  {log.Checked} checked; the latest is {number}:{log.LatestHash} (keep it to check the log later)");

@@ -10,7 +10,8 @@ namespace VirtualBranch.Host.Cli;
 /// <summary>
 /// The Host's command-line verbs for regulators and operators:
 /// <c>replay &lt;caseId&gt; [--version N]</c>, <c>verify &lt;caseId&gt;|--all</c>, <c>rebuild-summaries</c>, <c>export &lt;caseId&gt; &lt;file.zip&gt;</c>,
-/// <c>verify-bundle &lt;file.zip&gt;</c>. Exit code 0 when all is well, 1 when evidence fails a check, 2 for a usage error.
+/// <c>verify-bundle &lt;file.zip&gt; --trust &lt;bank.pem|fingerprint&gt; [--tsa tsa.pem]</c>, <c>verify-checkpoints [--known N:hash]</c>,
+/// <c>checkpoint</c>. Exit code 0 when all is well, 1 when evidence fails a check, 2 for a usage error.
 /// </summary>
 public static class CliVerbs
 {
@@ -37,14 +38,16 @@ public static class CliVerbs
             Interactive = InteractionSupport.No,
         });
         console.Profile.Width = Math.Max(console.Profile.Width, 160);
+        if (services is not null)
+        {
+            // A database written by an earlier version has no checkpoint tables until a Host starts on it.
+            await Integrity.Checkpoints.CheckpointTables.EnsureAsync(services.GetRequiredService<Npgsql.NpgsqlDataSource>(), CancellationToken.None);
+        }
         try
         {
             return args switch
             {
-                ["verify-bundle", var file, "--trust", var anchor] => VerifyBundle(file, anchor, null, console),
-                ["verify-bundle", var file, "--trust", var anchor, "--tsa", var tsa] => VerifyBundle(file, anchor, tsa, console),
-                ["verify-bundle", ..] => UsageError(console,
-                    "verify-bundle needs the trust anchor: --trust <bank.pem> (the bank's certificates) or --trust <SHA-256 fingerprint of the signing certificate>."),
+                ["verify-bundle", var file, .. var rest] => BundleVerbs.VerifyBundle(file, rest, console),
                 ["schema"] => AuthoringVerbs.Schema(null, console),
                 ["schema", var file] => AuthoringVerbs.Schema(file, console),
                 ["validate", var target] => AuthoringVerbs.Validate(target, false, console),
@@ -82,49 +85,6 @@ public static class CliVerbs
         return (known.Count > 0, outIndex >= 0 ? rest[outIndex + 1] : null);
     }
 
-    private static int VerifyBundle(string file, string anchor, string? tsa, IAnsiConsole console)
-    {
-        if (!File.Exists(file))
-        {
-            return UsageError(console, $"There is no file '{file}'.");
-        }
-        TrustStore trust;
-        try
-        {
-            trust = File.Exists(anchor) ? TrustStore.Load(anchor) : TrustStore.OfFingerprint(anchor);
-        }
-        catch (Exception ex) when (ex is FormatException or System.Security.Cryptography.CryptographicException)
-        {
-            return UsageError(console, $"--trust {anchor}: neither a PEM file of certificates nor a fingerprint ({ex.Message}).");
-        }
-        if (tsa is not null && !File.Exists(tsa))
-        {
-            return UsageError(console, $"--tsa {tsa}: there is no such file (the timestamp authority's certificates, PEM).");
-        }
-        TimestampTrust? authorities;
-        try
-        {
-            authorities = tsa is null ? null : TimestampTrust.FromPemFiles([tsa]);
-        }
-        catch (Configuration.ConfigurationProblemException ex)
-        {
-            return UsageError(console, ex.Message);
-        }
-        using var zip = File.OpenRead(file);
-        var report = BundleVerifier.Verify(zip, trust, authorities);
-        foreach (var check in report.Checks)
-        {
-            console.MarkupLineInterpolated($"[green]ok[/]    {check}");
-        }
-        if (!report.Intact)
-        {
-            console.MarkupLineInterpolated($"[red]FAIL[/]  {report.Problem}");
-            return Failed;
-        }
-        console.MarkupLineInterpolated($"[green]The bundle {Path.GetFileName(file)} is intact.[/]");
-        return Ok;
-    }
-
     private static Guid ParseId(string text) =>
         Guid.TryParse(text, out var id) ? id : throw new UsageException($"'{text}' is not a case id (a GUID such as 01a215c3-716f-7eb4-8342-82bc49dd948e).");
 
@@ -138,10 +98,10 @@ public static class CliVerbs
             ? version
             : throw new UsageException($"--version takes a whole number from 1, not '{text}'.");
 
-    private static int UsageError(IAnsiConsole console, string problem)
+    internal static int UsageError(IAnsiConsole console, string problem)
     {
         console.MarkupLineInterpolated($"[red]{problem}[/]");
-        console.WriteLine("usage: replay <caseId> [--version N] | verify <caseId>|--all | verify-checkpoints [--known N:hash] | checkpoint | rebuild-summaries | export <caseId> <file.zip> | verify-bundle <file.zip> --trust <bank.pem|fingerprint> [--tsa tsa.pem] | schema [file] | validate <file|folder> [--lang zh|en] | import-elsa <file.json> [--partial] [--out file] | export-elsa <definition.json> [--out file]");
+        console.WriteLine("usage: replay <caseId> [--version N] | verify <caseId>|--all | verify-checkpoints [--known N:hash] | checkpoint | rebuild-summaries | export <caseId> <file.zip> | verify-bundle <file.zip> --trust <bank.pem|fingerprint> [--tsa tsa.pem] [--allow-unanchored] | schema [file] | validate <file|folder> [--lang zh|en] | import-elsa <file.json> [--partial] [--out file] | export-elsa <definition.json> [--out file]");
         return Usage;
     }
 

@@ -14,12 +14,14 @@ public sealed record BundleReport(bool Intact, IReadOnlyList<string> Checks, str
 
 /// <summary>
 /// Checks an exported bundle with nothing but the zip and the keys the reader trusts: the manifest's signature (by a
-/// pinned key only), every file's hash, the hash chain, the seals.
+/// pinned key only), every file's hash, the hash chain, the seals, the definition, and the checkpoint anchor of the
+/// whole stream (its signature, its token when an authority is pinned, the leaf's inclusion proof).
 /// </summary>
 public static class BundleVerifier
 {
     /// <param name="authorities">The timestamp authorities the reader pins; without them the anchor's token is not checked (and the report says so).</param>
-    public static BundleReport Verify(Stream zipStream, TrustStore trust, TimestampTrust? authorities = null)
+    /// <param name="allowUnanchored">Accept a bundle of format 1 (exported before checkpoints), which carries no anchor.</param>
+    public static BundleReport Verify(Stream zipStream, TrustStore trust, TimestampTrust? authorities = null, bool allowUnanchored = false)
     {
         var checks = new List<string>();
         try
@@ -77,20 +79,35 @@ public static class BundleVerifier
                 return Fail(checks, $"definition.json hashes to {definitionHash}, the case ran on {manifest.DefinitionHash}");
             }
             checks.Add($"definition {manifest.DefinitionId} v{manifest.DefinitionVersion} is the exact version the case ran");
-            if (manifest.Format != "virtualbranch-evidence-bundle/1")
+            if (manifest.Format == ExportBundle.UnanchoredFormat)
             {
-                if (!content.TryGetValue(BundleAnchor.FileName, out var anchorBytes))
+                if (!allowUnanchored)
                 {
-                    return Fail(checks, $"{BundleAnchor.FileName} is missing: no checkpoint vouches for the case's stream");
+                    return Fail(checks, "the bundle is of format 1, which carries no checkpoint anchor (exported before checkpoints); " +
+                        "accept it only knowingly, with --allow-unanchored");
                 }
-                var anchored = JsonSerializer.Deserialize<BundleAnchor>(anchorBytes, ExportBundle.Json)!.ToLeaf(manifest.CaseId);
-                var anchor = new CheckpointVerifier(trust, authorities).Check(rows, anchored, null);
-                if (!anchor.Holds)
-                {
-                    return Fail(checks, $"anchor: {anchor.Description}");
-                }
-                checks.Add(anchor.Description);
+                checks.Add("format 1: no checkpoint anchor (accepted with --allow-unanchored)");
+                return new BundleReport(true, checks, null);
             }
+            if (!content.TryGetValue(BundleAnchor.FileName, out var anchorBytes))
+            {
+                return Fail(checks, $"{BundleAnchor.FileName} is missing: no checkpoint vouches for the case's stream");
+            }
+            var anchored = JsonSerializer.Deserialize<BundleAnchor>(anchorBytes, ExportBundle.Json)!.ToLeaf(manifest.CaseId);
+            if (anchored.Leaf.Version != rows.Count)
+            {
+                return Fail(checks, $"anchor: checkpoint {anchored.Checkpoint.Checkpoint.Number} anchors version {anchored.Leaf.Version}, the bundle holds {rows.Count} events");
+            }
+            if (authorities is not null && anchored.Checkpoint.TimestampToken is null)
+            {
+                return Fail(checks, $"anchor: checkpoint {anchored.Checkpoint.Checkpoint.Number} carries no timestamp token, and --tsa asks for one");
+            }
+            var anchor = new CheckpointVerifier(trust, authorities).Check(rows, anchored, null);
+            if (!anchor.Holds)
+            {
+                return Fail(checks, $"anchor: {anchor.Description}");
+            }
+            checks.Add($"{anchor.Description}; compare checkpoint {anchored.Checkpoint.Checkpoint.Number}:{anchored.Checkpoint.Hash} with the bank's log");
             return new BundleReport(true, checks, null);
         }
         catch (Exception ex) when (ex is InvalidDataException or JsonException or KeyNotFoundException or NotSupportedException)

@@ -13,11 +13,11 @@ public sealed class CaseVerifier(StoredEvents events, EvidenceStore files, Trust
     public async Task<VerificationResult?> VerifyAsync(Guid caseId, CancellationToken cancellation)
     {
         var (rows, streamVersion) = await events.ReadAsync(caseId, cancellation);
-        if (rows.Count == 0 && streamVersion is null)
-        {
-            return null;
-        }
         var leaves = await checkpoints.LatestLeavesAsync([caseId], cancellation);
+        if (rows.Count == 0 && streamVersion is null && leaves.Count == 0)
+        {
+            return null; // never a case here: a case that was deleted is still named by its checkpoints
+        }
         var latest = await checkpoints.LatestAsync(SignedCheckpoint.Scheduled, cancellation);
         return Verify(new StoredStream(caseId, rows, streamVersion), leaves.GetValueOrDefault(caseId), latest);
     }

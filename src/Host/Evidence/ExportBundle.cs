@@ -37,11 +37,21 @@ public sealed class ExportBundle(StoredEvents events, IDocumentStore store, Evid
 {
     /// <summary>Bundles of this format carry <c>anchor.json</c>; those of format 1 (before checkpoints) do not.</summary>
     public const string Format = "virtualbranch-evidence-bundle/2";
+
+    /// <summary>Bundles exported before checkpoints: no anchor.</summary>
+    public const string UnanchoredFormat = "virtualbranch-evidence-bundle/1";
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = false };
     private static readonly JsonSerializerOptions Indented = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
     public async Task<bool> WriteAsync(Guid caseId, string exportedBy, Stream output, CancellationToken cancellation)
     {
+        var (before, _) = await events.ReadAsync(caseId, cancellation);
+        if (before.Count == 0)
+        {
+            return false;
+        }
+        await AnchorAsync(caseId, before.Count, cancellation);
+        // Read again after anchoring, so the events and the anchor are of the same moment (unless a command lands in between).
         var (rows, _) = await events.ReadAsync(caseId, cancellation);
         if (rows.Count == 0)
         {

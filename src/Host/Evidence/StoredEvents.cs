@@ -77,14 +77,17 @@ public sealed class StoredEvents(NpgsqlDataSource database)
     /// <summary>
     /// Every case in the store, oldest first: the streams that begin with a case being opened, and every stream that has
     /// a case summary (so a case whose first event was removed or retyped is still listed, and verifying all cases finds
-    /// it). Access logs, media audits and Marten's own bookkeeping streams are not cases.
+    /// it), then the cases a checkpoint names whose stream is gone (deleted cases). Access logs, media audits and Marten's
+    /// own bookkeeping streams are not cases.
     /// </summary>
     public async Task<IReadOnlyList<Guid>> AllCaseIdsAsync(CancellationToken cancellation)
     {
         var ids = new List<Guid>();
         await using var command = database.CreateCommand(
-            "select s.id from vb.mt_streams s where s.id in (select id from vb.mt_doc_casesummary) or exists (select 1 from vb.mt_events e " +
-            "where e.stream_id = s.id and e.version = 1 and e.type = $1) order by s.created, s.id");
+            "select id from (select s.id, s.created from vb.mt_streams s where s.id in (select id from vb.mt_doc_casesummary) or exists " +
+            "(select 1 from vb.mt_events e where e.stream_id = s.id and e.version = 1 and e.type = $1) " +
+            "union select l.case_id, null from (select distinct case_id from vb.vb_checkpoint_leaves) l " +
+            "where not exists (select 1 from vb.mt_streams s where s.id = l.case_id)) cases order by created nulls last, id");
         command.Parameters.Add(new NpgsqlParameter { Value = CaseStreams.EventTypeName(typeof(CaseOpened)) });
         await using var reader = await command.ExecuteReaderAsync(cancellation);
         while (await reader.ReadAsync(cancellation))

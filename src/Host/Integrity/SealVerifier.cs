@@ -18,25 +18,31 @@ public static class SealVerifier
     private static readonly HashSet<string> ClosingTypes =
         [.. new[] { typeof(CaseCompleted), typeof(CaseCancelled), typeof(CaseExpired) }.Select(CaseStreams.EventTypeName)];
 
+    /// <summary>What the decider lets happen to a sealed case: a legal hold placed or released. Anything else after a seal was put there.</summary>
+    private static readonly HashSet<string> AfterSeal = [.. new[] { typeof(LegalHoldPlaced), typeof(LegalHoldReleased) }.Select(CaseStreams.EventTypeName)];
+
     /// <summary>The first problem with the stream's seals as (version, why); null when every seal holds.</summary>
     public static (long Version, string Problem)? Check(IReadOnlyList<ChainedRow> rows, TrustStore trust)
     {
         long? closedAt = null;
+        long? sealedAt = null;
         foreach (var row in rows)
         {
-            if (ClosingTypes.Contains(row.EventType))
+            if (row.EventType == SealType)
+            {
+                if (Problem(row, rows, trust) is { } problem)
+                {
+                    return (row.Version, $"seal at version {row.Version}: {problem}");
+                }
+                (closedAt, sealedAt) = (null, row.Version);
+            }
+            else if (sealedAt is { } seal && !AfterSeal.Contains(row.EventType))
+            {
+                return (row.Version, $"appended after the seal: version {row.Version} ({row.EventType}) follows the seal at version {seal}");
+            }
+            else if (ClosingTypes.Contains(row.EventType))
             {
                 closedAt ??= row.Version;
-                continue;
-            }
-            if (row.EventType != SealType)
-            {
-                continue;
-            }
-            closedAt = null;
-            if (Problem(row, rows, trust) is { } problem)
-            {
-                return (row.Version, $"seal at version {row.Version}: {problem}");
             }
         }
         return closedAt is { } version ? (version, $"unsealed: version {version} closes the case and no seal follows it") : null;
@@ -53,9 +59,9 @@ public static class SealVerifier
         {
             return $"unreadable: {ex.Message}";
         }
-        if (seal is null || seal.SealedVersion < 1 || seal.SealedVersion >= row.Version)
+        if (seal is null || seal.SealedVersion != row.Version - 1)
         {
-            return $"it names version {seal?.SealedVersion}, which is not an event before it";
+            return $"it names version {seal?.SealedVersion}, not the event just before it (events were inserted between the close and the seal)";
         }
         var sealedRow = rows[(int)seal.SealedVersion - 1];
         if (sealedRow.Hash != seal.ChainHead)

@@ -134,6 +134,74 @@ public sealed class InsiderTests(HostFixture host) : IClassFixture<HostFixture>
         openResult.GetProperty("problem").GetString()!.ShouldStartWith("rewritten: the event at version");
     }
 
+    [Fact]
+    public async Task a_rewrite_whose_anchored_head_is_deleted_from_the_heads_table_is_not_anchored_again()
+    {
+        var (id, neighbour) = (await RunningCase(), await RunningCase());
+        await Checkpoint();
+        await host.Database.ExecuteAsync($$"""
+            update vb.mt_events set data = jsonb_set(data, '{Data,customerName}', '"冒名"') where stream_id = '{{id}}' and version = 1;
+            delete from vb.vb_checkpoint_heads where case_id = '{{id}}';
+            """);
+        await Insider.RechainAsync(host.Database, id);
+        var next = await Checkpoint();
+        next.GetProperty("refused").EnumerateArray().Select(r => r.GetString()).ShouldContain(r => r!.Contains(id.ToString()) && r.Contains("no longer has the hash"));
+        (await Verify(id)).GetProperty("problem").GetString()!.ShouldStartWith("rewritten: the event at version");
+        await ShouldBeAnchoredAndIntact(neighbour);
+    }
+
+    [Fact]
+    public async Task an_event_appended_after_the_seal_and_rechained_is_caught()
+    {
+        var id = await CompletedCase();
+        var version = await Version(id);
+        await host.Database.ExecuteAsync(AppendCopySql(id, version - 1, "'at'", "headers ->> 'at'"));
+        await Insider.RechainAsync(host.Database, id, version + 1);
+        await ShouldBeBroken(id, version + 1, $"appended after the seal: version {version + 1} (case_completed) follows the seal at version {version}");
+    }
+
+    [Fact]
+    public async Task an_anchored_case_extended_with_a_back_dated_event_is_refused_by_the_next_checkpoint_and_reported()
+    {
+        var id = await RunningCase();
+        await Checkpoint();
+        var version = await Version(id);
+        var anHourAgo = VirtualBranch.Engine.Integrity.HashChain.Time(DateTimeOffset.UtcNow.AddHours(-1));
+        await host.Database.ExecuteAsync(AppendCopySql(id, version, "'at'", $"'{anHourAgo}'"));
+        await Insider.RechainAsync(host.Database, id, version + 1);
+        var next = await Checkpoint();
+        next.GetProperty("refused").EnumerateArray().Select(r => r.GetString()).ShouldContain(r => r!.Contains(id.ToString()) && r.Contains("back-dated"));
+        await ShouldBeBroken(id, version + 1, $"not anchored: version {version + 1} was recorded at {anHourAgo}");
+    }
+
+    [Fact]
+    public async Task a_deleted_case_is_named_by_the_checkpoint_that_anchored_it()
+    {
+        var (id, neighbour) = (await RunningCase(), await RunningCase());
+        await Checkpoint();
+        await host.Database.ExecuteAsync($"""
+            delete from vb.mt_events where stream_id = '{id}';
+            delete from vb.mt_streams where id = '{id}';
+            delete from vb.mt_doc_casesummary where id = '{id}';
+            """);
+        var (exit, output) = await Cli("verify", id.ToString());
+        exit.ShouldBe(CliVerbs.Failed);
+        output.ShouldContain("deleted: checkpoint ");
+        var (allExit, all) = await Cli("verify", "--all");
+        allExit.ShouldBe(CliVerbs.Failed);
+        all.ShouldContain($"BROKEN {id}");
+        all.ShouldNotContain($"BROKEN {neighbour}");
+    }
+
+    /// <summary>A copy of the event at <paramref name="copyVersion"/> appended as the stream's next event, one header replaced.</summary>
+    private static string AppendCopySql(Guid id, long copyVersion, string header, string value) => $"""
+        insert into vb.mt_events (seq_id, id, stream_id, version, data, type, timestamp, tenant_id, mt_dotnet_type, headers, correlation_id, causation_id, user_name)
+            select nextval('vb.mt_events_sequence'), gen_random_uuid(), stream_id, (select version + 1 from vb.mt_streams where id = '{id}'), data, type, timestamp,
+                tenant_id, mt_dotnet_type, jsonb_set(headers, array[{header}], to_jsonb(({value})::text)), correlation_id, causation_id, user_name
+            from vb.mt_events where stream_id = '{id}' and version = {copyVersion};
+        update vb.mt_streams set version = version + 1 where id = '{id}';
+        """;
+
     /// <summary>The donor's rows under the victim's id, with data, headers and timestamps as they were.</summary>
     private static string TransplantSql(Guid donor, Guid victim) => $"""
         delete from vb.mt_events where stream_id = '{victim}';

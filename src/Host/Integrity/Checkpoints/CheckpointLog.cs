@@ -2,8 +2,11 @@ using VirtualBranch.Engine.Integrity;
 
 namespace VirtualBranch.Host.Integrity.Checkpoints;
 
-/// <summary>What checking the checkpoints in order found.</summary>
-public sealed record CheckpointLogReport(bool Intact, int Checked, long? LatestNumber, string? LatestHash, string? Problem);
+/// <summary>
+/// What checking the checkpoints in order found. <see cref="Unstamped"/> lists the checkpoints that carry no timestamp
+/// token (written while the authority could not be reached): signed by the bank, but their time is the bank's word alone.
+/// </summary>
+public sealed record CheckpointLogReport(bool Intact, int Checked, long? LatestNumber, string? LatestHash, string? Problem, IReadOnlyList<long> Unstamped);
 
 /// <summary>
 /// Checks the checkpoints as one log: numbered without gaps, each linked to the hash of the one before, each signed by a
@@ -18,7 +21,9 @@ public sealed class CheckpointLog(CheckpointReader reader, CheckpointVerifier ve
         var expected = known?.Number ?? 1;
         var previous = (Number: expected - 1, Hash: (string?)null);
         var count = 0;
-        CheckpointLogReport Broken(string problem) => new(false, count, previous.Hash is null ? null : previous.Number, previous.Hash, problem);
+        var unstamped = new List<long>();
+        DateTimeOffset? lastTime = null;
+        CheckpointLogReport Broken(string problem) => new(false, count, previous.Hash is null ? null : previous.Number, previous.Hash, problem, unstamped);
         await foreach (var (signed, leaves) in reader.FromAsync(expected, cancellation))
         {
             var checkpoint = signed.Checkpoint;
@@ -42,6 +47,14 @@ public sealed class CheckpointLog(CheckpointReader reader, CheckpointVerifier ve
             {
                 return Broken(problem);
             }
+            if (lastTime is { } last && checkpoint.CreatedAt < last)
+            {
+                return Broken($"{checkpoint} claims a time before checkpoint {previous.Number}'s {HashChain.Time(last)}");
+            }
+            if (signed.TimestampToken is null)
+            {
+                unstamped.Add(checkpoint.Number);
+            }
             if (leaves.Count != checkpoint.TreeSize || leaves.Select((l, i) => l.Position != i).Any(wrong => wrong))
             {
                 return Broken($"{checkpoint} signed {checkpoint.TreeSize} leaves, {leaves.Count} are stored in order (leaves removed or added)");
@@ -52,6 +65,7 @@ public sealed class CheckpointLog(CheckpointReader reader, CheckpointVerifier ve
                 return Broken($"{checkpoint}: its stored leaves give root {Convert.ToHexStringLower(root)}, it signed {checkpoint.Root} (leaves edited)");
             }
             previous = (checkpoint.Number, signed.Hash);
+            lastTime = checkpoint.CreatedAt;
             expected++;
             count++;
         }
@@ -59,6 +73,6 @@ public sealed class CheckpointLog(CheckpointReader reader, CheckpointVerifier ve
         {
             return Broken($"checkpoint {first.Number}, which you kept, is no longer stored (the log was truncated or rewritten)");
         }
-        return new(true, count, previous.Hash is null ? null : previous.Number, previous.Hash, null);
+        return new(true, count, previous.Hash is null ? null : previous.Number, previous.Hash, null, unstamped);
     }
 }

@@ -11,6 +11,8 @@ public sealed class CheckpointService(CheckpointWriter writer, IConfiguration co
 {
     public const string IntervalKey = "Engine:CheckpointIntervalSeconds";
 
+    private static readonly TimeSpan SealGathering = TimeSpan.FromSeconds(2);
+
     private readonly Channel<Guid> _sealed = Channel.CreateUnbounded<Guid>(new UnboundedChannelOptions { SingleReader = true });
 
     /// <summary>A case was sealed (its seal is committed): anchor it in the next checkpoint, without waiting for the schedule.</summary>
@@ -33,6 +35,8 @@ public sealed class CheckpointService(CheckpointWriter writer, IConfiguration co
                 }
                 if (woken == seal)
                 {
+                    // Seals that close within a moment of each other share one checkpoint, so a busy day is not a checkpoint per case.
+                    await Task.Delay(SealGathering, stoppingToken);
                     var ids = new HashSet<Guid>();
                     while (_sealed.Reader.TryRead(out var id))
                     {
@@ -40,7 +44,18 @@ public sealed class CheckpointService(CheckpointWriter writer, IConfiguration co
                     }
                     if (ids.Count > 0)
                     {
-                        await writer.WriteAsync(ids, stoppingToken);
+                        try
+                        {
+                            await writer.WriteAsync(ids, stoppingToken);
+                        }
+                        catch (Exception) when (!stoppingToken.IsCancellationRequested)
+                        {
+                            foreach (var id in ids)
+                            {
+                                _sealed.Writer.TryWrite(id); // tried again with the next seal or tick, not lost
+                            }
+                            throw;
+                        }
                     }
                     seal = _sealed.Reader.WaitToReadAsync(stoppingToken).AsTask();
                 }

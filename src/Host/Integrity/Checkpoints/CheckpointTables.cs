@@ -51,7 +51,10 @@ public sealed class CheckpointTables(NpgsqlDataSource database) : IHostedService
             for each statement execute function vb.vb_append_only();
         """;
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public Task StartAsync(CancellationToken cancellationToken) => EnsureAsync(database, cancellationToken);
+
+    /// <summary>Creates what is missing; the command-line verbs call it too, since they start no hosted service.</summary>
+    public static async Task EnsureAsync(NpgsqlDataSource database, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);

@@ -13,8 +13,14 @@ public sealed record AnchorCheck(bool Holds, string Description, long? FirstBrok
 /// </summary>
 public sealed class CheckpointVerifier(TrustStore bank, TimestampTrust? authorities)
 {
-    /// <summary>How long after a case's last event the next scheduled checkpoint must name it.</summary>
-    public static readonly TimeSpan Settle = TimeSpan.FromMinutes(1);
+    /// <summary>
+    /// How long after an event was recorded a scheduled checkpoint must name its case at that version or later: generous,
+    /// so that a Host whose clock runs a little behind the database's is not taken for an insider.
+    /// </summary>
+    public static readonly TimeSpan AnchorDeadline = TimeSpan.FromMinutes(5);
+
+    /// <summary>How far the time a checkpoint claims may be from the time its authority stamped.</summary>
+    public static readonly TimeSpan StampTolerance = TimeSpan.FromMinutes(1);
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string?> _checked = new(StringComparer.Ordinal);
 
@@ -59,7 +65,7 @@ public sealed class CheckpointVerifier(TrustStore bank, TimestampTrust? authorit
         {
             return $"{checkpoint}: timestamp token {stamp.Detail}";
         }
-        return stamp.Time is { } time && (time - checkpoint.CreatedAt).Duration() > Settle
+        return stamp.Time is { } time && (time - checkpoint.CreatedAt).Duration() > StampTolerance
             ? $"{checkpoint}: claims {HashChain.Time(checkpoint.CreatedAt)} but the timestamp authority stamped it at {HashChain.Time(time)}"
             : null;
     }
@@ -69,10 +75,7 @@ public sealed class CheckpointVerifier(TrustStore bank, TimestampTrust? authorit
     {
         if (anchored is null)
         {
-            // Every scheduled checkpoint names each case changed before it: a case it should name and does not was hidden.
-            return latestScheduled is { } latest && rows.Count > 0 && rows[^1].Timestamp < latest.Checkpoint.CreatedAt - Settle
-                ? new(false, $"not anchored: {latest.Checkpoint} came after version {rows[^1].Version} and names no checkpoint of this case", rows[^1].Version)
-                : new(true, "not anchored yet: no checkpoint has been written since the case's last event");
+            return Unanchored(rows, 0, latestScheduled) ?? new(true, "not anchored yet: no checkpoint has been written since the case's events were recorded");
         }
         var (signed, position, leaf, proof) = anchored;
         var checkpoint = signed.Checkpoint;
@@ -85,6 +88,10 @@ public sealed class CheckpointVerifier(TrustStore bank, TimestampTrust? authorit
         {
             return new(false, $"{checkpoint}: the case's leaf (version {leaf.Version}, head {leaf.Head}) is not in the tree it signed", leaf.Version);
         }
+        if (rows.Count == 0)
+        {
+            return new(false, $"deleted: {checkpoint} signed version {leaf.Version} of this case, and its stream is gone", 1);
+        }
         if (rows.Count < leaf.Version)
         {
             return new(false, $"truncated: stream head at version {rows.Count}, {checkpoint} signed version {leaf.Version}", rows.Count + 1L);
@@ -94,7 +101,30 @@ public sealed class CheckpointVerifier(TrustStore bank, TimestampTrust? authorit
         {
             return new(false, $"rewritten: the event at version {leaf.Version} hashes to {row.Hash}, {checkpoint} signed head {leaf.Head}", leaf.Version);
         }
+        if (Unanchored(rows, leaf.Version, latestScheduled) is { } late)
+        {
+            return late;
+        }
         var time = signed.TimestampToken is null ? "not time-stamped" : authorities is null ? "time-stamped, token not checked: no authority pinned" : "time-stamped";
         return new(true, $"anchored by {checkpoint} at version {leaf.Version} (signed by the bank, {time})");
+    }
+
+    /// <summary>
+    /// An event after the anchored version that was recorded well before the latest scheduled checkpoint: that checkpoint
+    /// should have named the case at its version, so the event was put there afterwards, or the case was kept from the writer.
+    /// </summary>
+    private static AnchorCheck? Unanchored(IReadOnlyList<ChainedRow> rows, long anchoredVersion, SignedCheckpoint? latestScheduled)
+    {
+        if (latestScheduled is null)
+        {
+            return null;
+        }
+        var cutoff = latestScheduled.Checkpoint.CreatedAt - AnchorDeadline;
+        var late = rows.Skip((int)Math.Min(anchoredVersion, rows.Count)).FirstOrDefault(r =>
+            DateTimeOffset.TryParse(r.RecordedAt, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.RoundtripKind, out var at)
+            && at < cutoff);
+        return late is null ? null : new(false,
+            $"not anchored: version {late.Version} was recorded at {late.RecordedAt}, and {latestScheduled.Checkpoint} (written after it) does not name the case at that version",
+            late.Version);
     }
 }

@@ -17,22 +17,13 @@ public sealed record CheckpointRun(SignedCheckpoint? Written, int Anchored, IRea
 /// </summary>
 public sealed class CheckpointWriter(NpgsqlDataSource database, BankSigner signer, ITimestampAuthority authority, ILogger<CheckpointWriter> log)
 {
-    private const string Candidates = """
-        select s.id, s.version, e.headers ->> 'hash', h.version, h.head, h.checkpoint
-        from vb.mt_streams s
-        join vb.mt_doc_casesummary c on c.id = s.id
-        left join vb.vb_checkpoint_heads h on h.case_id = s.id
-        join vb.mt_events e on e.stream_id = s.id and e.version = s.version
-        where h.version is distinct from s.version and ($1::uuid[] is null or s.id = any($1))
-        """;
-
     /// <summary>Anchors the changed cases among <paramref name="caseIds"/>, or every changed case when it is null.</summary>
     public async Task<CheckpointRun> WriteAsync(IReadOnlyCollection<Guid>? caseIds, CancellationToken cancellation)
     {
         await using var connection = await database.OpenConnectionAsync(cancellation);
         await using var transaction = await connection.BeginTransactionAsync(cancellation);
         await Execute(connection, "select pg_advisory_xact_lock(7162535)", cancellation);
-        var (leaves, refused) = await ChangedAsync(connection, caseIds, cancellation);
+        var (leaves, refused) = await CheckpointCandidates.ReadAsync(connection, caseIds, cancellation);
         foreach (var problem in refused)
         {
             log.LogError("Checkpoint refuses to anchor {Problem}; run verify on the case", problem);
@@ -42,7 +33,7 @@ public sealed class CheckpointWriter(NpgsqlDataSource database, BankSigner signe
             return new CheckpointRun(null, 0, refused);
         }
         var (number, previous, now) = await NextAsync(connection, cancellation);
-        leaves.Sort((a, b) => string.CompareOrdinal(a.CaseId.ToString("D"), b.CaseId.ToString("D")));
+        leaves = [.. leaves.OrderBy(l => l.CaseId.ToString("D"), StringComparer.Ordinal)];
         var (root, proofs) = MerkleTree.Build([.. leaves.Select(l => l.Hash())]);
         var checkpoint = new Checkpoint(number, now, previous, leaves.Count, Convert.ToHexStringLower(root));
         var statement = checkpoint.Statement();
@@ -62,72 +53,11 @@ public sealed class CheckpointWriter(NpgsqlDataSource database, BankSigner signe
         return new CheckpointRun(signed, leaves.Count, refused);
     }
 
-    private static async Task<(List<CheckpointLeaf> Leaves, List<string> Refused)> ChangedAsync(NpgsqlConnection connection, IReadOnlyCollection<Guid>? caseIds,
-        CancellationToken cancellation)
-    {
-        var changed = new List<(CheckpointLeaf Now, long? AnchoredVersion, string? AnchoredHead, long? At)>();
-        await using (var command = new NpgsqlCommand(Candidates, connection))
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = caseIds is null ? DBNull.Value : caseIds.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
-            await using var reader = await command.ExecuteReaderAsync(cancellation);
-            while (await reader.ReadAsync(cancellation))
-            {
-                changed.Add((new CheckpointLeaf(reader.GetGuid(0), reader.GetInt64(1), reader.IsDBNull(2) ? "" : reader.GetString(2)),
-                    reader.IsDBNull(3) ? null : reader.GetInt64(3), reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetInt64(5)));
-            }
-        }
-        var anchored = changed.Where(c => c.AnchoredVersion is not null).ToList();
-        var stillThere = await HashesAtAsync(connection, [.. anchored.Select(c => (c.Now.CaseId, c.AnchoredVersion!.Value))], cancellation);
-        var leaves = new List<CheckpointLeaf>();
-        var refused = new List<string>();
-        foreach (var (now, version, head, at) in changed)
-        {
-            if (version is null)
-            {
-                leaves.Add(now);
-            }
-            else if (now.Version < version)
-            {
-                refused.Add($"case {now.CaseId}: stream head at version {now.Version}, checkpoint {at} signed version {version}");
-            }
-            else if (!stillThere.TryGetValue(now.CaseId, out var hash) || hash != head)
-            {
-                refused.Add($"case {now.CaseId}: the event at version {version} no longer has the hash checkpoint {at} signed");
-            }
-            else
-            {
-                leaves.Add(now);
-            }
-        }
-        return (leaves, refused);
-    }
-
-    /// <summary>The hash each case's event at the given version has now.</summary>
-    private static async Task<Dictionary<Guid, string?>> HashesAtAsync(NpgsqlConnection connection, IReadOnlyList<(Guid Case, long Version)> at,
-        CancellationToken cancellation)
-    {
-        var hashes = new Dictionary<Guid, string?>();
-        if (at.Count == 0)
-        {
-            return hashes;
-        }
-        await using var command = new NpgsqlCommand(
-            "select e.stream_id, e.headers ->> 'hash' from vb.mt_events e join unnest($1::uuid[], $2::bigint[]) k(id, v) on e.stream_id = k.id and e.version = k.v",
-            connection);
-        command.Parameters.Add(new NpgsqlParameter { Value = at.Select(a => a.Case).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter { Value = at.Select(a => a.Version).ToArray() });
-        await using var reader = await command.ExecuteReaderAsync(cancellation);
-        while (await reader.ReadAsync(cancellation))
-        {
-            hashes[reader.GetGuid(0)] = reader.IsDBNull(1) ? null : reader.GetString(1);
-        }
-        return hashes;
-    }
-
     private static async Task<(long Number, string Previous, DateTimeOffset Now)> NextAsync(NpgsqlConnection connection, CancellationToken cancellation)
     {
         await using var command = new NpgsqlCommand(
-            "select coalesce(max(number), 0) + 1, coalesce((select hash from vb.vb_checkpoints order by number desc limit 1), $1), now() from vb.vb_checkpoints",
+            // The time is read now, after the lock: not the transaction's start, which may lie before a wait for another Host.
+            "select coalesce(max(number), 0) + 1, coalesce((select hash from vb.vb_checkpoints order by number desc limit 1), $1), clock_timestamp() from vb.vb_checkpoints",
             connection);
         command.Parameters.Add(new NpgsqlParameter { Value = HashChain.Genesis });
         await using var reader = await command.ExecuteReaderAsync(cancellation);
@@ -170,7 +100,7 @@ public sealed class CheckpointWriter(NpgsqlDataSource database, BankSigner signe
             cancellation);
     }
 
-    private static async Task Execute(NpgsqlConnection connection, string sql, CancellationToken cancellation)
+    internal static async Task Execute(NpgsqlConnection connection, string sql, CancellationToken cancellation)
     {
         await using var command = new NpgsqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync(cancellation);
