@@ -11,18 +11,35 @@ public sealed class CheckpointReader(NpgsqlDataSource database)
     /// <summary>The latest leaf of each case asked for (cases no checkpoint names are absent).</summary>
     public async Task<IReadOnlyDictionary<Guid, AnchoredLeaf>> LatestLeavesAsync(IReadOnlyList<Guid> caseIds, CancellationToken cancellation)
     {
-        var leaves = new Dictionary<Guid, AnchoredLeaf>();
-        await using var command = database.CreateCommand(
-            $"select distinct on (l.case_id) l.case_id, l.position, l.version, l.head, l.proof, {Columns} from vb.vb_checkpoint_leaves l " +
-            "join vb.vb_checkpoints c on c.number = l.checkpoint where l.case_id = any($1) order by l.case_id, l.checkpoint desc");
-        command.Parameters.Add(new NpgsqlParameter { Value = caseIds.ToArray() });
-        await using var reader = await command.ExecuteReaderAsync(cancellation);
-        while (await reader.ReadAsync(cancellation))
+        var found = new List<(long Checkpoint, int Position, CheckpointLeaf Leaf, byte[] Proof)>();
+        await using var connection = await database.OpenConnectionAsync(cancellation);
+        await using (var command = new NpgsqlCommand(
+            "select distinct on (case_id) case_id, checkpoint, position, version, head, proof from vb.vb_checkpoint_leaves " +
+            "where case_id = any($1) order by case_id, checkpoint desc", connection))
         {
-            var leaf = new CheckpointLeaf(reader.GetGuid(0), reader.GetInt64(2), reader.GetString(3));
-            leaves[leaf.CaseId] = new AnchoredLeaf(Read(reader, 5), reader.GetInt32(1), leaf, reader.GetFieldValue<byte[]>(4));
+            command.Parameters.Add(new NpgsqlParameter { Value = caseIds.ToArray() });
+            await using var reader = await command.ExecuteReaderAsync(cancellation);
+            while (await reader.ReadAsync(cancellation))
+            {
+                found.Add((reader.GetInt64(1), reader.GetInt32(2), new CheckpointLeaf(reader.GetGuid(0), reader.GetInt64(3), reader.GetString(4)),
+                    reader.GetFieldValue<byte[]>(5)));
+            }
         }
-        return leaves;
+        // Many cases share a checkpoint: each is read once, not once per leaf.
+        var checkpoints = new Dictionary<long, SignedCheckpoint>();
+        await using (var command = new NpgsqlCommand($"select {Columns} from vb.vb_checkpoints c where c.number = any($1)", connection))
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = found.Select(f => f.Checkpoint).Distinct().ToArray() });
+            await using var reader = await command.ExecuteReaderAsync(cancellation);
+            while (await reader.ReadAsync(cancellation))
+            {
+                var checkpoint = Read(reader, 0);
+                checkpoints[checkpoint.Checkpoint.Number] = checkpoint;
+            }
+        }
+        // A leaf whose checkpoint row is gone is left out: the case then reads as never anchored, and the log check names the gap.
+        return found.Where(f => checkpoints.ContainsKey(f.Checkpoint))
+            .ToDictionary(f => f.Leaf.CaseId, f => new AnchoredLeaf(checkpoints[f.Checkpoint], f.Position, f.Leaf, f.Proof));
     }
 
     /// <summary>The latest checkpoint of the given kind (or of any kind), if there is one.</summary>
@@ -35,35 +52,40 @@ public sealed class CheckpointReader(NpgsqlDataSource database)
         return await reader.ReadAsync(cancellation) ? Read(reader, 0) : null;
     }
 
-    /// <summary>Every checkpoint from <paramref name="fromNumber"/> on, in stored order, each with its leaves in position order.</summary>
+    /// <summary>
+    /// Every checkpoint from <paramref name="fromNumber"/> on, in stored order, each with its leaves in position order:
+    /// checkpoints and leaves are each read as one stream (two connections), so a log of years costs two queries, not one
+    /// per checkpoint, and never sits in memory whole.
+    /// </summary>
     public async IAsyncEnumerable<(SignedCheckpoint Checkpoint, IReadOnlyList<(int Position, CheckpointLeaf Leaf)> Leaves)> FromAsync(long fromNumber,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellation)
     {
-        await using var connection = await database.OpenConnectionAsync(cancellation);
-        var checkpoints = new List<SignedCheckpoint>();
-        await using (var command = new NpgsqlCommand($"select {Columns} from vb.vb_checkpoints c where c.number >= $1 order by c.number", connection))
+        await using var headConnection = await database.OpenConnectionAsync(cancellation);
+        await using var leafConnection = await database.OpenConnectionAsync(cancellation);
+        await using var heads = new NpgsqlCommand($"select {Columns} from vb.vb_checkpoints c where c.number >= $1 order by c.number", headConnection);
+        heads.Parameters.Add(new NpgsqlParameter { Value = fromNumber });
+        await using var leaves = new NpgsqlCommand(
+            "select checkpoint, position, case_id, version, head from vb.vb_checkpoint_leaves where checkpoint >= $1 order by checkpoint, position", leafConnection);
+        leaves.Parameters.Add(new NpgsqlParameter { Value = fromNumber });
+        await using var headReader = await heads.ExecuteReaderAsync(cancellation);
+        await using var leafReader = await leaves.ExecuteReaderAsync(cancellation);
+        var pending = await leafReader.ReadAsync(cancellation);
+        while (await headReader.ReadAsync(cancellation))
         {
-            command.Parameters.Add(new NpgsqlParameter { Value = fromNumber });
-            await using var reader = await command.ExecuteReaderAsync(cancellation);
-            while (await reader.ReadAsync(cancellation))
+            var checkpoint = Read(headReader, 0);
+            var number = checkpoint.Checkpoint.Number;
+            var own = new List<(int, CheckpointLeaf)>();
+            // Leaves of checkpoints that are no longer stored are skipped here; the log check names the missing number.
+            while (pending && leafReader.GetInt64(0) < number)
             {
-                checkpoints.Add(Read(reader, 0));
+                pending = await leafReader.ReadAsync(cancellation);
             }
-        }
-        foreach (var checkpoint in checkpoints)
-        {
-            var leaves = new List<(int, CheckpointLeaf)>();
-            await using var command = new NpgsqlCommand(
-                "select position, case_id, version, head from vb.vb_checkpoint_leaves where checkpoint = $1 order by position", connection);
-            command.Parameters.Add(new NpgsqlParameter { Value = checkpoint.Checkpoint.Number });
-            await using (var reader = await command.ExecuteReaderAsync(cancellation))
+            while (pending && leafReader.GetInt64(0) == number)
             {
-                while (await reader.ReadAsync(cancellation))
-                {
-                    leaves.Add((reader.GetInt32(0), new CheckpointLeaf(reader.GetGuid(1), reader.GetInt64(2), reader.GetString(3))));
-                }
+                own.Add((leafReader.GetInt32(1), new CheckpointLeaf(leafReader.GetGuid(2), leafReader.GetInt64(3), leafReader.GetString(4))));
+                pending = await leafReader.ReadAsync(cancellation);
             }
-            yield return (checkpoint, leaves);
+            yield return (checkpoint, own);
         }
     }
 
