@@ -38,6 +38,8 @@ try
         web.UseSetting("Engine:SoloNode", "true");
         web.UseSetting("Engine:Quiet", "true");
         web.UseSetting("Engine:CarryOutIntents", "false");
+        // Checkpoints after seals run as in production; the scheduled one is run by the growth section itself, to time it.
+        web.UseSetting("Engine:CheckpointIntervalSeconds", "0");
         web.UseSetting("Engine:CreateDemoAccounts", "true");
         web.UseSetting("Engine:DataDirectory", dataDirectory);
     });

@@ -20,16 +20,23 @@ internal static class CheckpointCandidates
         left join vb.vb_checkpoint_heads h on h.case_id = s.id
         join vb.mt_events e on e.stream_id = s.id and e.version = s.version
         left join lateral (select version, head, checkpoint from vb.vb_checkpoint_leaves where case_id = s.id order by checkpoint desc limit 1) l on true
-        where h.version is distinct from s.version and ($1::uuid[] is null or s.id = any($1))
+        where h.version is distinct from s.version
         """;
+
+    // Two statements, not one with "$1 is null or …": a prepared plan for the list must use the stream key, not read every stream.
+    private const string OfAll = Candidates;
+    private const string OfSome = Candidates + " and s.id = any($1)";
 
     public static async Task<(List<CheckpointLeaf> Leaves, List<string> Refused)> ReadAsync(NpgsqlConnection connection, IReadOnlyCollection<Guid>? caseIds,
         CancellationToken cancellation)
     {
         var changed = new List<(CheckpointLeaf Now, long? AnchoredVersion, string? AnchoredHead, long? At)>();
-        await using (var command = new NpgsqlCommand(Candidates, connection))
+        await using (var command = new NpgsqlCommand(caseIds is null ? OfAll : OfSome, connection))
         {
-            command.Parameters.Add(new NpgsqlParameter { Value = caseIds is null ? DBNull.Value : caseIds.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
+            if (caseIds is not null)
+            {
+                command.Parameters.Add(new NpgsqlParameter { Value = caseIds.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
+            }
             await using var reader = await command.ExecuteReaderAsync(cancellation);
             while (await reader.ReadAsync(cancellation))
             {
