@@ -13,9 +13,9 @@ internal static class CheckpointCandidates
 {
     // The heads table only finds the cases to look at; what they must extend is their latest leaf, which is signed
     // (through its checkpoint's root): deleting or editing a heads row makes a case a candidate, never re-anchors a rewrite.
-    private const string Candidates = """
-        select s.id, s.version, e.headers ->> 'hash', l.version, l.head, l.checkpoint
-        from vb.mt_streams s
+    private const string Columns = "select s.id, s.version, e.headers ->> 'hash', l.version, l.head, l.checkpoint";
+
+    private const string Joins = """
         join vb.mt_doc_casesummary c on c.id = s.id
         left join vb.vb_checkpoint_heads h on h.case_id = s.id
         join vb.mt_events e on e.stream_id = s.id and e.version = s.version
@@ -23,9 +23,11 @@ internal static class CheckpointCandidates
         where h.version is distinct from s.version
         """;
 
-    // Two statements, not one with "$1 is null or …": a prepared plan for the list must use the stream key, not read every stream.
-    private const string OfAll = Candidates;
-    private const string OfSome = Candidates + " and s.id = any($1)";
+    /// <summary>Every changed case: the scheduled run compares every stream with its anchor (one pass over the streams).</summary>
+    private const string OfAll = Columns + " from vb.mt_streams s " + Joins;
+
+    /// <summary>The changed cases among a list (just sealed): driven from the list, so each stream is read by its key.</summary>
+    private const string OfSome = Columns + " from unnest($1::uuid[]) k(id) join vb.mt_streams s on s.id = k.id " + Joins;
 
     public static async Task<(List<CheckpointLeaf> Leaves, List<string> Refused)> ReadAsync(NpgsqlConnection connection, IReadOnlyCollection<Guid>? caseIds,
         CancellationToken cancellation)

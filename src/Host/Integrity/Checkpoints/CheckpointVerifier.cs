@@ -30,6 +30,22 @@ public sealed class CheckpointVerifier(TrustStore bank, TimestampTrust? authorit
     /// </summary>
     public string? Problem(SignedCheckpoint signed)
     {
+        // The same instance comes with every leaf of a batch (the reader loads each checkpoint once): no need to hash it again.
+        if (_byInstance.TryGetValue(signed, out var seen))
+        {
+            return seen.Problem;
+        }
+        var problem = ProblemOf(signed);
+        _byInstance.AddOrUpdate(signed, new Checked(problem));
+        return problem;
+    }
+
+    private sealed record Checked(string? Problem);
+
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<SignedCheckpoint, Checked> _byInstance = [];
+
+    private string? ProblemOf(SignedCheckpoint signed)
+    {
         var key = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(
             [.. signed.Checkpoint.Statement(), .. System.Text.Encoding.UTF8.GetBytes(signed.Hash), .. signed.Signature, .. signed.TimestampToken ?? []]));
         if (_checked.TryGetValue(key, out var known))
