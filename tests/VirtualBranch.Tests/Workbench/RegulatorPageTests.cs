@@ -28,6 +28,7 @@ public sealed class RegulatorPageTests(BrowserHostFixture host, BrowserFixture b
         await page.GetByRole(AriaRole.Button, new() { Name = "查找 / Find" }).ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { NameRegex = new System.Text.RegularExpressions.Regex(number) }).ClickAsync();
         await page.GetByText("完整 / Intact").WaitForAsync();
+        (await page.Locator("#verify").TextContentAsync())!.ShouldContain("anchored", Case.Sensitive, "the page says which checkpoint vouches for the case, or that none does yet");
         (await page.Locator("#timeline tbody tr").CountAsync()).ShouldBeGreaterThan(8);
         await page.GetByRole(AriaRole.Button, new() { NameRegex = new System.Text.RegularExpressions.Regex("^播放录像") }).ClickAsync();
         await page.Locator("video:not(.hidden)").WaitForAsync();

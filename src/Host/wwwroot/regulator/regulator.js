@@ -37,7 +37,7 @@
     $("case-title").textContent = `${timeline.number} · ${timeline.definitionId} v${timeline.definitionVersion}`;
     const v = await vb.call("GET", `/api/cases/${id}/verify`, undefined, withReason());
     $("verify").className = v.intact ? "ok" : "error";
-    $("verify").textContent = v.intact ? `完整 / Intact: ${v.eventsChecked} events, ${v.filesChecked} files checked`
+    $("verify").textContent = v.intact ? `完整 / Intact: ${v.eventsChecked} events, ${v.filesChecked} files checked; ${v.anchor ?? ""}`
       : `被篡改 / BROKEN at version ${v.firstBrokenVersion}: ${v.problem}`;
     const body = $("timeline").querySelector("tbody"); body.innerHTML = "";
     for (const s of timeline.steps) {
