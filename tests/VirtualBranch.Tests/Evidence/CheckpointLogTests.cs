@@ -31,12 +31,7 @@ public sealed class CheckpointLogTests(HostFixture host) : IClassFixture<HostFix
     private async Task<JsonElement> VerifyLog(long number, string hash) =>
         await (await host.ClientFor("regulator")).GetFromJsonAsync<JsonElement>($"/api/checkpoints/verify?known={number}:{hash}");
 
-    private async Task<(int Exit, string Output)> Cli(params string[] args)
-    {
-        using var output = new StringWriter();
-        var exit = await CliVerbs.RunAsync(args, host.Services, output);
-        return (exit, output.ToString());
-    }
+    private Task<(int Exit, string Output)> Cli(params string[] args) => host.RunCliAsync(args);
 
     private async Task ShouldReport(long keptNumber, string keptHash, string problemStart)
     {

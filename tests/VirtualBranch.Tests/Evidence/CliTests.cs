@@ -6,12 +6,7 @@ namespace VirtualBranch.Tests.Evidence;
 
 public sealed class CliTests(HostFixture host) : IClassFixture<HostFixture>
 {
-    private async Task<(int Exit, string Output)> Run(params string[] args)
-    {
-        using var output = new StringWriter();
-        var exit = await CliVerbs.RunAsync(args, host.Services, output);
-        return (exit, output.ToString());
-    }
+    private Task<(int Exit, string Output)> Run(params string[] args) => host.RunCliAsync(args);
 
     private async Task<Guid> CompletedCase()
     {

@@ -20,12 +20,7 @@ public sealed class ForgeryTests(HostFixture host) : IClassFixture<HostFixture>
 
     private string TsaPem => Path.Combine(host.DataDirectory, "tsa.pem");
 
-    private async Task<(int Exit, string Output)> Cli(params string[] args)
-    {
-        using var output = new StringWriter();
-        var exit = await CliVerbs.RunAsync(args, host.Services, output);
-        return (exit, output.ToString());
-    }
+    private Task<(int Exit, string Output)> Cli(params string[] args) => host.RunCliAsync(args);
 
     private async Task<Guid> CompletedCase()
     {

@@ -44,12 +44,7 @@ public sealed class InsiderTests(HostFixture host) : IClassFixture<HostFixture>
     private async Task<JsonElement> Verify(Guid id) =>
         await (await host.ClientFor("regulator")).GetFromJsonAsync<JsonElement>($"/api/cases/{id}/verify");
 
-    private async Task<(int Exit, string Output)> Cli(params string[] args)
-    {
-        using var output = new StringWriter();
-        var exit = await CliVerbs.RunAsync(args, host.Services, output);
-        return (exit, output.ToString());
-    }
+    private Task<(int Exit, string Output)> Cli(params string[] args) => host.RunCliAsync(args);
 
     private async Task<long> Version(Guid id) => await host.Database.ScalarAsync<long>($"select version from vb.mt_streams where id = '{id}'");
 
