@@ -92,9 +92,9 @@ public static class CaseDecider
             return Decision.Reject(RejectionKind.Conflict, "The step is not waiting",
                 $"Bookmark '{bookmarkId}' is not open: it was already resumed, expired, or never existed. Reload the case.");
         }
-        if (state.Assignee is { } assignee && actor.Role == Roles.Teller && actor.Id != assignee)
+        if (CaseAccessRule.Refusal(state, actor) is { } refused)
         {
-            return Decision.Reject(RejectionKind.Forbidden, "Case locked", $"Case {state.Number} is worked by {assignee}.");
+            return refused;
         }
         if (!roleChecked && bookmark.Role is { } role && role != actor.Role)
         {
@@ -160,7 +160,8 @@ public static class CaseDecider
     }
 
     private static Decision Cancel(CaseState state, CancelCase cancel) =>
-        string.IsNullOrWhiteSpace(cancel.Reason)
+        CaseAccessRule.Refusal(state, cancel.Actor) is { } refused ? refused
+        : string.IsNullOrWhiteSpace(cancel.Reason)
             ? Decision.Reject(RejectionKind.Invalid, "A reason is required", "Say why the case is cancelled.", [new FieldError("/reason", "A reason is required.")])
             : new Decision.Accepted([new CaseCancelled(cancel.Reason.Trim(), cancel.Actor.Id, cancel.Now)],
                 CaseEvolver.Evolve(state, new CaseCancelled(cancel.Reason.Trim(), cancel.Actor.Id, cancel.Now))!);

@@ -31,9 +31,13 @@ public static class DocumentsApi
     private static async Task<Results<Created<DocumentReceipt>, ProblemHttpResult>> Upload(Guid id, HttpRequest request, CaseCommandService cases,
         EvidenceStore evidence, TimeProvider clock, CancellationToken cancellation)
     {
-        if (!CaseAccess.MayUpload(request.HttpContext.User, id))
+        if (await cases.CurrentAsync(id, null, cancellation) is not { } state)
         {
-            return ApiProblems.Forbidden("Not allowed", "Only the case's customer, a teller or a supervisor may upload its documents.");
+            return ApiProblems.NotFound("No such case", $"There is no case {id}.");
+        }
+        if (CaseAccess.Refusal(request.HttpContext.User, state) is { } refused)
+        {
+            return refused;
         }
         if (!request.HasFormContentType)
         {
