@@ -1,5 +1,6 @@
 using System.Text.Json;
 using VirtualBranch.Engine.Activities;
+using VirtualBranch.Engine.Activities.Control;
 
 namespace VirtualBranch.Engine.Runtime;
 
@@ -121,16 +122,18 @@ public static class CaseDecider
 
     private static Decision Signal(CaseState state, SendSignal signal, FlowContext flow)
     {
-        var waiting = state.Bookmarks.Values.FirstOrDefault(b => b.Signal == signal.Signal);
+        // Only a wait-for-signal step takes a signal: older streams also named document uploads as signals, and those
+        // facts come only from the Host's own upload, never from whoever can post a signal.
+        var waiting = state.Bookmarks.Values.FirstOrDefault(b => b.Signal == signal.Signal && b.ActivityType == WaitForSignal.TypeName);
         if (waiting is null)
         {
-            return Decision.Reject(RejectionKind.Conflict, "Nothing waits for this signal", $"No step of case {state.Number} waits for the signal '{signal.Signal}'.");
+            return Decision.Reject(RejectionKind.Conflict, "Nothing waits for this signal",
+                $"No step of case {state.Number} waits for the signal '{signal.Signal}'. Signals reach only wait-for-signal steps; documents, recordings and contracts are recorded by the bank's own system.");
         }
-        // Other systems speak as 'system'; a supervisor may stand in for them.
-        var allowed = signal.Actor.Role is Roles.System or Roles.Supervisor || signal.Actor.Role == waiting.Role;
-        return allowed
+        return WaitForSignal.MaySend(waiting, signal.Actor)
             ? Resume(state, waiting.BookmarkId, signal.Payload, signal.Actor, signal.Now, flow, roleChecked: true)
-            : Decision.Reject(RejectionKind.Forbidden, "Not allowed to signal", $"Signals come from other systems or a supervisor; you act as '{signal.Actor.Role}'.");
+            : Decision.Reject(RejectionKind.Forbidden, "Not allowed to signal",
+                $"Step '{waiting.StepId}' takes the signal '{signal.Signal}' from '{waiting.Role}'{(waiting.Role == Roles.System ? " or a supervisor standing in" : "")}; you act as '{signal.Actor.Role}'.");
     }
 
     // A timer that finds its bookmark gone (resumed, or the case closed) does nothing: firing twice is harmless.

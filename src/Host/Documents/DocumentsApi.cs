@@ -39,6 +39,10 @@ public static class DocumentsApi
         {
             return refused;
         }
+        if (DocumentCollection.Waiting(state) is not { } step)
+        {
+            return ApiProblems.Conflict("No step collects documents", $"Case {state.Number} is not waiting for documents now.");
+        }
         if (!request.HasFormContentType)
         {
             return ApiProblems.Invalid("Send the document as multipart/form-data with the fields kind and file.", [new("Content-Type", "Not multipart/form-data.")]);
@@ -66,7 +70,7 @@ public static class DocumentsApi
         var existed = evidence.Exists(sha);
         buffer.Position = 0;
         await evidence.PutAsync(buffer, cancellation);
-        var outcome = await cases.ExecuteAsync(id, new SendSignal(DocumentCollection.Signal, payload, Uploads, clock.GetUtcNow()),
+        var outcome = await cases.ExecuteAsync(id, new ResumeBookmark(step.BookmarkId, payload, Uploads, clock.GetUtcNow()),
             RequestActor.Context(request.HttpContext), cancellation);
         if (outcome.Rejection is { } rejected)
         {
