@@ -48,10 +48,10 @@ public sealed class HttpCases(Uri baseAddress, string tellerToken, CaseCommandSe
                 _cases[caseId] = (apiId, session.GetProperty("token").GetString());
                 return Done([]);
             }
-            case SendSignal { Signal: "document" } signal:
+            case ResumeBookmark { Actor.Id: "document-upload" } signal:
             {
                 var (apiId, _) = _cases[caseId];
-                var kind = signal.Payload.GetProperty("kind").GetString()!;
+                var kind = signal.Input.GetProperty("kind").GetString()!;
                 using var form = new MultipartFormDataContent();
                 form.Add(new StringContent(kind), "kind");
                 var file = new ByteArrayContent(global::System.Security.Cryptography.RandomNumberGenerator.GetBytes(2048));

@@ -51,7 +51,8 @@ public sealed class LoanDriver(WorkflowDefinition loan, TimeProvider clock)
             return outcome;
         }
         ResumeBookmark Resume(string bookmark, object input, Actor actor) => new(bookmark, Json(input), actor, clock.GetUtcNow());
-        SendSignal Document(string kind) => new("document", Json(new
+        // As DocumentsApi does after storing the file: the Host resumes the step itself, as 'document-upload'.
+        ResumeBookmark Document(string kind) => new("documents.1", Json(new
         {
             documentId = Guid.NewGuid(), kind, sha256 = Convert.ToHexStringLower(global::System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
             size = 1234, mediaType = kind == "id-card" ? "image/png" : "application/pdf", fileName = kind, uploadedBy = Teller.Id,

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using VirtualBranch.Engine.Activities;
+using VirtualBranch.Engine.Activities.Control;
 
 namespace VirtualBranch.Engine.Runtime;
 
@@ -92,9 +93,9 @@ public static class CaseDecider
             return Decision.Reject(RejectionKind.Conflict, "The step is not waiting",
                 $"Bookmark '{bookmarkId}' is not open: it was already resumed, expired, or never existed. Reload the case.");
         }
-        if (state.Assignee is { } assignee && actor.Role == Roles.Teller && actor.Id != assignee)
+        if (CaseAccessRule.Refusal(state, actor) is { } refused)
         {
-            return Decision.Reject(RejectionKind.Forbidden, "Case locked", $"Case {state.Number} is worked by {assignee}.");
+            return refused;
         }
         if (!roleChecked && bookmark.Role is { } role && role != actor.Role)
         {
@@ -121,16 +122,18 @@ public static class CaseDecider
 
     private static Decision Signal(CaseState state, SendSignal signal, FlowContext flow)
     {
-        var waiting = state.Bookmarks.Values.FirstOrDefault(b => b.Signal == signal.Signal);
+        // Only a wait-for-signal step takes a signal: older streams also named document uploads as signals, and those
+        // facts come only from the Host's own upload, never from whoever can post a signal.
+        var waiting = state.Bookmarks.Values.FirstOrDefault(b => b.Signal == signal.Signal && b.ActivityType == WaitForSignal.TypeName);
         if (waiting is null)
         {
-            return Decision.Reject(RejectionKind.Conflict, "Nothing waits for this signal", $"No step of case {state.Number} waits for the signal '{signal.Signal}'.");
+            return Decision.Reject(RejectionKind.Conflict, "Nothing waits for this signal",
+                $"No step of case {state.Number} waits for the signal '{signal.Signal}'. Signals reach only wait-for-signal steps; documents, recordings and contracts are recorded by the bank's own system.");
         }
-        // Other systems speak as 'system'; a supervisor may stand in for them.
-        var allowed = signal.Actor.Role is Roles.System or Roles.Supervisor || signal.Actor.Role == waiting.Role;
-        return allowed
+        return WaitForSignal.MaySend(waiting, signal.Actor)
             ? Resume(state, waiting.BookmarkId, signal.Payload, signal.Actor, signal.Now, flow, roleChecked: true)
-            : Decision.Reject(RejectionKind.Forbidden, "Not allowed to signal", $"Signals come from other systems or a supervisor; you act as '{signal.Actor.Role}'.");
+            : Decision.Reject(RejectionKind.Forbidden, "Not allowed to signal",
+                $"Step '{waiting.StepId}' takes the signal '{signal.Signal}' from '{waiting.Role}'{(waiting.Role == Roles.System ? " or a supervisor standing in" : "")}; you act as '{signal.Actor.Role}'.");
     }
 
     // A timer that finds its bookmark gone (resumed, or the case closed) does nothing: firing twice is harmless.
@@ -160,7 +163,8 @@ public static class CaseDecider
     }
 
     private static Decision Cancel(CaseState state, CancelCase cancel) =>
-        string.IsNullOrWhiteSpace(cancel.Reason)
+        CaseAccessRule.Refusal(state, cancel.Actor) is { } refused ? refused
+        : string.IsNullOrWhiteSpace(cancel.Reason)
             ? Decision.Reject(RejectionKind.Invalid, "A reason is required", "Say why the case is cancelled.", [new FieldError("/reason", "A reason is required.")])
             : new Decision.Accepted([new CaseCancelled(cancel.Reason.Trim(), cancel.Actor.Id, cancel.Now)],
                 CaseEvolver.Evolve(state, new CaseCancelled(cancel.Reason.Trim(), cancel.Actor.Id, cancel.Now))!);

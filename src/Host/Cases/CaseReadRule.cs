@@ -28,7 +28,7 @@ public enum CaseReadScope
 /// <summary>
 /// The one rule for reading case data. Regulators and supervisors read any case; a teller reads a case they work
 /// (assigned to them, opened by them, or acted on it) and, for the workbench, a case they can take from the queue
-/// (unassigned and waiting for a teller); analysts and other systems read none; a customer reads only their own
+/// (unassigned and waiting for a teller), in the words of <see cref="CaseAccessRule"/>; analysts and other systems read none; a customer reads only their own
 /// case's customer view. The queue applies the same rule as a query (<see cref="InQueueOf"/>).
 /// </summary>
 public static class CaseReadRule
@@ -58,7 +58,7 @@ public static class CaseReadRule
         {
             return Refused("The case's events, state, timeline, verification, export, access log and recordings are for regulators and supervisors.");
         }
-        if (state is null || Works(user, state) || (scope != CaseReadScope.CaseFiles && CanTake(state)))
+        if (state is null || CaseAccessRule.Works(state, RequestActor.Of(user).Id) || (scope != CaseReadScope.CaseFiles && CaseAccessRule.CanTake(state)))
         {
             return null;
         }
@@ -66,16 +66,6 @@ public static class CaseReadRule
             ? $"Case {state.Number}'s documents and files are for the teller who works it; it is not assigned to you, you did not open it and have not acted on it."
             : $"Tellers read the cases they work or can take: case {state.Number} is not assigned to you, you did not open it or act on it, and it is not waiting unassigned for a teller.");
     }
-
-    /// <summary>Assigned to the teller, opened by them, or acted on by them.</summary>
-    public static bool Works(ClaimsPrincipal user, CaseState state)
-    {
-        var me = RequestActor.Of(user).Id;
-        return state.Assignee == me || state.OpenedBy == me || state.Actors.ContainsKey(me);
-    }
-
-    /// <summary>Unassigned and waiting for the teller role: any teller may take it from the queue.</summary>
-    public static bool CanTake(CaseState state) => state.Assignee is null && state.Bookmarks.Values.Any(b => b.Role == Roles.Teller);
 
     /// <summary>The same rule over queue entries, for a query: what a teller works or can take.</summary>
     public static Expression<Func<CaseSummary, bool>> InQueueOf(string teller) =>

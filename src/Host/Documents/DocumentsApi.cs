@@ -31,9 +31,17 @@ public static class DocumentsApi
     private static async Task<Results<Created<DocumentReceipt>, ProblemHttpResult>> Upload(Guid id, HttpRequest request, CaseCommandService cases,
         EvidenceStore evidence, TimeProvider clock, CancellationToken cancellation)
     {
-        if (!CaseAccess.MayUpload(request.HttpContext.User, id))
+        if (await cases.CurrentAsync(id, null, cancellation) is not { } state)
         {
-            return ApiProblems.Forbidden("Not allowed", "Only the case's customer, a teller or a supervisor may upload its documents.");
+            return ApiProblems.NotFound("No such case", $"There is no case {id}.");
+        }
+        if (CaseAccess.Refusal(request.HttpContext.User, state) is { } refused)
+        {
+            return refused;
+        }
+        if (DocumentCollection.Waiting(state) is not { } step)
+        {
+            return ApiProblems.Conflict("No step collects documents", $"Case {state.Number} is not waiting for documents now.");
         }
         if (!request.HasFormContentType)
         {
@@ -62,7 +70,7 @@ public static class DocumentsApi
         var existed = evidence.Exists(sha);
         buffer.Position = 0;
         await evidence.PutAsync(buffer, cancellation);
-        var outcome = await cases.ExecuteAsync(id, new SendSignal(DocumentCollection.Signal, payload, Uploads, clock.GetUtcNow()),
+        var outcome = await cases.ExecuteAsync(id, new ResumeBookmark(step.BookmarkId, payload, Uploads, clock.GetUtcNow()),
             RequestActor.Context(request.HttpContext), cancellation);
         if (outcome.Rejection is { } rejected)
         {

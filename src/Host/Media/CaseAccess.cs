@@ -1,10 +1,12 @@
 using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
 using VirtualBranch.Engine.Activities;
+using VirtualBranch.Engine.Runtime;
 using VirtualBranch.Host.Cases;
 
 namespace VirtualBranch.Host.Media;
 
-/// <summary>Who may send a case's media and documents: its customer (by their scoped token), tellers, supervisors. Reads follow <see cref="CaseReadRule"/>.</summary>
+/// <summary>Who may act on a case from the Host's own endpoints (links, uploads, recordings, the video room); reads follow <see cref="CaseReadRule"/>.</summary>
 public static class CaseAccess
 {
     public const string CaseClaim = "case";
@@ -13,9 +15,18 @@ public static class CaseAccess
     public static bool IsCustomerOf(ClaimsPrincipal user, Guid caseId) =>
         user.FindFirstValue(Auth.AuthSetup.RoleClaim) == Roles.Customer && user.FindFirstValue(CaseClaim) == caseId.ToString();
 
-    /// <summary>Uploading: the case's customer, or a teller or supervisor.</summary>
-    public static bool MayUpload(ClaimsPrincipal user, Guid caseId) =>
-        IsCustomerOf(user, caseId) || user.IsInRole(Roles.Teller) || user.IsInRole(Roles.Supervisor);
+    /// <summary>
+    /// Why <paramref name="user"/> may not act on this case (403 problem details), or null when they may: a customer token
+    /// only on its own case, everyone else by <see cref="CaseAccessRule"/> (the assignment lock included).
+    /// </summary>
+    public static ProblemHttpResult? Refusal(ClaimsPrincipal user, CaseState state)
+    {
+        if (user.FindFirstValue(Auth.AuthSetup.RoleClaim) == Roles.Customer && !IsCustomerOf(user, state.Id))
+        {
+            return Problems.ApiProblems.Forbidden("Not your case", "This link belongs to another case.");
+        }
+        return CaseAccessRule.Refusal(state, RequestActor.Of(user)) is { } refused ? Problems.ApiProblems.From(refused) : null;
+    }
 
     /// <summary>An endpoint filter for /api/cases/{id}/...: a customer token only works on its own case.</summary>
     public static async ValueTask<object?> CustomerScope(EndpointFilterInvocationContext context, EndpointFilterDelegate next)

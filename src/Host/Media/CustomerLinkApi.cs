@@ -55,6 +55,10 @@ public static class CustomerLinkApi
         {
             return ApiProblems.Conflict("No open case", $"Case {id} does not exist or is closed; a customer cannot join it.");
         }
+        if (CaseAccess.Refusal(http.User, state) is { } refused)
+        {
+            return refused;
+        }
         var link = new CustomerLinkRecord
         {
             Id = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).Replace('+', '-').Replace('/', '_').TrimEnd('='),

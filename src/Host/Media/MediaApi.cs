@@ -24,15 +24,19 @@ public static class MediaApi
     }
 
     private static async Task<Results<Ok<ChunkReceipt>, ProblemHttpResult>> PutChunk(Guid recordingId, int index, HttpContext http, CaseLookup lookup,
-        IMediaAdapter media, CancellationToken cancellation)
+        CaseCommandService cases, IMediaAdapter media, CancellationToken cancellation)
     {
         if (await lookup.CaseOfRecordingAsync(recordingId, cancellation) is not { } caseId)
         {
             return ApiProblems.NotFound("No such recording", $"No case has started recording {recordingId}.");
         }
-        if (!CaseAccess.MayUpload(http.User, caseId))
+        if (await cases.CurrentAsync(caseId, null, cancellation) is not { } state)
         {
-            return ApiProblems.Forbidden("Not allowed", "Only the case's customer, a teller or a supervisor may upload its recording.");
+            return ApiProblems.NotFound("No such case", $"Recording {recordingId} belongs to case {caseId}, which does not exist.");
+        }
+        if (CaseAccess.Refusal(http.User, state) is { } refused)
+        {
+            return refused;
         }
         if (ContentDigest.Sha256Hex(http.Request.Headers["Content-Digest"].FirstOrDefault()) is not { } sha)
         {

@@ -11,7 +11,7 @@ namespace VirtualBranch.Host.Workbench;
 /// <summary>
 /// The video room of a case: the Host relays WebRTC signalling (offers, answers, ICE candidates) between the
 /// case's teller and its customer over a WebSocket, and tells each when the other joins or leaves. A room admits
-/// only the teller who works the case (or a supervisor) and the customer whose link names the case.
+/// the teller <see cref="CaseAccess"/> lets act on the case (or a supervisor) and the customer whose link names the case.
 /// </summary>
 public sealed class VideoRooms(IMediaAdapter media, ILogger<VideoRooms> log)
 {
@@ -35,11 +35,9 @@ public sealed class VideoRooms(IMediaAdapter media, ILogger<VideoRooms> log)
         {
             return Problems.ApiProblems.Forbidden("Not your room", "This video room is for the case's teller and customer only.");
         }
-        var me = RequestActor.Of(http.User).Id;
-        var locked = state.Assignee is { } assignee ? assignee != me : state.OpenedBy != me && !state.Actors.ContainsKey(me);
-        if (role == Roles.Teller && !http.User.IsInRole(Roles.Supervisor) && locked)
+        if (CaseAccess.Refusal(http.User, state) is { } refused)
         {
-            return Problems.ApiProblems.Forbidden("Case locked", $"Case {state.Number} is worked by another teller.");
+            return refused;
         }
         using var socket = await http.WebSockets.AcceptWebSocketAsync();
         var room = _rooms.GetOrAdd(caseId, _ => new Room());

@@ -7,14 +7,14 @@ using VirtualBranch.Engine.Runtime;
 namespace VirtualBranch.Workflows.Documents;
 
 /// <summary>
-/// A checklist of documents (kind, required, allowed media types, maximum size). Uploads arrive through
-/// <c>POST /api/cases/{id}/documents</c> as the <c>document</c> signal; a wrong type, an empty or oversized file, an
-/// unknown kind or a duplicate is refused. The step completes when every required kind is in.
+/// A checklist of documents (kind, required, allowed media types, maximum size). Uploads arrive only through
+/// <c>POST /api/cases/{id}/documents</c>, which stores the file and resumes the step as the Host (role system) with the
+/// hash of what it stored, so a document fact names a file uploaded to this case; no HTTP signal reaches this step.
+/// A wrong type, an empty or oversized file, an unknown kind or a duplicate is refused. The step completes when every required kind is in.
 /// </summary>
 public sealed class DocumentCollection : IActivity
 {
     public const string TypeName = "document-collection";
-    public const string Signal = "document";
 
     public sealed record ChecklistItem(string Kind, bool Required, IReadOnlyList<string> MediaTypes, long MaxBytes);
 
@@ -58,7 +58,7 @@ public sealed class DocumentCollection : IActivity
         var remaining = Missing(context).Where(k => k != kind).ToList();
         return remaining.Count == 0
             ? new ActivityResult.Completed([Outcomes.Done], null, [collected, new DocumentsComplete(context.StepId, [.. Checklist(context.Node).Select(i => i.Kind)], context.Now)])
-            : new ActivityResult.Waiting(new BookmarkRequest(Roles.System, UploadForm, Signal: Signal), [collected]);
+            : new ActivityResult.Waiting(new BookmarkRequest(Roles.System, UploadForm), [collected]);
     }
 
     public IEnumerable<DefinitionProblem> Validate(ActivityNode node, string path, DefinitionChecks checks) =>
@@ -66,7 +66,10 @@ public sealed class DocumentCollection : IActivity
             ? [new DefinitionProblem($"{path}.inputs.checklist", ProblemCodes.InputWrongType, "Give at least one item as { \"kind\", \"required\", \"mediaTypes\", \"maxBytes\" }.")]
             : [];
 
-    private static ActivityResult Wait() => ActivityResult.Wait(new BookmarkRequest(Roles.System, UploadForm, Signal: Signal));
+    private static ActivityResult Wait() => ActivityResult.Wait(new BookmarkRequest(Roles.System, UploadForm));
+
+    /// <summary>The document-collection step the case waits on, if any: where an upload goes.</summary>
+    public static Bookmark? Waiting(CaseState state) => state.Bookmarks.Values.FirstOrDefault(b => b.ActivityType == TypeName);
 
     private static List<string> Missing(ActivityContext context)
     {

@@ -88,7 +88,7 @@
       }
       if (w.role !== "teller" && w.role !== vb.state.role) {
         const p = document.createElement("p"); p.className = "muted";
-        p.textContent = w.role === "customer" ? "等待客户操作 / Waiting for the customer" : w.signal === "document" ? "等待上传资料 / Waiting for uploads" : `等待 ${w.role} / Waiting for ${w.role}`;
+        p.textContent = w.role === "customer" ? "等待客户操作 / Waiting for the customer" : w.activityType === "document-collection" ? "等待上传资料 / Waiting for uploads" : `等待 ${w.role} / Waiting for ${w.role}`;
         box.appendChild(p); steps.appendChild(box); continue;
       }
       const form = document.createElement("form"); form.noValidate = false; box.appendChild(form);
