@@ -54,7 +54,9 @@ public sealed class HttpCases(Uri baseAddress, string tellerToken, CaseCommandSe
                 var kind = signal.Input.GetProperty("kind").GetString()!;
                 using var form = new MultipartFormDataContent();
                 form.Add(new StringContent(kind), "kind");
-                var file = new ByteArrayContent(global::System.Security.Cryptography.RandomNumberGenerator.GetBytes(2048));
+                // The Host checks the content's first bytes against the claimed type: a real signature, then random bytes so every file is new.
+                byte[] magic = kind == "id-card" ? [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] : "%PDF-"u8.ToArray();
+                var file = new ByteArrayContent([.. magic, .. global::System.Security.Cryptography.RandomNumberGenerator.GetBytes(2048)]);
                 file.Headers.ContentType = new MediaTypeHeaderValue(kind == "id-card" ? "image/png" : "application/pdf");
                 form.Add(file, "file", kind == "id-card" ? "id-card.png" : $"{kind}.pdf");
                 await SendAsync<JsonElement>(HttpMethod.Post, $"/api/cases/{apiId}/documents", tellerToken, form);

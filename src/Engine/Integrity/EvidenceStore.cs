@@ -4,7 +4,8 @@ namespace VirtualBranch.Engine.Integrity;
 
 /// <summary>
 /// Files kept by their SHA-256 under one folder (<c>ab/abcdef…</c>): written once, never overwritten, so a file's
-/// name is its proof. Recordings and documents live here; events carry their hashes.
+/// name is its proof. Recordings and documents live here; events carry their hashes. Folders are 0700 and files 0400
+/// (0600 while written, then read-only) on Unix: only the service's account reads them (<see cref="PrivateFiles"/>).
 /// </summary>
 public sealed class EvidenceStore(string root)
 {
@@ -19,11 +20,11 @@ public sealed class EvidenceStore(string root)
     /// <summary>Stores the content and returns its hash and size; storing the same content again changes nothing.</summary>
     public async Task<(string Sha256, long Size)> PutAsync(Stream content, CancellationToken cancellation)
     {
-        Directory.CreateDirectory(Root);
+        PrivateFiles.Folder(Root);
         var temporary = Path.Combine(Root, $".incoming-{Guid.NewGuid():N}");
         string sha;
         long size;
-        await using (var file = File.Create(temporary))
+        await using (var file = PrivateFiles.Create(temporary))
         {
             using var hasher = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
             var buffer = new byte[81920];
@@ -37,7 +38,7 @@ public sealed class EvidenceStore(string root)
             size = file.Length;
         }
         var target = PathOf(sha);
-        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        PrivateFiles.Folder(Path.GetDirectoryName(target)!);
         if (File.Exists(target))
         {
             File.Delete(temporary);

@@ -62,7 +62,10 @@ public static class DocumentsApi
         await file.CopyToAsync(buffer, cancellation);
         var sha = Convert.ToHexStringLower(SHA256.HashData(buffer.ToArray()));
         var documentId = new Guid(SHA256.HashData(Encoding.UTF8.GetBytes($"{id:N}/{sha}"))[..16]);
-        var mediaType = file.ContentType is { Length: > 0 } type ? type : "application/octet-stream";
+        if (UploadContent.Check(file.ContentType, buffer.GetBuffer().AsSpan(0, (int)buffer.Length), out var mediaType) is { } wrong)
+        {
+            return ApiProblems.Invalid($"{wrong.Message} Nothing was stored.", [wrong]);
+        }
         var payload = JsonSerializer.SerializeToElement(new
         {
             documentId, kind, sha256 = sha, size = buffer.Length, mediaType, fileName = Path.GetFileName(file.FileName), uploadedBy = RequestActor.Of(request.HttpContext.User).Id,
@@ -83,14 +86,14 @@ public static class DocumentsApi
         return TypedResults.Created($"/api/documents/{documentId}", new DocumentReceipt(documentId, kind, sha, buffer.Length, mediaType));
     }
 
-    private static async Task<IResult> Download(Guid documentId, CaseLookup lookup, EvidenceStore evidence, CancellationToken cancellation)
+    private static async Task<IResult> Download(Guid documentId, HttpContext http, CaseLookup lookup, EvidenceStore evidence, CancellationToken cancellation)
     {
         if (await lookup.DocumentAsync(documentId, cancellation) is not { } document)
         {
             return ApiProblems.NotFound("No such document", $"There is no document {documentId}.");
         }
         return evidence.Exists(document.Sha256)
-            ? TypedResults.File(evidence.Open(document.Sha256), document.MediaType, document.FileName, enableRangeProcessing: true)
+            ? SafeDownload.File(http, evidence.Open(document.Sha256), document.MediaType, document.Kind, document.Sha256)
             : ApiProblems.NotFound("Document file missing", $"The file {document.Sha256} is not in the evidence store; run verify.");
     }
 

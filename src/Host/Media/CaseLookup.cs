@@ -8,10 +8,10 @@ public sealed class CaseLookup(NpgsqlDataSource database)
     public Task<Guid?> CaseOfRecordingAsync(Guid recordingId, CancellationToken cancellation) =>
         FindAsync("recording_started", "RecordingId", recordingId, cancellation);
 
-    public async Task<(Guid CaseId, string Sha256, string MediaType, string FileName)?> DocumentAsync(Guid documentId, CancellationToken cancellation)
+    public async Task<(Guid CaseId, string Sha256, string MediaType, string Kind)?> DocumentAsync(Guid documentId, CancellationToken cancellation)
     {
         await using var command = database.CreateCommand(
-            "select stream_id, data->'Evidence'->0->>'Sha256', data->'Evidence'->0->>'MediaType', data->>'FileName' from vb.mt_events where type = 'document_collected' and data->>'DocumentId' = $1 limit 1");
+            "select stream_id, data->'Evidence'->0->>'Sha256', data->'Evidence'->0->>'MediaType', data->>'Kind' from vb.mt_events where type = 'document_collected' and data->>'DocumentId' = $1 limit 1");
         command.Parameters.Add(new NpgsqlParameter { Value = documentId.ToString() });
         await using var reader = await command.ExecuteReaderAsync(cancellation);
         return await reader.ReadAsync(cancellation) ? (reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetString(3)) : null;

@@ -74,6 +74,6 @@ public static class MediaApi
         var stream = media.OpenSealed(sha);
         return stream is null
             ? ApiProblems.NotFound("Recording file missing", $"The sealed file {sha} is not in the evidence store; run verify.")
-            : TypedResults.File(stream, "video/webm", $"recording-{recordingId}.webm", enableRangeProcessing: true);
+            : SafeDownload.File(http, stream, "video/webm", "recording", sha);
     }
 }

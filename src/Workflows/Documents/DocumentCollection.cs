@@ -8,13 +8,17 @@ namespace VirtualBranch.Workflows.Documents;
 
 /// <summary>
 /// A checklist of documents (kind, required, allowed media types, maximum size). Uploads arrive only through
-/// <c>POST /api/cases/{id}/documents</c>, which stores the file and resumes the step as the Host (role system) with the
-/// hash of what it stored, so a document fact names a file uploaded to this case; no HTTP signal reaches this step.
-/// A wrong type, an empty or oversized file, an unknown kind or a duplicate is refused. The step completes when every required kind is in.
+/// <c>POST /api/cases/{id}/documents</c>, which checks the media type from the content (<see cref="FileSignature"/>),
+/// stores the file and resumes the step as the Host (role system) with the hash of what it stored, so a document fact
+/// names a file uploaded to this case; no HTTP signal reaches this step. A type the kind does not accept, an empty or
+/// oversized file, an unknown kind or a duplicate is refused. The step completes when every required kind is in.
 /// </summary>
 public sealed class DocumentCollection : IActivity
 {
     public const string TypeName = "document-collection";
+
+    /// <summary>What a kind accepts when its item names no media types: the usual scans and photos of papers.</summary>
+    public static readonly IReadOnlyList<string> DefaultMediaTypes = ["image/jpeg", "image/png", "application/pdf"];
 
     public sealed record ChecklistItem(string Kind, bool Required, IReadOnlyList<string> MediaTypes, long MaxBytes);
 
@@ -25,7 +29,8 @@ public sealed class DocumentCollection : IActivity
         """);
 
     public ActivityDescriptor Descriptor { get; } = new(TypeName, "Documents", "Collects the listed documents; completes when every required kind is in.",
-        [new("checklist", InputKind.Array, true, "[{ \"kind\", \"required\", \"mediaTypes\": [..], \"maxBytes\" }]")],
+        [new("checklist", InputKind.Array, true, "[{ \"kind\", \"required\", \"mediaTypes\": [..], \"maxBytes\" }]; mediaTypes, checked against "
+            + $"the content, from {string.Join(", ", FileSignature.MediaTypes)} (default {string.Join(", ", DefaultMediaTypes)})")],
         [Outcomes.Done], Waits: true, DefaultRole: Roles.System);
 
     public ActivityResult Execute(ActivityContext context) =>
@@ -46,12 +51,12 @@ public sealed class DocumentCollection : IActivity
         var refusal = item is null ? $"'{kind}' is not on this step's checklist ({string.Join(", ", Checklist(context.Node).Select(i => i.Kind))})."
             : size == 0 ? "The file is empty."
             : size > item.MaxBytes ? $"The file is {size:N0} bytes; at most {item.MaxBytes:N0} are accepted for {kind}."
-            : item.MediaTypes.Count > 0 && !item.MediaTypes.Contains(upload.Text("mediaType")!) ? $"A {kind} must be {string.Join(" or ", item.MediaTypes)}, not {upload.Text("mediaType")}."
+            : !item.MediaTypes.Contains(upload.Text("mediaType")!) ? $"A {kind} must be {string.Join(" or ", item.MediaTypes)}; this file's content is {upload.Text("mediaType")}."
             : context.State.Fact($"document:{sha}") is not null ? "This exact file was already collected for the case."
             : null;
         if (refusal is not null)
         {
-            return ActivityResult.Refuse(refusal.StartsWith("This exact", StringComparison.Ordinal) ? "/file" : "/kind", refusal);
+            return ActivityResult.Refuse(item is null ? "/kind" : "/file", refusal);
         }
         var collected = new DocumentCollected(context.StepId, Guid.Parse(upload.Text("documentId")!), kind, upload.Text("fileName")!, upload.Text("uploadedBy")!,
             [new EvidenceFile(kind, sha, size, upload.Text("mediaType"))], context.Now);
@@ -62,9 +67,10 @@ public sealed class DocumentCollection : IActivity
     }
 
     public IEnumerable<DefinitionProblem> Validate(ActivityNode node, string path, DefinitionChecks checks) =>
-        Checklist(node).Count == 0
-            ? [new DefinitionProblem($"{path}.inputs.checklist", ProblemCodes.InputWrongType, "Give at least one item as { \"kind\", \"required\", \"mediaTypes\", \"maxBytes\" }.")]
-            : [];
+        Checklist(node) is { Count: > 0 } checklist
+            ? checklist.SelectMany(i => i.MediaTypes.Except(FileSignature.MediaTypes).Select(t => new DefinitionProblem($"{path}.inputs.checklist", ProblemCodes.InputWrongType,
+                $"'{i.Kind}' accepts {t}, which cannot be checked from a file's content; use {string.Join(", ", FileSignature.MediaTypes)}.")))
+            : [new DefinitionProblem($"{path}.inputs.checklist", ProblemCodes.InputWrongType, "Give at least one item as { \"kind\", \"required\", \"mediaTypes\", \"maxBytes\" }.")];
 
     private static ActivityResult Wait() => ActivityResult.Wait(new BookmarkRequest(Roles.System, UploadForm));
 
@@ -83,7 +89,8 @@ public sealed class DocumentCollection : IActivity
             ? [.. list.EnumerateArray().Where(i => i.Text("kind") is not null).Select(i => new ChecklistItem(
                 i.Text("kind")!,
                 !i.TryGetProperty("required", out var r) || r.ValueKind != JsonValueKind.False,
-                i.TryGetProperty("mediaTypes", out var m) && m.ValueKind == JsonValueKind.Array ? [.. m.EnumerateArray().Select(t => t.GetString()!)] : [],
+                i.TryGetProperty("mediaTypes", out var m) && m.ValueKind == JsonValueKind.Array && m.GetArrayLength() > 0
+                    ? [.. m.EnumerateArray().Select(t => t.ValueKind == JsonValueKind.String ? t.GetString()! : t.GetRawText())] : DefaultMediaTypes,
                 i.TryGetProperty("maxBytes", out var b) && b.TryGetInt64(out var max) ? max : 10_000_000))]
             : [];
 }

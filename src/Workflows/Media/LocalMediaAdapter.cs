@@ -8,7 +8,7 @@ namespace VirtualBranch.Workflows.Media;
 /// <summary>
 /// The default adapter: sessions live in the Host, chunks are kept under <c>{root}/{recordingId}/</c> as they arrive
 /// (each acknowledged only once written), and sealing writes the whole recording once into the content-addressed
-/// evidence store. Everything it knows is on disk, so a restart loses nothing.
+/// evidence store. Everything it knows is on disk, so a restart loses nothing; folders 0700 and files 0600, like the evidence.
 /// </summary>
 public sealed class LocalMediaAdapter(string root, EvidenceStore evidence) : IMediaAdapter
 {
@@ -30,12 +30,13 @@ public sealed class LocalMediaAdapter(string root, EvidenceStore evidence) : IMe
 
     public async Task StartRecordingAsync(Guid recordingId, Guid caseId, string mediaType, CancellationToken cancellation)
     {
+        PrivateFiles.Folder(root);
         var folder = Folder(recordingId);
-        Directory.CreateDirectory(folder);
+        PrivateFiles.Folder(folder);
         var meta = Path.Combine(folder, "meta.json");
         if (!File.Exists(meta))
         {
-            await File.WriteAllTextAsync(meta, JsonSerializer.Serialize(new Meta(caseId, mediaType)), cancellation);
+            await PrivateFiles.WriteAsync(meta, JsonSerializer.SerializeToUtf8Bytes(new Meta(caseId, mediaType)), cancellation);
         }
     }
 
@@ -72,7 +73,7 @@ public sealed class LocalMediaAdapter(string root, EvidenceStore evidence) : IMe
                 return new ChunkResult(ChunkStatus.Gap, next, $"Chunk {index} arrived but chunk {next} is missing; send chunks in order.");
             }
             var temporary = ChunkPath(folder, index) + ".part";
-            await File.WriteAllBytesAsync(temporary, content.ToArray(), cancellation);
+            await PrivateFiles.WriteAsync(temporary, content, cancellation);
             File.Move(temporary, ChunkPath(folder, index));
             return new ChunkResult(ChunkStatus.Accepted, next + 1, null);
         }
@@ -94,7 +95,7 @@ public sealed class LocalMediaAdapter(string root, EvidenceStore evidence) : IMe
             {
                 return JsonSerializer.Deserialize<RecordingSeal>(await File.ReadAllTextAsync(sealedPath, cancellation))!;
             }
-            Directory.CreateDirectory(folder);
+            PrivateFiles.Folder(folder);
             var metaPath = Path.Combine(folder, "meta.json");
             var mediaType = File.Exists(metaPath) ? JsonSerializer.Deserialize<Meta>(await File.ReadAllTextAsync(metaPath, cancellation))!.MediaType : "video/webm";
             var chunks = ChunkCount(folder);
@@ -107,7 +108,7 @@ public sealed class LocalMediaAdapter(string root, EvidenceStore evidence) : IMe
             whole.Position = 0;
             var (sha, size) = await evidence.PutAsync(whole, cancellation);
             var seal = new RecordingSeal(recordingId, sha, size, mediaType, chunks, []);
-            await File.WriteAllTextAsync(sealedPath, JsonSerializer.Serialize(seal), cancellation);
+            await PrivateFiles.WriteAsync(sealedPath, JsonSerializer.SerializeToUtf8Bytes(seal), cancellation);
             return seal;
         }
         finally

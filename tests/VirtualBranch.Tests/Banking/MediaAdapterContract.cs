@@ -1,3 +1,4 @@
+using System.Runtime.Versioning;
 using System.Security.Cryptography;
 using Shouldly;
 using VirtualBranch.Engine.Integrity;
@@ -80,4 +81,28 @@ public sealed class LocalMediaAdapterContractTests : MediaAdapterContract
     private readonly string _root = Directory.CreateTempSubdirectory("vb-media-").FullName;
 
     protected override IMediaAdapter CreateAdapter() => new LocalMediaAdapter(Path.Combine(_root, "recordings"), new EvidenceStore(Path.Combine(_root, "evidence")));
+
+    [Fact]
+    [UnsupportedOSPlatform("windows")] // on-disk Unix modes
+    public async Task chunks_and_the_sealed_recording_are_readable_by_the_service_account_only()
+    {
+        var adapter = CreateAdapter();
+        var recording = Guid.NewGuid();
+        byte[] chunk = [0x1A, 0x45, 0xDF, 0xA3, 1];
+        await adapter.StartRecordingAsync(recording, Guid.NewGuid(), "video/webm", CancellationToken.None);
+        await adapter.AppendChunkAsync(recording, 0, chunk, Convert.ToHexStringLower(SHA256.HashData(chunk)), CancellationToken.None);
+        var seal = await adapter.SealAsync(recording, CancellationToken.None);
+
+        var folder = Path.Combine(_root, "recordings", recording.ToString("N"));
+        foreach (var path in new[] { Path.Combine(_root, "recordings"), folder, Path.Combine(_root, "evidence"), Path.Combine(_root, "evidence", seal.Sha256[..2]) })
+        {
+            File.GetUnixFileMode(path).ShouldBe(PrivateFiles.OwnerOnlyFolder, path);
+        }
+        Directory.GetFiles(folder).ShouldNotBeEmpty();
+        foreach (var path in Directory.GetFiles(folder))
+        {
+            File.GetUnixFileMode(path).ShouldBe(PrivateFiles.OwnerOnlyFile, path);
+        }
+        File.GetUnixFileMode(new EvidenceStore(Path.Combine(_root, "evidence")).PathOf(seal.Sha256)).ShouldBe(UnixFileMode.UserRead, "sealed evidence is 0400: owner-only and read-only");
+    }
 }

@@ -73,7 +73,7 @@ public sealed class RefusalTests(HostFixture host) : IClassFixture<HostFixture>
         }
         await Refused("id-card", TestMedia.Pdf("not an image"), "application/pdf", "must be image/jpeg or image/png");
         await Refused("id-card", [], "image/png", "empty");
-        await Refused("id-card", new byte[5_000_001], "image/png", "at most 5,000,000");
+        await Refused("id-card", [.. TestMedia.Png(8), .. new byte[5_000_001]], "image/png", "at most 5,000,000");
         await Refused("passport", TestMedia.Png(9), "image/png", "not on this step");
         (await StreamSnapshot.Of(host.Database, driver.CaseId)).ShouldBe(before);
 

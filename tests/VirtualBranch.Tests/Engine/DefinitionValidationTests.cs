@@ -50,6 +50,16 @@ public sealed class DefinitionValidationTests
     }
 
     [Fact]
+    public void a_document_kind_that_accepts_a_type_no_content_check_knows_is_refused()
+    {
+        var checklist = new[] { new { kind = "id-card", mediaTypes = new[] { "image/jpeg", "text/html" } } };
+        var problem = Single(new FlowBuilder().Activity("docs", "document-collection", new { checklist }).Activity("e", "end")
+            .Connect("start", "done", "docs").Connect("docs", "done", "e"), ProblemCodes.InputWrongType);
+        problem.Path.ShouldBe("$.activities[1].inputs.checklist");
+        problem.Message.ShouldStartWith("'id-card' accepts text/html, which cannot be checked from a file's content");
+    }
+
+    [Fact]
     public void unknown_input() =>
         Single(new FlowBuilder().Activity("n", "note", new { message = "hi", colour = "red" }).Connect("start", "done", "n"), ProblemCodes.UnknownInput);
 

@@ -3,7 +3,7 @@ using System.Text;
 
 namespace VirtualBranch.Tests.Support;
 
-/// <summary>Small, real files for tests: a WebM (EBML) with VP8 track and clusters, a PNG, a PDF.</summary>
+/// <summary>Small, real files for tests: a WebM (EBML) with VP8 track and clusters, a JPEG, a PNG, a PDF.</summary>
 public static class TestMedia
 {
     /// <summary>A structurally valid WebM: EBML header, Segment with Info, Tracks (VP8 16×16) and one cluster per second.</summary>
@@ -35,9 +35,19 @@ public static class TestMedia
             .. Chunk("IDAT", Zlib(pixel)), .. Chunk("IEND", [])];
     }
 
+    /// <summary>A 1×1 baseline JPEG (from EmptyFiles' empty.jpg, EXIF removed); the seed goes into a comment segment so each seed is a new file.</summary>
+    public static byte[] Jpeg(byte seed = 0)
+    {
+        var jpeg = Convert.FromBase64String(OnePixelJpeg);
+        return [.. jpeg[..2], 0xFF, 0xFE, 0x00, 0x03, seed, .. jpeg[2..]]; // SOI, COM (length 3: itself and one byte), then the rest
+    }
+
     public static byte[] Pdf(string text) => VirtualBranch.Host.ESign.ContractPdf.Render("Test document", text);
 
     public static string Digest(byte[] bytes) => $"sha-256=:{Convert.ToBase64String(SHA256.HashData(bytes))}:";
+
+    private const string OnePixelJpeg =
+        "/9j/4AAQSkZJRgABAQEAYABgAAD/2wBDAP//////////////////////////////////////////////////////////////////////////////////////2wBDAf//////////////////////////////////////////////////////////////////////////////////////wAARCAABAAEDASIAAhEBAxEB/8QAHwAAAQUBAQEBAQEAAAAAAAAAAAECAwQFBgcICQoL/8QAtRAAAgEDAwIEAwUFBAQAAAF9AQIDAAQRBRIhMUEGE1FhByJxFDKBkaEII0KxwRVS0fAkM2JyggkKFhcYGRolJicoKSo0NTY3ODk6Q0RFRkdISUpTVFVWV1hZWmNkZWZnaGlqc3R1dnd4eXqDhIWGh4iJipKTlJWWl5iZmqKjpKWmp6ipqrKztLW2t7i5usLDxMXGx8jJytLT1NXW19jZ2uHi4+Tl5ufo6erx8vP09fb3+Pn6/8QAHwEAAwEBAQEBAQEBAQAAAAAAAAECAwQFBgcICQoL/8QAtREAAgECBAQDBAcFBAQAAQJ3AAECAxEEBSExBhJBUQdhcRMiMoEIFEKRobHBCSMzUvAVYnLRChYkNOEl8RcYGRomJygpKjU2Nzg5OkNERUZHSElKU1RVVldYWVpjZGVmZ2hpanN0dXZ3eHl6goOEhYaHiImKkpOUlZaXmJmaoqOkpaanqKmqsrO0tba3uLm6wsPExcbHyMnK0tPU1dbX2Nna4uPk5ebn6Onq8vP09fb3+Pn6/9oADAMBAAIRAxEAPwCOiiigD//Z";
 
     private static byte[] Element(uint id, params byte[][] children)
     {
