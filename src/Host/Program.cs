@@ -9,6 +9,7 @@ using VirtualBranch.Host.Integrity;
 using VirtualBranch.Host.Integrity.Checkpoints;
 using VirtualBranch.Host.Integrity.Timestamps;
 using VirtualBranch.Host.Jobs;
+using VirtualBranch.Host.Limits;
 using VirtualBranch.Host.Media;
 using VirtualBranch.Host.Messaging;
 using VirtualBranch.Host.Persistence;
@@ -36,6 +37,7 @@ return await HostLauncher.RunAsync(args, builder =>
 }, app =>
 {
     app.UseProblems();
+    app.UseJsonBodyLimit();
     app.UseWebSockets();
     app.UseDefaultFiles();
     app.UseStaticFiles();

@@ -21,7 +21,9 @@ public static class PublishingApi
 
     public static void MapPublishingApi(this WebApplication app)
     {
-        var definitions = app.MapGroup("/api/definitions").WithTags("Definitions");
+        // A definition is read whole by its own cap, larger than the JSON body cap other endpoints keep.
+        var definitions = app.MapGroup("/api/definitions").WithTags("Definitions")
+            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(DefinitionParser.MaxBytes));
         definitions.MapPost("/validate", Validate).RequireAuthorization(Policies.Reader).WithName("ValidateDefinition")
             .WithSummary("Every problem of a definition at once: JSON path, code and a sentence (Accept-Language: zh or en).");
         definitions.MapPost("/", Publish).RequireAuthorization(Policies.Analyst).WithName("PublishDefinition")
