@@ -7,7 +7,8 @@ namespace VirtualBranch.Engine.Schemas;
 
 /// <summary>
 /// Validates case data and step input against JSON Schema (JsonSchema.Net), with the formats that activity
-/// libraries register (for example a Chinese resident id number). Built schemas are cached by their text.
+/// libraries register (for example a Chinese resident id number), and the <see cref="SchemaLimits"/> defaults.
+/// Built schemas are cached by their text.
 /// </summary>
 public sealed class SchemaValidator
 {
@@ -46,7 +47,7 @@ public sealed class SchemaValidator
         {
             foreach (var (keyword, message) in detail.Errors ?? new Dictionary<string, string>())
             {
-                errors.Add(new FieldError(Pointer(detail.InstanceLocation.ToString(), keyword, message, instance), message));
+                errors.Add(new FieldError(Pointer(detail.InstanceLocation.ToString(), keyword, message, instance), Explain(message)));
             }
         }
         return errors.Count > 0 ? errors.Distinct().ToList() : [new FieldError("", "The value does not match the schema.")];
@@ -70,8 +71,13 @@ public sealed class SchemaValidator
         }
     }
 
+    // The one place the default limits join a schema: every validation of case data and step input builds through here.
     private JsonSchema Build(JsonElement schema) =>
-        _built.GetOrAdd(schema.GetRawText(), _ => JsonSchema.Build(schema, new BuildOptions()));
+        _built.GetOrAdd(schema.GetRawText(), _ => JsonSchema.Build(SchemaLimits.Apply(schema), new BuildOptions()));
+
+    // An undeclared property meets the false schema that SchemaLimits puts in additionalProperties; say so in the bank's words.
+    private static string Explain(string message) =>
+        message == ErrorMessages.FalseSchema ? "Not accepted here: the form declares no such field." : message;
 
     // A missing required property is reported at its parent; point at the property itself, where a form shows it.
     private static string Pointer(string location, string keyword, string message, JsonElement instance)

@@ -34,7 +34,7 @@ public sealed class DueDiligenceStep : IActivity
     private static JsonElement Form(ActivityContext context) => ActivityContextExtensions.Schema($$"""
         { "type": "object", "required": ["answers", "findings", "riskRating"], "properties": {
           "answers": {{context.Node.Input("questionnaire")!.Value.GetRawText()}},
-          "findings": { "type": "string", "minLength": 1, "title": "调查结论 / Findings" },
+          "findings": { "type": "string", "minLength": 1, "maxLength": 10000, "title": "调查结论 / Findings" },
           "riskRating": { "type": "string", "enum": ["low", "medium", "high"], "title": "风险等级 / Risk rating" } } }
         """);
 }

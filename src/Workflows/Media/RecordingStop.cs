@@ -12,7 +12,7 @@ public sealed class RecordingStop : IActivity
         { "type": "object", "required": ["sha256", "size", "mediaType", "chunks", "missingChunks"], "properties": {
           "sha256": { "type": "string", "pattern": "^[0-9a-f]{64}$" }, "size": { "type": "integer", "minimum": 0 },
           "mediaType": { "type": "string" }, "chunks": { "type": "integer", "minimum": 0 },
-          "missingChunks": { "type": "array", "items": { "type": "integer" } } } }
+          "missingChunks": { "type": "array", "maxItems": 100000, "items": { "type": "integer" } } } }
         """);
 
     public ActivityDescriptor Descriptor { get; } = new(TypeName, "Media", "Stops the recording; the media adapter seals it and the seal is recorded.",

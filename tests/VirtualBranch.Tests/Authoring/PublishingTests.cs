@@ -28,7 +28,7 @@ public sealed class PublishingTests(HostFixture host) : IClassFixture<HostFixtur
         var chinese = await (await analyst.SendAsync(request)).Content.ReadFromJsonAsync<JsonElement>();
         chinese.GetProperty("problems").EnumerateArray().Select(p => p.GetProperty("message").GetString()).ShouldContain(m => m!.Contains("表达式无法解析"));
         var huge = await analyst.PostAsync("/api/definitions/validate", Json(new string(' ', 5_000_000)));
-        (await huge.Problem(HttpStatusCode.BadRequest)).GetProperty("detail").GetString()!.ShouldContain("at most");
+        (await huge.Problem(HttpStatusCode.RequestEntityTooLarge)).GetProperty("detail").GetString()!.ShouldContain("at most");
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using Shouldly;
+using VirtualBranch.Engine.Schemas;
 using VirtualBranch.Host.Limits;
 using VirtualBranch.Tests.Support;
 
@@ -50,6 +51,38 @@ public sealed class InputLimitsTests(HostFixture host) : IClassFixture<HostFixtu
             new UnknownLength("""{"input":{"confirmed":true,"urgent":false}}"""));
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task a_2000_character_customer_name_gets_400_at_the_field_with_the_limit_and_opens_no_case()
+    {
+        var teller = await host.ClientFor("teller");
+        var streams = await host.Database.ScalarAsync<long>("select count(*) from vb.mt_streams");
+
+        var refused = await (await teller.PostAsJsonAsync("/api/cases",
+            new { definitionId = "service-request", data = new { customerName = new string('x', 2_000), amount = 1 } })).Problem(HttpStatusCode.BadRequest);
+
+        var error = refused.GetProperty("errors").EnumerateArray().ShouldHaveSingleItem();
+        error.GetProperty("path").GetString().ShouldBe("/customerName");
+        error.GetProperty("message").GetString()!.ShouldContain(SchemaLimits.MaxLength.ToString());
+        (await host.Database.ScalarAsync<long>("select count(*) from vb.mt_streams")).ShouldBe(streams);
+    }
+
+    [Fact]
+    public async Task undeclared_properties_in_step_input_get_400_each_at_its_place_and_leave_the_stream_unchanged()
+    {
+        var teller = await host.ClientFor("teller");
+        var opened = await teller.OpenCase("service-request", SmallRequest);
+        var before = await StreamSnapshot.Of(host.Database, opened.Id());
+        var input = Enumerable.Range(0, 200).ToDictionary(i => $"extra{i}", i => (object)i);
+        input["confirmed"] = true;
+        input["urgent"] = false;
+
+        var refused = await (await teller.Resume(opened.Id(), opened.Bookmark("intake"), input)).Problem(HttpStatusCode.BadRequest);
+
+        refused.GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("path").GetString()).ShouldContain("/extra199");
+        refused.GetProperty("errors").GetArrayLength().ShouldBe(200);
+        (await StreamSnapshot.Of(host.Database, opened.Id())).ShouldBe(before);
     }
 
     /// <summary>JSON sent without a Content-Length, as a streaming client would.</summary>
