@@ -54,6 +54,7 @@ public static class DefinitionSchema
                         ["retentionYears"] = new JsonObject { ["type"] = "integer", ["minimum"] = 1, ["description"] = "How long the evidence is kept after the case closes." },
                         ["movesMoney"] = new JsonObject { ["type"] = "boolean", ["description"] = "An identity check must come before completion." },
                         ["opensAccount"] = new JsonObject { ["type"] = "boolean", ["description"] = "An identity check must come before completion." },
+                        ["maxRecordingBytes"] = new JsonObject { ["type"] = "integer", ["minimum"] = 1, ["description"] = "Largest recording a case may upload; a chunk past it gets 413 (default 2 GiB)." },
                     },
                 },
                 ["activities"] = new JsonObject

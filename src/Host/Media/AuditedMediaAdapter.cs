@@ -23,8 +23,8 @@ public sealed class AuditedMediaAdapter(IMediaAdapter inner, IDocumentStore stor
     public async Task StartRecordingAsync(Guid recordingId, Guid caseId, string mediaType, CancellationToken cancellation) =>
         await Audit("start-recording", recordingId, Done(inner.StartRecordingAsync(recordingId, caseId, mediaType, cancellation)), _ => mediaType, cancellation);
 
-    public async Task<ChunkResult> AppendChunkAsync(Guid recordingId, int index, ReadOnlyMemory<byte> content, string sha256, CancellationToken cancellation) =>
-        await Audit($"chunk-{index}", recordingId, inner.AppendChunkAsync(recordingId, index, content, sha256, cancellation), r => r.Status.ToString(), cancellation);
+    public async Task<ChunkResult> AppendChunkAsync(Guid recordingId, int index, ReadOnlyMemory<byte> content, string sha256, long maxBytes, CancellationToken cancellation) =>
+        await Audit($"chunk-{index}", recordingId, inner.AppendChunkAsync(recordingId, index, content, sha256, maxBytes, cancellation), r => r.Status.ToString(), cancellation);
 
     public async Task<RecordingSeal> SealAsync(Guid recordingId, CancellationToken cancellation) =>
         await Audit("seal", recordingId, inner.SealAsync(recordingId, cancellation), s => s.Sha256, cancellation);

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using VirtualBranch.Engine.Activities;
+using VirtualBranch.Engine.Definitions;
 using VirtualBranch.Host.Cases;
 using VirtualBranch.Host.Evidence;
 using VirtualBranch.Host.Problems;
@@ -24,7 +25,7 @@ public static class MediaApi
     }
 
     private static async Task<Results<Ok<ChunkReceipt>, ProblemHttpResult>> PutChunk(Guid recordingId, int index, HttpContext http, CaseLookup lookup,
-        CaseCommandService cases, IMediaAdapter media, CancellationToken cancellation)
+        CaseCommandService cases, IMediaAdapter media, DefinitionCatalog definitions, CancellationToken cancellation)
     {
         if (await lookup.CaseOfRecordingAsync(recordingId, cancellation) is not { } caseId)
         {
@@ -52,11 +53,13 @@ public static class MediaApi
             return ApiProblems.Problem(StatusCodes.Status413PayloadTooLarge, "Chunk too large", $"A chunk may be at most {MaxChunkBytes:N0} bytes.", []);
         }
         await media.StartRecordingAsync(recordingId, caseId, http.Request.ContentType ?? "video/webm", cancellation);
-        var result = await media.AppendChunkAsync(recordingId, index, body, sha, cancellation);
+        var maxBytes = RecordingLimits.MaxBytesOf(definitions.Find(state.DefinitionId, state.DefinitionVersion));
+        var result = await media.AppendChunkAsync(recordingId, index, body, sha, maxBytes, cancellation);
         return result.Status switch
         {
             ChunkStatus.Accepted or ChunkStatus.AlreadyHad => TypedResults.Ok(new ChunkReceipt(recordingId, index, result.Status == ChunkStatus.Accepted ? "stored" : "already stored", result.NextIndex)),
             ChunkStatus.HashMismatch => ApiProblems.Invalid(result.Reason!, [new("Content-Digest", "Does not match the body.")]),
+            ChunkStatus.TooLarge => ApiProblems.Problem(StatusCodes.Status413PayloadTooLarge, "Recording too large", result.Reason!, []),
             _ => ApiProblems.Conflict(result.Status == ChunkStatus.Gap ? "Chunk out of order" : "Recording closed", result.Reason!),
         };
     }

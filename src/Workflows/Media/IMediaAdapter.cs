@@ -12,6 +12,7 @@ public enum ChunkStatus
     HashMismatch,
     Sealed,
     UnknownRecording,
+    TooLarge,
 }
 
 /// <summary>The answer to a chunk upload; <see cref="Reason"/> says why a chunk was refused.</summary>
@@ -35,8 +36,11 @@ public interface IMediaAdapter
 
     Task StartRecordingAsync(Guid recordingId, Guid caseId, string mediaType, CancellationToken cancellation);
 
-    /// <summary>Chunks arrive in order from 0; the same chunk again is a no-op; a gap, another hash, or a write after sealing is refused.</summary>
-    Task<ChunkResult> AppendChunkAsync(Guid recordingId, int index, ReadOnlyMemory<byte> content, string sha256, CancellationToken cancellation);
+    /// <summary>
+    /// Chunks arrive in order from 0; the same chunk again is a no-op; a gap, another hash, a write after sealing, or a chunk
+    /// that would take the recording past <paramref name="maxBytes"/> is refused.
+    /// </summary>
+    Task<ChunkResult> AppendChunkAsync(Guid recordingId, int index, ReadOnlyMemory<byte> content, string sha256, long maxBytes, CancellationToken cancellation);
 
     /// <summary>Seals the recording (idempotent): the chunks in order become one content-addressed file.</summary>
     Task<RecordingSeal> SealAsync(Guid recordingId, CancellationToken cancellation);

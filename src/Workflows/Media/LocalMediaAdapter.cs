@@ -40,7 +40,7 @@ public sealed class LocalMediaAdapter(string root, EvidenceStore evidence) : IMe
         }
     }
 
-    public async Task<ChunkResult> AppendChunkAsync(Guid recordingId, int index, ReadOnlyMemory<byte> content, string sha256, CancellationToken cancellation)
+    public async Task<ChunkResult> AppendChunkAsync(Guid recordingId, int index, ReadOnlyMemory<byte> content, string sha256, long maxBytes, CancellationToken cancellation)
     {
         var gate = _locks.GetOrAdd(recordingId, _ => new SemaphoreSlim(1));
         await gate.WaitAsync(cancellation);
@@ -71,6 +71,11 @@ public sealed class LocalMediaAdapter(string root, EvidenceStore evidence) : IMe
             if (index > next)
             {
                 return new ChunkResult(ChunkStatus.Gap, next, $"Chunk {index} arrived but chunk {next} is missing; send chunks in order.");
+            }
+            var held = Enumerable.Range(0, next).Sum(i => new FileInfo(ChunkPath(folder, i)).Length);
+            if (held + content.Length > maxBytes)
+            {
+                return new ChunkResult(ChunkStatus.TooLarge, next, $"Recording {recordingId} holds {held:N0} bytes; chunk {index} ({content.Length:N0} bytes) would take it past the scenario's limit of {maxBytes:N0} bytes.");
             }
             var temporary = ChunkPath(folder, index) + ".part";
             await PrivateFiles.WriteAsync(temporary, content, cancellation);

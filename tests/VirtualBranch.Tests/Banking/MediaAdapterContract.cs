@@ -36,7 +36,7 @@ public abstract class MediaAdapterContract
         byte[][] chunks = [[1, 2, 3], [4, 5], [6]];
         for (var i = 0; i < chunks.Length; i++)
         {
-            (await adapter.AppendChunkAsync(recording, i, chunks[i], Sha(chunks[i]), CancellationToken.None)).Status.ShouldBe(ChunkStatus.Accepted);
+            (await adapter.AppendChunkAsync(recording, i, chunks[i], Sha(chunks[i]), long.MaxValue, CancellationToken.None)).Status.ShouldBe(ChunkStatus.Accepted);
         }
         var seal = await adapter.SealAsync(recording, CancellationToken.None);
         byte[] whole = [1, 2, 3, 4, 5, 6];
@@ -52,17 +52,32 @@ public abstract class MediaAdapterContract
     }
 
     [Fact]
+    public async Task a_chunk_that_would_pass_the_size_limit_is_refused_and_nothing_of_it_is_kept()
+    {
+        var (adapter, recording) = await Started();
+        byte[] chunk = [1, 2, 3];
+        (await adapter.AppendChunkAsync(recording, 0, chunk, Sha(chunk), 5, CancellationToken.None)).Status.ShouldBe(ChunkStatus.Accepted);
+
+        var refused = await adapter.AppendChunkAsync(recording, 1, chunk, Sha(chunk), 5, CancellationToken.None);
+
+        refused.Status.ShouldBe(ChunkStatus.TooLarge);
+        refused.Reason!.ShouldContain("5 bytes");
+        (await adapter.AppendChunkAsync(recording, 0, chunk, Sha(chunk), 5, CancellationToken.None)).Status.ShouldBe(ChunkStatus.AlreadyHad);
+        (await adapter.SealAsync(recording, CancellationToken.None)).Size.ShouldBe(3);
+    }
+
+    [Fact]
     public async Task a_retried_chunk_is_a_no_op_and_a_gap_or_a_wrong_hash_is_refused()
     {
         var (adapter, recording) = await Started();
         byte[] chunk = [7, 7, 7];
-        (await adapter.AppendChunkAsync(recording, 0, chunk, Sha(chunk), CancellationToken.None)).Status.ShouldBe(ChunkStatus.Accepted);
-        (await adapter.AppendChunkAsync(recording, 0, chunk, Sha(chunk), CancellationToken.None)).Status.ShouldBe(ChunkStatus.AlreadyHad);
-        (await adapter.AppendChunkAsync(recording, 2, chunk, Sha(chunk), CancellationToken.None)).Status.ShouldBe(ChunkStatus.Gap);
-        var wrong = await adapter.AppendChunkAsync(recording, 1, chunk, Sha([1]), CancellationToken.None);
+        (await adapter.AppendChunkAsync(recording, 0, chunk, Sha(chunk), long.MaxValue, CancellationToken.None)).Status.ShouldBe(ChunkStatus.Accepted);
+        (await adapter.AppendChunkAsync(recording, 0, chunk, Sha(chunk), long.MaxValue, CancellationToken.None)).Status.ShouldBe(ChunkStatus.AlreadyHad);
+        (await adapter.AppendChunkAsync(recording, 2, chunk, Sha(chunk), long.MaxValue, CancellationToken.None)).Status.ShouldBe(ChunkStatus.Gap);
+        var wrong = await adapter.AppendChunkAsync(recording, 1, chunk, Sha([1]), long.MaxValue, CancellationToken.None);
         wrong.Status.ShouldBe(ChunkStatus.HashMismatch);
         wrong.Reason.ShouldNotBeNullOrWhiteSpace();
-        (await adapter.AppendChunkAsync(recording, 0, new byte[] { 8 }, Sha([8]), CancellationToken.None)).Status.ShouldBe(ChunkStatus.HashMismatch);
+        (await adapter.AppendChunkAsync(recording, 0, new byte[] { 8 }, Sha([8]), long.MaxValue, CancellationToken.None)).Status.ShouldBe(ChunkStatus.HashMismatch);
     }
 
     [Fact]
@@ -70,8 +85,8 @@ public abstract class MediaAdapterContract
     {
         var (adapter, recording) = await Started();
         await adapter.SealAsync(recording, CancellationToken.None);
-        (await adapter.AppendChunkAsync(recording, 0, new byte[] { 1 }, Sha([1]), CancellationToken.None)).Status.ShouldBe(ChunkStatus.Sealed);
-        (await adapter.AppendChunkAsync(Guid.NewGuid(), 0, new byte[] { 1 }, Sha([1]), CancellationToken.None)).Status.ShouldBe(ChunkStatus.UnknownRecording);
+        (await adapter.AppendChunkAsync(recording, 0, new byte[] { 1 }, Sha([1]), long.MaxValue, CancellationToken.None)).Status.ShouldBe(ChunkStatus.Sealed);
+        (await adapter.AppendChunkAsync(Guid.NewGuid(), 0, new byte[] { 1 }, Sha([1]), long.MaxValue, CancellationToken.None)).Status.ShouldBe(ChunkStatus.UnknownRecording);
     }
 }
 
@@ -90,7 +105,7 @@ public sealed class LocalMediaAdapterContractTests : MediaAdapterContract
         var recording = Guid.NewGuid();
         byte[] chunk = [0x1A, 0x45, 0xDF, 0xA3, 1];
         await adapter.StartRecordingAsync(recording, Guid.NewGuid(), "video/webm", CancellationToken.None);
-        await adapter.AppendChunkAsync(recording, 0, chunk, Convert.ToHexStringLower(SHA256.HashData(chunk)), CancellationToken.None);
+        await adapter.AppendChunkAsync(recording, 0, chunk, Convert.ToHexStringLower(SHA256.HashData(chunk)), long.MaxValue, CancellationToken.None);
         var seal = await adapter.SealAsync(recording, CancellationToken.None);
 
         var folder = Path.Combine(_root, "recordings", recording.ToString("N"));
