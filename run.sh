@@ -39,7 +39,8 @@ cat <<BANNER
   Teller           $URL/teller/            (teller, supervisor)
   Regulator        $URL/regulator/         (regulator)
   Analyst          $URL/analyst/           (analyst)
-  Customer         links from the teller page: $URL/customer/?case=…&code=…
+  Customer phone   the teller page sends links and codes to the case's mobile; in this demo they land in
+                   $ROOT/.data/outbox/messages.jsonl  (tail -f it, open the link, type the code)
   Demo accounts    $ROOT/.data/demo-users.txt  (user role password)
 $(sed 's/^/                   /' "$ROOT/.data/demo-users.txt" 2>/dev/null)
   Database         $(grep -o 'Host=[^;]*;Port=[^;]*' "$ROOT/.data/engine.env")

@@ -12,6 +12,7 @@ using VirtualBranch.Host.Jobs;
 using VirtualBranch.Host.Limits;
 using VirtualBranch.Host.Media;
 using VirtualBranch.Host.Messaging;
+using VirtualBranch.Host.Customers;
 using VirtualBranch.Host.Persistence;
 using VirtualBranch.Host.Problems;
 using VirtualBranch.Host.Workbench;
@@ -29,6 +30,7 @@ return await HostLauncher.RunAsync(args, builder =>
     builder.AddCases();
     builder.AddEvidence();
     builder.AddMedia();
+    builder.AddCustomers();
     builder.AddWorkbench();
     builder.AddMessaging();
     builder.AddJobs();
@@ -53,6 +55,7 @@ return await HostLauncher.RunAsync(args, builder =>
     app.MapCheckpoints();
     app.MapTimestampApi();
     app.MapMedia();
+    app.MapCustomers();
     app.MapWorkbench();
     app.MapMessaging();
 });

@@ -11,12 +11,12 @@ namespace VirtualBranch.Benchmarks;
 
 /// <summary>
 /// Carries out the loan case's commands through the HTTP API over loopback TCP, as the pages do: the teller opens
-/// and works the case with a bearer token, the customer joins through a single-use link and answers for
-/// themselves, documents are uploaded as multipart files, and the willingness script is read from the workbench view
+/// and works the case with a bearer token, the customer joins through a single-use link sent to their phone, with a
+/// one-time code, and confirms their consents with a fresh code, documents are uploaded as multipart files, and the willingness script is read from the workbench view
 /// as the teller page reads it. The answers of systems (e-sign provider, media seal) never come over HTTP in the
 /// Host either: they are resumed in process, as the intent handlers do.
 /// </summary>
-public sealed class HttpCases(Uri baseAddress, string tellerToken, CaseCommandService inProcess)
+public sealed class HttpCases(Uri baseAddress, string tellerToken, CaseCommandService inProcess, BenchmarkPhone phone)
 {
     private readonly HttpClient _http = new(new SocketsHttpHandler { MaxConnectionsPerServer = 64, PooledConnectionLifetime = TimeSpan.FromMinutes(10) })
     {
@@ -42,12 +42,16 @@ public sealed class HttpCases(Uri baseAddress, string tellerToken, CaseCommandSe
                 var body = await SendAsync<JsonElement>(HttpMethod.Post, "/api/cases", tellerToken,
                     JsonContent.Create(new { definitionId = open!.Id, data = opening.Data }));
                 var apiId = body.GetProperty("id").GetGuid();
-                var link = await SendAsync<JsonElement>(HttpMethod.Post, $"/api/cases/{apiId}/customer-link", tellerToken, null);
+                await SendAsync<JsonElement>(HttpMethod.Post, $"/api/cases/{apiId}/customer-link", tellerToken, null);
+                var code = phone.LinkCode(apiId);
+                await SendAsync<JsonElement>(HttpMethod.Post, "/api/customer/code", null, JsonContent.Create(new { caseId = apiId, code }));
                 var session = await SendAsync<JsonElement>(HttpMethod.Post, "/api/customer/session", null,
-                    JsonContent.Create(new { caseId = apiId, code = link.GetProperty("code").GetString() }));
+                    JsonContent.Create(new { caseId = apiId, code, otp = phone.Code(apiId) }));
                 _cases[caseId] = (apiId, session.GetProperty("token").GetString());
                 return Done([]);
             }
+            case IssueCustomerLink or RecordLinkDelivery or RedeemCustomerLink:
+                return Done([]); // the customer-link endpoints sent, delivered and opened the link with the case
             case ResumeBookmark { Actor.Id: "document-upload" } signal:
             {
                 var (apiId, _) = _cases[caseId];
@@ -70,9 +74,17 @@ public sealed class HttpCases(Uri baseAddress, string tellerToken, CaseCommandSe
             case ResumeBookmark resume:
             {
                 var (apiId, customerToken) = _cases[caseId];
-                var token = resume.Actor.Role == "customer" ? customerToken : tellerToken;
+                var customer = resume.Actor.Role == "customer";
+                var token = customer ? customerToken : tellerToken;
+                string? confirmation = null;
+                if (customer)
+                {
+                    // The customer's consent carries a fresh code sent to their phone.
+                    await SendAsync<JsonElement>(HttpMethod.Post, $"/api/cases/{apiId}/bookmarks/{resume.BookmarkId}/confirmation", token, null);
+                    confirmation = phone.Code(apiId);
+                }
                 var body = await SendAsync<JsonElement>(HttpMethod.Post, $"/api/cases/{apiId}/bookmarks/{resume.BookmarkId}", token,
-                    JsonContent.Create(new { input = resume.Input }));
+                    JsonContent.Create(new { input = resume.Input, confirmation }));
                 var waitsForScript = body.GetProperty("waiting").EnumerateArray().Any(w => w.GetProperty("activityType").GetString() == "willingness-confirmation");
                 return Done(waitsForScript ? [await ScriptAsync(apiId)] : []);
             }

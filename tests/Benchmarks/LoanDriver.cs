@@ -14,7 +14,7 @@ public sealed class LoanDriver(WorkflowDefinition loan, TimeProvider clock)
 {
     /// <summary>The case's commands, in order.</summary>
     public static readonly string[] Commands =
-        ["open", "video", "recording consent", "identity", "willingness", "id card", "income proof", "due diligence", "contract consent", "contract signed", "recording sealed"];
+        ["open", "link issued", "link delivered", "link opened", "video", "recording consent", "identity", "willingness", "id card", "income proof", "due diligence", "contract consent", "contract signed", "recording sealed"];
 
     public static int CommandsPerCase => Commands.Length;
 
@@ -50,7 +50,12 @@ public sealed class LoanDriver(WorkflowDefinition loan, TimeProvider clock)
             batches.Add(outcome.Events);
             return outcome;
         }
-        ResumeBookmark Resume(string bookmark, object input, Actor actor) => new(bookmark, Json(input), actor, clock.GetUtcNow());
+        var linkId = id.ToString("N");
+        // A customer's consent carries the confirmation the Host checked (a fresh one-time code sent to their phone).
+        ResumeBookmark Resume(string bookmark, object input, Actor actor) => new(bookmark, Json(input), actor, clock.GetUtcNow())
+        {
+            Confirmation = actor == customer ? new CustomerConfirmation(linkId, "one-time code via benchmark-phone") : null,
+        };
         // As DocumentsApi does after storing the file: the Host resumes the step itself, as 'document-upload'.
         ResumeBookmark Document(string kind) => new("documents.1", Json(new
         {
@@ -59,6 +64,9 @@ public sealed class LoanDriver(WorkflowDefinition loan, TimeProvider clock)
         }), new Actor("document-upload", "system"), clock.GetUtcNow());
 
         await Do(new OpenCase(id, $"LFS-BENCH-{Interlocked.Increment(ref _numbers):0000000}", Data, Teller, clock.GetUtcNow()), loan);
+        await Do(new IssueCustomerLink(linkId, "benchmark-phone", "138****8000", clock.GetUtcNow().AddHours(2), Teller, clock.GetUtcNow()));
+        await Do(new RecordLinkDelivery(linkId, "benchmark-phone", linkId, System, clock.GetUtcNow()));
+        await Do(new RedeemCustomerLink(linkId, "one-time code via benchmark-phone", customer, clock.GetUtcNow()));
         await Do(Resume("video.1", new { participants = new[] { new { role = "teller", name = "李" }, new { role = "customer", name = "张三" } } }, Teller));
         await Do(Resume("recording.1", new { consent = true }, customer));
         var identity = await Do(Resume("identity.1", new { name = "张三", idNumber = "11010519491231002X", idExpiry = "2036-01-01", faceMatch = true }, Teller));

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using VirtualBranch.Benchmarks;
@@ -31,6 +32,7 @@ Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_VIRTUALBRANCH_HO
     Path.Combine(EngineOptionsSetup.FindRepositoryRoot(AppContext.BaseDirectory), "src", "Host"));
 try
 {
+    var phone = new BenchmarkPhone();
     await using var factory = new WebApplicationFactory<EngineOptions>().WithWebHostBuilder(web =>
     {
         web.UseEnvironment("Benchmark");
@@ -42,6 +44,7 @@ try
         web.UseSetting("Engine:CheckpointIntervalSeconds", "0");
         web.UseSetting("Engine:CreateDemoAccounts", "true");
         web.UseSetting("Engine:DataDirectory", dataDirectory);
+        web.ConfigureTestServices(services => services.AddSingleton<VirtualBranch.Host.Customers.ICustomerMessenger>(phone));
     });
     factory.UseKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, 0)); // the HTTP run goes over real loopback TCP
     factory.StartServer();
@@ -60,7 +63,7 @@ try
     var loan = services.GetRequiredService<DefinitionCatalog>().Find("loan-face-signing", 1)!;
     var driver = new LoanDriver(loan, TimeProvider.System);
     var engine = LoanDriver.Engine(services.GetRequiredService<CaseCommandService>());
-    var http = new HttpCases(baseAddress, await TellerTokenAsync(baseAddress, dataDirectory), services.GetRequiredService<CaseCommandService>());
+    var http = new HttpCases(baseAddress, await TellerTokenAsync(baseAddress, dataDirectory), services.GetRequiredService<CaseCommandService>(), phone);
     var checks = new Checks(services);
     await using var limit = new Limit(baselines);
     report.Line($"VirtualBranch benchmark: {options.Cases} loan-face-signing cases per run, {LoanDriver.CommandsPerCase} commands per case; " +

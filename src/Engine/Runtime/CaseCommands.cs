@@ -11,7 +11,11 @@ public abstract record CaseCommand(Actor Actor, DateTimeOffset Now)
 
 public sealed record OpenCase(Guid CaseId, string Number, JsonElement Data, Actor Actor, DateTimeOffset Now) : CaseCommand(Actor, Now);
 
-public sealed record ResumeBookmark(string BookmarkId, JsonElement Input, Actor Actor, DateTimeOffset Now) : CaseCommand(Actor, Now);
+public sealed record ResumeBookmark(string BookmarkId, JsonElement Input, Actor Actor, DateTimeOffset Now) : CaseCommand(Actor, Now)
+{
+    /// <summary>The customer's fresh confirmation (a one-time code the Host checked); a customer's step needs one.</summary>
+    public CustomerConfirmation? Confirmation { get; init; }
+}
 
 public sealed record FireTimer(string BookmarkId, DateTimeOffset Now) : CaseCommand(Actor.Timer, Now);
 
@@ -26,3 +30,15 @@ public sealed record PlaceLegalHold(string Reason, Actor Actor, DateTimeOffset N
 public sealed record ReleaseLegalHold(string Reason, Actor Actor, DateTimeOffset Now) : CaseCommand(Actor, Now);
 
 public sealed record AssignCase(string Assignee, string Strategy, Actor Actor, DateTimeOffset Now) : CaseCommand(Actor, Now);
+
+/// <summary>Issue the customer a new link (it revokes the case's earlier link). The Host makes the id and sends the code.</summary>
+public sealed record IssueCustomerLink(string LinkId, string Channel, string To, DateTimeOffset ExpiresAt, Actor Actor, DateTimeOffset Now) : CaseCommand(Actor, Now);
+
+/// <summary>Record that the messenger took the link for delivery.</summary>
+public sealed record RecordLinkDelivery(string LinkId, string Channel, string Reference, Actor Actor, DateTimeOffset Now) : CaseCommand(Actor, Now);
+
+/// <summary>The customer opened the link with the one-time code the Host checked.</summary>
+public sealed record RedeemCustomerLink(string LinkId, string Method, Actor Actor, DateTimeOffset Now) : CaseCommand(Actor, Now);
+
+/// <summary>Stop the case's current link and every customer session it opened.</summary>
+public sealed record RevokeCustomerLink(string Reason, Actor Actor, DateTimeOffset Now) : CaseCommand(Actor, Now);

@@ -30,10 +30,14 @@ public static class CaseDecider
             (_, { IsClosed: true }) => Decision.Reject(RejectionKind.Conflict, "The case is closed",
                 $"Case {state.Number} is {state.Status.ToString().ToLowerInvariant()}; nothing more can be done on it."),
             (AssignCase assign, _) => Assign(state, assign),
-            (ResumeBookmark resume, _) => Resume(state, resume.BookmarkId, resume.Input, resume.Actor, resume.Now, flow),
+            (ResumeBookmark resume, _) => Resume(state, resume, flow),
             (SendSignal signal, _) => Signal(state, signal, flow),
             (FireTimer timer, _) => Fire(state, timer, flow),
             (CancelCase cancel, _) => Cancel(state, cancel),
+            (IssueCustomerLink issue, _) => CustomerLinks.Issue(state, issue),
+            (RecordLinkDelivery delivery, _) => CustomerLinks.Deliver(state, delivery),
+            (RedeemCustomerLink redeem, _) => CustomerLinks.Redeem(state, redeem),
+            (RevokeCustomerLink revoke, _) => CustomerLinks.Revoke(state, revoke),
             (RetryStep retry, _) => Retry(state, retry, flow),
             _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "Unknown command."),
         };
@@ -45,6 +49,7 @@ public static class CaseDecider
         (string Path, string? Text)[] texts = command switch
         {
             CancelCase cancel => [("/reason", cancel.Reason)],
+            RevokeCustomerLink revoke => [("/reason", revoke.Reason)],
             PlaceLegalHold hold => [("/reason", hold.Reason)],
             ReleaseLegalHold release => [("/reason", release.Reason)],
             AssignCase assign => [("/assignee", assign.Assignee), ("/strategy", assign.Strategy)],
@@ -81,7 +86,11 @@ public static class CaseDecider
         return new Decision.Accepted(events, run.State);
     }
 
-    private static Decision Resume(CaseState state, string bookmarkId, JsonElement input, Actor actor, DateTimeOffset now, FlowContext flow, bool roleChecked = false)
+    private static Decision Resume(CaseState state, ResumeBookmark resume, FlowContext flow) =>
+        Resume(state, resume.BookmarkId, resume.Input, resume.Actor, resume.Now, flow, confirm: bookmark => CustomerLinks.Confirm(state, bookmark, resume));
+
+    private static Decision Resume(CaseState state, string bookmarkId, JsonElement input, Actor actor, DateTimeOffset now, FlowContext flow, bool roleChecked = false,
+        Func<Bookmark, (Decision.Rejected? Refused, CustomerConfirmed? Confirmed)>? confirm = null)
     {
         if (state.Status == CaseStatus.Faulted)
         {
@@ -102,6 +111,11 @@ public static class CaseDecider
             return Decision.Reject(RejectionKind.Forbidden, "Not your step",
                 $"Step '{bookmark.StepId}' waits for the role '{role}'; you act as '{actor.Role}'.");
         }
+        var (unconfirmed, confirmed) = confirm?.Invoke(bookmark) ?? (null, null);
+        if (unconfirmed is not null)
+        {
+            return unconfirmed;
+        }
         var node = flow.Definition.Activity(bookmark.StepId)!;
         var run = new Interpreter(state, flow, actor, now);
         var result = run.Execute(node, activity => activity.Resume(run.ContextFor(node), new ResumeInput(input, actor)));
@@ -113,6 +127,10 @@ public static class CaseDecider
                 return Decision.Reject(RejectionKind.Forbidden, "Not allowed", forbidden.Reason);
             case ActivityResult.Blocked blocked:
                 return Decision.Reject(RejectionKind.Conflict, "Not now", blocked.Reason);
+        }
+        if (confirmed is not null)
+        {
+            run.Emit(confirmed);
         }
         run.Emit(new StepResumed(bookmark.StepId, bookmarkId, input.Clone(), actor.Id, actor.Role, now));
         run.Apply(node, result);

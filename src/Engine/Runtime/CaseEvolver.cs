@@ -70,7 +70,7 @@ public static class CaseEvolver
         LegalHoldPlaced => state with { LegalHold = true },
         LegalHoldReleased => state with { LegalHold = false },
         IDomainEvent domain => domain.Apply(state),
-        _ => state,
+        _ => CustomerLinkEvents.Apply(state, @event),
     };
 
     private static CaseState Closed(CaseState state, CaseStatus status, string result, string? reason, DateTimeOffset at) => state with

@@ -74,6 +74,9 @@ public sealed record CaseState
 
     public bool Sealed { get; init; }
 
+    /// <summary>The case's current customer link, once one was issued.</summary>
+    public CustomerLinkState? CustomerLink { get; init; }
+
     /// <summary>The teller the case is locked to, once assigned.</summary>
     public string? Assignee { get; init; }
 

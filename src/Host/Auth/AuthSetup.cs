@@ -66,6 +66,7 @@ public static class AuthSetup
                     }
                     return Task.CompletedTask;
                 },
+                OnTokenValidated = Customers.CustomerSessions.ValidateAsync,
             };
             if (!string.IsNullOrEmpty(authority))
             {

@@ -11,11 +11,13 @@ public sealed class TokenIssuer(SymmetricSecurityKey key, TimeProvider clock)
 
     public (string Token, DateTimeOffset ExpiresAt) Issue(string user, string role) => Issue(user, role, null, Lifetime);
 
-    /// <summary>A customer's token: role customer, bound to one case, short-lived; it grants nothing on any other case.</summary>
-    public (string Token, DateTimeOffset ExpiresAt) IssueCustomer(Guid caseId, TimeSpan lifetime) =>
-        Issue($"customer:{caseId:N}", "customer", caseId, lifetime);
+    /// <summary>
+    /// A customer's token: role customer, bound to one case, short-lived; it grants nothing on any other case, and it speaks for the customer only while <paramref name="linkId"/> is the case's current link.
+    /// </summary>
+    public (string Token, DateTimeOffset ExpiresAt) IssueCustomer(Guid caseId, string linkId, TimeSpan lifetime) =>
+        Issue($"customer:{caseId:N}", "customer", caseId, lifetime, linkId);
 
-    private (string Token, DateTimeOffset ExpiresAt) Issue(string user, string role, Guid? caseId, TimeSpan lifetime)
+    private (string Token, DateTimeOffset ExpiresAt) Issue(string user, string role, Guid? caseId, TimeSpan lifetime, string? linkId = null)
     {
         var now = clock.GetUtcNow();
         var expires = now + lifetime;
@@ -23,6 +25,7 @@ public sealed class TokenIssuer(SymmetricSecurityKey key, TimeProvider clock)
         if (caseId is { } id)
         {
             claims.Add(new Claim(Media.CaseAccess.CaseClaim, id.ToString()));
+            claims.Add(new Claim(Customers.CustomerConfirmations.LinkClaim, linkId ?? ""));
         }
         var token = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {

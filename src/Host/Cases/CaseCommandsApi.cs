@@ -12,7 +12,8 @@ public static class CaseCommandsApi
 {
     public sealed record OpenCaseRequest(string? DefinitionId, int? Version, JsonElement? Data);
 
-    public sealed record ResumeRequest(JsonElement? Input);
+    /// <param name="Confirmation">A customer's one-time code confirming their answer (step-up); staff send none.</param>
+    public sealed record ResumeRequest(JsonElement? Input, string? Confirmation = null);
 
     public sealed record CancelRequest(string? Reason);
 
@@ -60,14 +61,19 @@ public static class CaseCommandsApi
     }
 
     private static async Task<Results<Ok<CaseBody>, ProblemHttpResult>> Resume(Guid id, string bookmarkId, ResumeRequest? request,
-        CaseCommandService cases, TimeProvider clock, HttpContext http, CancellationToken cancellation)
+        CaseCommandService cases, Customers.CodeChallenges challenges, Customers.CustomerLinkCodes links, TimeProvider clock, HttpContext http, CancellationToken cancellation)
     {
         if (!RequestActor.TryIfMatch(http, out var expected))
         {
             return ApiProblems.Invalid("If-Match must be a case version in quotes, e.g. \"7\".", [new("If-Match", "Not a version.")]);
         }
         var input = request?.Input ?? JsonSerializer.SerializeToElement(new { });
-        var command = new ResumeBookmark(bookmarkId, input, RequestActor.Of(http.User), clock.GetUtcNow()) { ExpectedVersion = expected };
+        var (confirmation, unconfirmed) = await Customers.CustomerConfirmations.CheckAsync(http.User, bookmarkId, request?.Confirmation, challenges, links, cancellation);
+        if (unconfirmed is not null)
+        {
+            return unconfirmed;
+        }
+        var command = new ResumeBookmark(bookmarkId, input, RequestActor.Of(http.User), clock.GetUtcNow()) { ExpectedVersion = expected, Confirmation = confirmation };
         return Reply(await cases.ExecuteAsync(id, command, RequestActor.Context(http), cancellation), http);
     }
 

@@ -29,6 +29,5 @@ public static class MediaSetup
     {
         app.MapMediaApi();
         app.MapDocumentsApi();
-        app.MapCustomerLinkApi();
     }
 }

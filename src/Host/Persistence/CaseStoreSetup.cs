@@ -36,7 +36,8 @@ public static class CaseStoreSetup
         store.DisableNpgsqlLogging = true;
         store.UseSystemTextJsonForSerialization(EnumStorage.AsString, configure: CaseStoreConfiguration.WriteCanonically);
         store.Schema.For<Evidence.RetentionReport>();
-        store.Schema.For<Media.CustomerLinkRecord>();
+        store.Schema.For<Customers.CustomerLinkRecord>();
+        store.Schema.For<Customers.CodeChallenge>();
         store.Events.AddEventType<Media.MediaAdapterCalled>();
         store.AddCaseStreams(CaseEventScan.DomainEventTypes(typeof(VirtualBranch.Workflows.WorkflowsAssembly).Assembly));
     }

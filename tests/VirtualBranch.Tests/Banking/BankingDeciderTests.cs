@@ -22,7 +22,7 @@ public sealed class BankingDeciderTests
         scenario.Given(scenario.Open());
         if (recorded)
         {
-            scenario.Given(scenario.Resume("rec.1", new { consent = true }, new Actor("customer:1", "customer")));
+            scenario.Given(scenario.CustomerJoins()).Given(scenario.CustomerAnswers("rec.1", new { consent = true }));
         }
         return scenario;
     }
@@ -72,7 +72,8 @@ public sealed class BankingDeciderTests
         var flow = new FlowBuilder().Activity("rec", "start-recording").Activity("ok", "end").Chain("start", "rec", "ok").Build();
         var scenario = new CaseScenario(flow);
         scenario.Given(scenario.Open());
-        scenario.Then(scenario.Resume("rec.1", new { consent = false }, new Actor("customer:1", "customer")));
+        scenario.Given(scenario.CustomerJoins());
+        scenario.Then(scenario.CustomerAnswers("rec.1", new { consent = false }));
         scenario.State!.Status.ShouldBe(CaseStatus.Declined);
         scenario.History.OfType<VirtualBranch.Workflows.Media.RecordingConsentRefused>().ShouldHaveSingleItem();
     }

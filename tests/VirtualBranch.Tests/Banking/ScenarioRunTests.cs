@@ -16,9 +16,9 @@ public sealed class ScenarioRunTests(HostFixture host) : IClassFixture<HostFixtu
         { "loan-face-signing", """{ "customerName": "张三", "idNumber": "11010519491231002X", "mobile": "13800138000", "loanAmount": 500000, "termMonths": 36 }""" },
         { "corporate-account-opening", """{ "companyName": "示例科技有限公司", "creditCode": "91350100M000100Y43", "customerName": "李四", "idNumber": "11010519491231002X", "mobile": "13800138000" }""" },
         { "password-reset", """{ "customerName": "张三", "idNumber": "11010519491231002X", "mobile": "13800138000" }""" },
-        { "personal-info-change", """{ "customerName": "张三", "idNumber": "11010519491231002X", "field": "mobile", "newValue": "13900139000" }""" },
-        { "dormant-account-reactivation", """{ "customerName": "王奶奶", "idNumber": "11010519491231002X", "accountNumber": "6222020200112233445", "assisted": true }""" },
-        { "wealth-product-sale", """{ "customerName": "张三", "idNumber": "11010519491231002X", "productCode": "WM2026-018", "productRisk": 3, "amount": 50000, "coolingOffHours": 0.0005 }""" },
+        { "personal-info-change", """{ "customerName": "张三", "idNumber": "11010519491231002X", "mobile": "13800138000", "field": "mobile", "newValue": "13900139000" }""" },
+        { "dormant-account-reactivation", """{ "customerName": "王奶奶", "idNumber": "11010519491231002X", "mobile": "13800138000", "accountNumber": "6222020200112233445", "assisted": true }""" },
+        { "wealth-product-sale", """{ "customerName": "张三", "idNumber": "11010519491231002X", "mobile": "13800138000", "productCode": "WM2026-018", "productRisk": 3, "amount": 50000, "coolingOffHours": 0.0005 }""" },
     };
 
     private static readonly string[] LoanOrder =

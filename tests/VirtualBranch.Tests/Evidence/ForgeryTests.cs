@@ -14,7 +14,7 @@ namespace VirtualBranch.Tests.Evidence;
 public sealed class ForgeryTests(HostFixture host) : IClassFixture<HostFixture>
 {
     private static readonly JsonElement InfoChange = JsonDocument.Parse(
-        """{ "customerName": "张三", "idNumber": "11010519491231002X", "field": "mobile", "newValue": "13900139000" }""").RootElement;
+        """{ "customerName": "张三", "idNumber": "11010519491231002X", "mobile": "13800138000", "field": "mobile", "newValue": "13900139000" }""").RootElement;
 
     private string BankPem => Path.Combine(host.DataDirectory, "trust-store.pem");
 

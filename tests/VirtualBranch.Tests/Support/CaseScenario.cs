@@ -12,6 +12,8 @@ public sealed class CaseScenario
     public static readonly Actor Teller = new("teller-li", "teller");
     public static readonly Actor Supervisor = new("supervisor-wang", "supervisor");
     public static readonly Actor CoreBanking = new("core", "system");
+    public static readonly Actor Customer = new("customer:1", "customer");
+    public const string LinkId = "link-1";
 
     private readonly FlowContext _flow;
     private readonly List<object> _history = [];
@@ -31,6 +33,18 @@ public sealed class CaseScenario
 
     public ResumeBookmark Resume(string bookmarkId, object? input = null, Actor? actor = null, DateTimeOffset? at = null) =>
         new(bookmarkId, Json(input ?? new { }), actor ?? Teller, at ?? T0.AddMinutes(1));
+
+    /// <summary>The teller sends the customer's link, the messenger delivers it, the customer opens it (the Host checked the code).</summary>
+    public CaseCommand[] CustomerJoins(string linkId = LinkId) =>
+    [
+        new IssueCustomerLink(linkId, "sms", "138****8000", T0.AddHours(2), Teller, T0),
+        new RecordLinkDelivery(linkId, "sms", $"ref-{linkId}", CoreBanking, T0),
+        new RedeemCustomerLink(linkId, "one-time code via sms", Customer, T0),
+    ];
+
+    /// <summary>The customer's answer to a step of theirs, confirmed with a fresh code (as the Host passes it once the code checks).</summary>
+    public ResumeBookmark CustomerAnswers(string bookmarkId, object input, string linkId = LinkId) =>
+        Resume(bookmarkId, input, Customer) with { Confirmation = new CustomerConfirmation(linkId, "one-time code via sms") };
 
     /// <summary>Applies commands that must be accepted.</summary>
     public CaseScenario Given(params CaseCommand[] commands)

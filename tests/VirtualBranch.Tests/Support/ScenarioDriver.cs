@@ -16,8 +16,11 @@ public sealed class ScenarioDriver
     private readonly HttpClient _approver;
     private readonly HttpClient _customer;
 
+    private readonly CustomerPhone _phone;
+
     private ScenarioDriver(HostFixture host, HttpClient teller, HttpClient approver, HttpClient customer, Guid caseId, JsonElement data, JsonElement definition)
     {
+        _phone = new CustomerPhone(host);
         Definition = definition;
         _teller = teller;
         _approver = approver;
@@ -46,21 +49,19 @@ public sealed class ScenarioDriver
     {
         var teller = await host.ClientFor(opener);
         var opened = await teller.OpenCase(definitionId, data);
-        var customer = host.CreateClient();
-        customer.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await CustomerTokenAsync(host, teller, opened.Id()));
+        var customer = await CustomerAsync(host, teller, opened.Id());
         var definition = await teller.GetFromJsonAsync<JsonElement>(
             $"/api/definitions/{definitionId}/versions/{opened.GetProperty("definitionVersion").GetInt32()}");
         var worker = opener == "teller" ? teller : await host.ClientFor("teller");
         return new ScenarioDriver(host, worker, await host.ClientFor(approver), customer, opened.Id(), opened.GetProperty("data").Clone(), definition);
     }
 
-    /// <summary>Issues the case's customer link and opens it once, as the customer's phone would.</summary>
-    public static async Task<string> CustomerTokenAsync(HostFixture host, HttpClient teller, Guid caseId)
+    /// <summary>The teller sends the case's customer link; the customer's phone opens it with the one-time code.</summary>
+    public static async Task<HttpClient> CustomerAsync(HostFixture host, HttpClient teller, Guid caseId)
     {
-        var link = await (await teller.PostAsync($"/api/cases/{caseId}/customer-link", null)).Content.ReadFromJsonAsync<JsonElement>();
-        var session = await host.CreateClient().PostAsJsonAsync("/api/customer/session", new { caseId, code = link.GetProperty("code").GetString() });
-        session.StatusCode.ShouldBe(HttpStatusCode.OK, await session.Content.ReadAsStringAsync());
-        return (await session.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
+        var sent = await teller.PostAsync($"/api/cases/{caseId}/customer-link", null);
+        sent.StatusCode.ShouldBe(HttpStatusCode.OK, await sent.Content.ReadAsStringAsync());
+        return await new CustomerPhone(host).OpenLinkAsync(caseId);
     }
 
     /// <summary>Answers every waiting step until the case closes; steps only a system can resume are left to the Host.</summary>
@@ -208,7 +209,7 @@ public sealed class ScenarioDriver
 
     private async Task Resume(HttpClient client, string bookmark, object input)
     {
-        var response = await client.Resume(CaseId, bookmark, input);
+        var response = client == _customer ? await _phone.ConfirmAsync(client, CaseId, bookmark, input) : await client.Resume(CaseId, bookmark, input);
         response.StatusCode.ShouldBe(HttpStatusCode.OK, $"{bookmark}: {await response.Content.ReadAsStringAsync()}");
     }
 

@@ -14,7 +14,7 @@ public sealed class RegulatorPageTests(BrowserHostFixture host, BrowserFixture b
     public async Task a_regulator_finds_a_case_reads_its_timeline_sees_it_verify_and_plays_the_recording_with_a_reason()
     {
         var driver = await ScenarioDriver.OpenAsync(host, "dormant-account-reactivation",
-            new { customerName = "王奶奶", idNumber = "11010519491231002X", accountNumber = "6222020200112233445", assisted = true });
+            new { customerName = "王奶奶", idNumber = "11010519491231002X", mobile = "13800138000", accountNumber = "6222020200112233445", assisted = true });
         var closed = await driver.RunToEndAsync();
         var number = closed.GetProperty("number").GetString()!;
 

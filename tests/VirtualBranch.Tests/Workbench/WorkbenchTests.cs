@@ -59,12 +59,16 @@ public sealed class WorkbenchTests(BrowserHostFixture host, BrowserFixture brows
             v => v.StartsWith("LFS-", StringComparison.Ordinal));
         var caseId = Guid.Parse(await teller.EvaluateAsync<string>("() => tellerPage.caseId"));
 
-        await teller.GetByRole(AriaRole.Button, new() { Name = "客户链接 / Customer link" }).ClickAsync();
-        await teller.Locator("#link-text").Filter(new()).WaitForAsync();
-        await Expect(() => teller.Locator("#link-text").InputValueAsync(), v => v.Contains("/customer/?case=", StringComparison.Ordinal) && v.Contains("&code=", StringComparison.Ordinal));
-        var link = await teller.Locator("#link-text").InputValueAsync();
+        // The link goes to the customer's phone (the local outbox); the teller's page only says where it went.
+        var phone = new CustomerPhone(host);
+        await teller.GetByRole(AriaRole.Button, new() { Name = "发送客户链接 / Send the customer link" }).ClickAsync();
+        await Expect(() => teller.Locator("#link-status").TextContentAsync(), s => s == "已发送至 / Sent to 138****8000");
+        (await teller.ContentAsync()).ShouldNotContain(phone.LinkCode(caseId), Case.Sensitive, "the teller never sees the code in the link");
 
-        await customer.GotoAsync(link);
+        await customer.GotoAsync(phone.Latest(caseId, "link").Url!);
+        await customer.GetByLabel("短信验证码").FillAsync(await NextCode(phone, caseId, seen: 0));
+        await customer.ScreenshotAsync(new() { Path = Shot("customer-verify"), FullPage = true });
+        await customer.GetByRole(AriaRole.Button, new() { Name = "确认" }).ClickAsync();
         await customer.GetByRole(AriaRole.Button, new() { Name = "加入视频" }).ClickAsync();
         await teller.GetByRole(AriaRole.Button, new() { Name = "开始视频 / Start video" }).ClickAsync();
         await Expect(() => teller.Locator("#video-status").TextContentAsync(), s => s == "connected");
@@ -72,6 +76,7 @@ public sealed class WorkbenchTests(BrowserHostFixture host, BrowserFixture brows
 
         await teller.Locator(".step[data-step=video] button[type=submit]").ClickAsync();
         await customer.GetByRole(AriaRole.Button, new() { Name = "同意录音录像" }).ClickAsync();
+        await ConfirmWithCode(customer, phone, caseId, seen: 1);
         await teller.Locator("#rec:not(.hidden)").WaitForAsync();
 
         var identity = teller.Locator(".step[data-step=identity]");
@@ -114,6 +119,7 @@ public sealed class WorkbenchTests(BrowserHostFixture host, BrowserFixture brows
         await customer.ScreenshotAsync(new() { Path = Shot("customer-contract"), FullPage = true });
         await NoSeriousViolations(customer);
         await customer.GetByRole(AriaRole.Button, new() { Name = "我已阅读，同意并签署" }).ClickAsync();
+        await ConfirmWithCode(customer, phone, caseId, seen: 2);
 
         await Expect(() => teller.Locator("#case-status").TextContentAsync(), s => s!.Contains("completed", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
         await customer.GetByText("业务已办结，谢谢！").WaitForAsync();
@@ -141,8 +147,10 @@ public sealed class WorkbenchTests(BrowserHostFixture host, BrowserFixture brows
         var teller = await host.ClientFor("teller");
         var mine = await teller.OpenCase("password-reset", new { customerName = "张三", idNumber = "11010519491231002X", mobile = "13800138000" });
         var other = await teller.OpenCase("password-reset", new { customerName = "李四", idNumber = "11010519491231002X", mobile = "13800138000" });
-        var link = await (await teller.PostAsync($"/api/cases/{mine.Id()}/customer-link", null)).Content.ReadFromJsonAsync<JsonElement>();
-        var code = link.GetProperty("code").GetString()!;
+        (await teller.PostAsync($"/api/cases/{mine.Id()}/customer-link", null)).EnsureSuccessStatusCode();
+        var phone = new CustomerPhone(host);
+        var url = phone.Latest(mine.Id(), "link").Url!;
+        var code = CustomerPhone.CodeIn(url);
 
         await using var context = await browser.Browser.NewContextAsync(new() { BaseURL = host.BaseAddress!.ToString() });
         var page = await context.NewPageAsync();
@@ -153,12 +161,14 @@ public sealed class WorkbenchTests(BrowserHostFixture host, BrowserFixture brows
         await page.ScreenshotAsync(new() { Path = Shot("customer-no-link"), FullPage = true });
         await NoSeriousViolations(page);
 
-        await page.GotoAsync(link.GetProperty("url").GetString()!);
+        await page.GotoAsync(url);
+        await page.GetByLabel("短信验证码").FillAsync(await NextCode(phone, mine.Id(), seen: 0));
+        await page.GetByRole(AriaRole.Button, new() { Name = "确认" }).ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "加入视频" }).ClickAsync();
         await using (var second = await browser.Browser.NewContextAsync(new() { BaseURL = host.BaseAddress!.ToString() }))
         {
             var again = await second.NewPageAsync();
-            await again.GotoAsync(link.GetProperty("url").GetString()!);
+            await again.GotoAsync(url);
             await again.GetByText("This link was already used. Please ask your teller for a new one.").WaitForAsync();
         }
         await Expect(() => page.Locator("#connection").TextContentAsync(), s => s == "正在等待柜员…");
@@ -229,6 +239,21 @@ public sealed class WorkbenchTests(BrowserHostFixture host, BrowserFixture brows
         JsonDocument.Parse(await page.EvaluateAsync<string>($"async () => JSON.stringify(await vb.call('GET', '{path}'))")).RootElement.Clone();
 
     /// <summary>Waits for the page to show something (bounded); the answer is asserted, not the time it took.</summary>
+    /// <summary>The next one-time code the phone receives for the case, once the Host has sent it.</summary>
+    private static async Task<string> NextCode(CustomerPhone phone, Guid caseId, int seen)
+    {
+        await Expect(() => Task.FromResult(phone.Messages.Count(m => m.CaseId == caseId && m.Kind == "code")), n => n > seen);
+        return phone.Latest(caseId, "code").Code!;
+    }
+
+    /// <summary>The customer types the code sent for the consent they just gave, and confirms it.</summary>
+    private static async Task ConfirmWithCode(IPage customer, CustomerPhone phone, Guid caseId, int seen)
+    {
+        var form = customer.Locator("form.confirm");
+        await form.GetByLabel("短信验证码").FillAsync(await NextCode(phone, caseId, seen));
+        await form.GetByRole(AriaRole.Button, new() { Name = "确认" }).ClickAsync();
+    }
+
     private static Task Expect<T>(Func<Task<T>> read, Func<T, bool> ok, TimeSpan? limit = null) =>
         Eventually.Until(read, ok, limit ?? TimeSpan.FromSeconds(60), value => $"The page did not show what was expected; it shows: {value}");
 }

@@ -10,7 +10,7 @@
     document.documentElement.lang = $("lang").value === "en" ? "en" : "zh-CN";
     document.querySelectorAll("[data-zh]").forEach((e) => (e.textContent = $("lang").value === "en" ? e.dataset.en : e.dataset.zh));
     $("title").textContent = t("远程银行", "Remote banking");
-    shown = ""; poll();
+    shown = ""; if (vb.state.token) poll();
   }
 
   async function poll() {
@@ -31,7 +31,7 @@
         box.querySelector("p").textContent = t("本次业务将全程录音录像，您是否同意？", "This session is recorded on audio and video. Do you agree?");
         const [yes, no] = box.querySelectorAll("button");
         yes.textContent = t("同意录音录像", "I agree to be recorded"); no.textContent = t("不同意", "I do not agree");
-        yes.addEventListener("click", () => answer(step, { consent: true })); no.addEventListener("click", () => answer(step, { consent: false }));
+        yes.addEventListener("click", () => answer(step, { consent: true }, box)); no.addEventListener("click", () => answer(step, { consent: false }, box));
       } else if (step.activityType === "e-signature" && view.contract) {
         box.innerHTML = `<h2></h2><div class="contract" tabindex="0" role="region"></div><div class="choice"><button type="button"></button><button type="button" class="refuse"></button></div>`;
         box.querySelector("h2").textContent = view.contract.title;
@@ -39,7 +39,7 @@
         box.querySelector(".contract").setAttribute("aria-label", view.contract.title);
         const [yes, no] = box.querySelectorAll("button");
         yes.textContent = t("我已阅读，同意并签署", "I have read it and sign"); no.textContent = t("不签署", "I do not sign");
-        yes.addEventListener("click", () => answer(step, { consent: true })); no.addEventListener("click", () => answer(step, { consent: false }));
+        yes.addEventListener("click", () => answer(step, { consent: true }, box)); no.addEventListener("click", () => answer(step, { consent: false }, box));
       }
       ask.appendChild(box);
     }
@@ -60,10 +60,29 @@
     if (!ask.children.length) { ask.innerHTML = "<p class='muted'></p>"; ask.firstChild.textContent = t("请稍候，柜员正在办理。", "Please wait, the teller is working on your case."); }
   }
 
-  async function answer(step, input) {
-    try { await vb.call("POST", `/api/cases/${caseId}/bookmarks/${step.bookmarkId}`, { input }); shown = ""; await poll(); }
-    catch (e) { $("ask").insertAdjacentHTML("afterbegin", `<p class="error" role="alert"></p>`); $("ask").firstChild.textContent = e.message; }
+  // A consent counts only with a fresh code sent to the customer's phone: ask for it, then send the answer with it.
+  async function answer(step, input, box) {
+    const error = box.querySelector(".step-error") || box.appendChild(Object.assign(document.createElement("p"), { className: "error step-error" }));
+    error.setAttribute("role", "alert");
+    try {
+      const sent = await vb.call("POST", `/api/cases/${caseId}/bookmarks/${step.bookmarkId}/confirmation`);
+      box.querySelectorAll(".choice button").forEach((b) => (b.disabled = true));
+      const form = document.createElement("form"); form.className = "confirm";
+      const id = `confirm-${step.bookmarkId}`;
+      form.innerHTML = `<p role="status"></p><label></label><input inputmode="numeric" autocomplete="one-time-code" maxlength="6" pattern="[0-9]{6}" required><p class="choice"><button type="submit"></button></p>`;
+      form.querySelector("p").textContent = t(`验证码已发送至 ${sent.sentTo}`, `A code was sent to ${sent.sentTo}`);
+      const [label, code, submit] = [form.querySelector("label"), form.querySelector("input"), form.querySelector("button")];
+      label.htmlFor = id; code.id = id; label.textContent = t("短信验证码", "Code from the message"); submit.textContent = t("确认", "Confirm");
+      form.addEventListener("submit", async (event) => {
+        event.preventDefault();
+        try { await vb.call("POST", `/api/cases/${caseId}/bookmarks/${step.bookmarkId}`, { input, confirmation: code.value }); shown = ""; await poll(); }
+        catch (e) { error.textContent = fieldMessage(e); }
+      });
+      box.insertBefore(form, error); error.textContent = ""; code.focus();
+    } catch (e) { error.textContent = fieldMessage(e); }
   }
+
+  const fieldMessage = (e) => ((e.problem && e.problem.errors && e.problem.errors[0]) ? e.problem.errors[0].message : e.message);
 
   $("lang").addEventListener("change", translate);
   $("join").addEventListener("click", async () => {
@@ -74,22 +93,38 @@
     });
   });
   window.customerPage = { get room() { return room; } };
-  async function start() {
-    // The code in the link works once; the token it buys is kept for this tab so a reload or a drop can rejoin.
-    let token = kept;
-    if (!token && caseId && code) {
-      try { token = (await vb.call("POST", "/api/customer/session", { caseId, code })).token; sessionStorage.setItem("vb.customer." + caseId, token); history.replaceState(null, "", `/customer/?case=${caseId}`); }
-      catch (e) {
-        const why = $("no-link").querySelector("p");
-        why.removeAttribute("data-zh"); why.removeAttribute("data-en");
-        $("no-link").classList.remove("hidden"); translate(); why.textContent = e.message; return;
-      }
-    }
-    if (!token) { $("no-link").classList.remove("hidden"); translate(); return; }
+  // The link's code opens nothing alone: a one-time code goes to the registered mobile and both together buy a token
+  // for this case, which the tab keeps so a reload or a drop can rejoin. The link then works no more.
+  async function sendCode() {
+    const sent = await vb.call("POST", "/api/customer/code", { caseId, code });
+    $("sent-to").textContent = t(`验证码已发送至 ${sent.sentTo}，五分钟内有效。`, `A code was sent to ${sent.sentTo}; it works for five minutes.`);
+  }
+  function refuse(e) {
+    const why = $("no-link").querySelector("p");
+    why.removeAttribute("data-zh"); why.removeAttribute("data-en");
+    $("verify").classList.add("hidden"); $("no-link").classList.remove("hidden"); translate(); why.textContent = e.message;
+  }
+  function enter(token) {
     vb.state.token = token;
-    $("session").classList.remove("hidden");
+    $("verify").classList.add("hidden"); $("session").classList.remove("hidden");
     translate();
     setInterval(() => poll().catch(() => {}), 1500);
+  }
+  $("verify-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    try {
+      const token = (await vb.call("POST", "/api/customer/session", { caseId, code, otp: $("otp").value })).token;
+      sessionStorage.setItem("vb.customer." + caseId, token); history.replaceState(null, "", `/customer/?case=${caseId}`);
+      enter(token);
+    } catch (e) { if (e.status === 400 || e.status === 429) $("verify-error").textContent = fieldMessage(e); else refuse(e); }
+  });
+  $("resend").addEventListener("click", () => sendCode().then(() => { $("verify-error").textContent = ""; }).catch((e) => { $("verify-error").textContent = e.message; }));
+  async function start() {
+    vb.state.credentials = "omit";
+    if (kept) { enter(kept); return; }
+    if (!caseId || !code) { $("no-link").classList.remove("hidden"); translate(); return; }
+    try { await sendCode(); } catch (e) { refuse(e); return; }
+    $("verify").classList.remove("hidden"); translate(); $("otp").focus();
   }
   start();
 })();

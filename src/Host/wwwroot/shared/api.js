@@ -1,13 +1,14 @@
 // A small client for the VirtualBranch API: a bearer token kept for this tab only, problem details turned into errors.
 window.vb = (() => {
   const key = "vb.token";
-  const state = { token: sessionStorage.getItem(key), role: sessionStorage.getItem(key + ".role"), user: sessionStorage.getItem(key + ".user") };
+  // credentials: the customer page sets "omit", so a staff cookie in the same browser never rides along with the customer's calls.
+  const state = { token: sessionStorage.getItem(key), role: sessionStorage.getItem(key + ".role"), user: sessionStorage.getItem(key + ".user"), credentials: "same-origin" };
   async function call(method, path, body, options = {}) {
     const headers = { ...(options.headers || {}) };
     if (state.token) headers.Authorization = "Bearer " + state.token;
     if (body !== undefined && !(body instanceof FormData) && typeof body !== "string") { headers["Content-Type"] = "application/json"; body = JSON.stringify(body); }
     if (typeof body === "string") headers["Content-Type"] = headers["Content-Type"] || "application/json";
-    const response = await fetch(path, { method, headers, body });
+    const response = await fetch(path, { method, headers, body, credentials: state.credentials });
     const type = response.headers.get("content-type") || "";
     const payload = type.includes("json") ? await response.json() : await response.text();
     if (!response.ok) { const error = new Error((payload && (payload.detail || payload.title)) || response.statusText); error.status = response.status; error.problem = payload; throw error; }

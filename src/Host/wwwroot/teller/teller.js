@@ -153,7 +153,11 @@
     try { const c = await vb.call("POST", "/api/cases", { definitionId: $("new-definition").value, data: JSON.parse($("new-data").value) }); $("open-error").textContent = ""; await loadQueue(); await openCase(c.id); }
     catch (e) { $("open-error").textContent = [e.message, ...((e.problem && e.problem.errors) || []).map((x) => `${x.path}: ${x.message}`)].join(" "); }
   });
-  $("customer-link").addEventListener("click", async () => { const link = await vb.call("POST", `/api/cases/${current}/customer-link`); $("link-text").value = location.origin + link.url; });
+  // The link goes to the customer's registered mobile; the teller sees where it went, never the link itself.
+  $("customer-link").addEventListener("click", async () => {
+    try { const link = await vb.call("POST", `/api/cases/${current}/customer-link`); $("link-status").className = ""; $("link-status").textContent = `已发送至 / Sent to ${link.sentTo}`; }
+    catch (e) { $("link-status").className = "error"; $("link-status").textContent = e.message; }
+  });
   $("start-video").addEventListener("click", async () => {
     room = await vbRoom(current, "teller", { localVideo: $("local"), remoteVideo: $("remote"), onStatus: (s) => { $("video-status").textContent = s; }, onRemote: (s) => { remoteStream = s; } });
   });

@@ -1,0 +1,55 @@
+using Marten;
+
+namespace VirtualBranch.Host.Customers;
+
+/// <summary>A link's code as the Host keeps it: only its HMAC, the case, the link and the contact it went to.</summary>
+public sealed class CustomerLinkRecord
+{
+    /// <summary>HMAC of the code (the code itself is only in the message to the customer).</summary>
+    public string Id { get; set; } = "";
+
+    public Guid CaseId { get; set; }
+
+    public string LinkId { get; set; } = "";
+
+    /// <summary>The full contact, for sending the codes that open the link and confirm steps.</summary>
+    public string Contact { get; set; } = "";
+
+    public DateTimeOffset ExpiresAt { get; set; }
+}
+
+/// <summary>Makes a link's code, keeps its record and sends the link to the customer.</summary>
+public sealed class CustomerLinkCodes(IDocumentStore store, OneTimeCodes codes, ICustomerMessenger messenger)
+{
+    private const string Scope = "link";
+
+    public string Channel => messenger.Channel;
+
+    public async Task<MessageReceipt> SendAsync(Guid caseId, string linkId, string contact, DateTimeOffset expires, string origin, CancellationToken cancellation)
+    {
+        var code = OneTimeCodes.NewLinkCode();
+        await using (var session = store.LightweightSession())
+        {
+            session.Insert(new CustomerLinkRecord { Id = codes.Hash(Scope, code), CaseId = caseId, LinkId = linkId, Contact = contact, ExpiresAt = expires });
+            await session.SaveChangesAsync(cancellation);
+        }
+        var url = $"{origin}/customer/?case={caseId}&code={code}";
+        return await messenger.SendAsync(new CustomerMessage(caseId, contact, "link",
+            $"【远程银行】请打开链接办理您的业务，两小时内有效，仅限本人使用，请勿转发：{url}", Url: url), cancellation);
+    }
+
+    /// <summary>The link a code opens on this case, or null when the code is unknown or belongs to another case.</summary>
+    public async Task<CustomerLinkRecord?> FindAsync(Guid caseId, string code, CancellationToken cancellation)
+    {
+        await using var session = store.QuerySession();
+        var record = await session.LoadAsync<CustomerLinkRecord>(codes.Hash(Scope, code.Trim()), cancellation);
+        return record?.CaseId == caseId ? record : null;
+    }
+
+    /// <summary>The contact of the link a customer session was opened with.</summary>
+    public async Task<string?> ContactAsync(Guid caseId, string linkId, CancellationToken cancellation)
+    {
+        await using var session = store.QuerySession();
+        return (await session.Query<CustomerLinkRecord>().FirstOrDefaultAsync(r => r.CaseId == caseId && r.LinkId == linkId, cancellation))?.Contact;
+    }
+}
