@@ -1,5 +1,7 @@
 using System.Security.Claims;
+using Marten;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using VirtualBranch.Engine.Runtime;
 using VirtualBranch.Engine.Activities;
 using VirtualBranch.Host.Cases;
 
@@ -7,7 +9,7 @@ namespace VirtualBranch.Host.Customers;
 
 /// <summary>
 /// A customer's token speaks for the customer only while its link is the case's current one: a new link, or a revoked one,
-/// ends every session the old link opened, on every Host (the check reads the case, not a list in memory).
+/// ends every session the old link opened, on every Host: the check reads the case at its latest version in the database.
 /// </summary>
 public static class CustomerSessions
 {
@@ -18,10 +20,16 @@ public static class CustomerSessions
         {
             return;
         }
-        var cases = context.HttpContext.RequestServices.GetRequiredService<CaseCommandService>();
-        var state = Guid.TryParse(user.FindFirstValue(Media.CaseAccess.CaseClaim), out var caseId)
-            ? await cases.CurrentAsync(caseId, null, context.HttpContext.RequestAborted)
-            : null;
+        var services = context.HttpContext.RequestServices;
+        var cancellation = context.HttpContext.RequestAborted;
+        CaseState? state = null;
+        if (Guid.TryParse(user.FindFirstValue(Media.CaseAccess.CaseClaim), out var caseId))
+        {
+            // The stream's version from the database first: another Host may have revoked the link since this one cached the case.
+            await using var session = services.GetRequiredService<IDocumentStore>().QuerySession();
+            var stream = await session.Events.FetchStreamStateAsync(caseId, cancellation);
+            state = stream is null ? null : await services.GetRequiredService<CaseCommandService>().CurrentAsync(caseId, stream.Version, cancellation);
+        }
         if (state?.CustomerLink?.Admits(user.FindFirstValue(CustomerConfirmations.LinkClaim)) != true)
         {
             context.Fail("This customer session's link was replaced or revoked.");

@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Shouldly;
+using VirtualBranch.Engine.Persistence;
 using VirtualBranch.Tests.Support;
 
 namespace VirtualBranch.Tests.Customers;
@@ -111,7 +113,10 @@ public sealed class CustomerLinkTests(HostFixture host) : IClassFixture<HostFixt
 
         var second = await Phone.OpenLinkAsync(caseId);
         (await second.GetAsync($"/api/cases/{caseId}/customer")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var cache = host.Services.GetRequiredService<CaseStateCache>();
+        var beforeRevocation = cache.Get(caseId)!;
         (await teller.PostAsJsonAsync($"/api/cases/{caseId}/customer-link/revoke", new { reason = "客户报告手机丢失 / phone lost" })).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        cache.Put(beforeRevocation); // as on a Host that has not seen the revocation yet
         (await second.GetAsync($"/api/cases/{caseId}/customer")).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
         var revoked = (await EventsAsync(caseId)).Where(e => e.GetProperty("type").GetString() == "customer_link_revoked").Select(e => e.GetProperty("data")).ToList();
         revoked.Select(r => r.GetProperty("Reason").GetString()).ShouldBe(["A new link was issued.", "客户报告手机丢失 / phone lost"]);
