@@ -2,15 +2,29 @@ using System.Text.Json;
 
 namespace VirtualBranch.Engine.Definitions;
 
-/// <summary>How large a case's recording may grow: <c>policies.maxRecordingBytes</c>, else the default.</summary>
+/// <summary>How large and how long a case's recording may grow: <c>policies.maxRecordingBytes</c> and <c>policies.maxRecordingMinutes</c>, else the defaults.</summary>
 public static class RecordingLimits
 {
     /// <summary>Used when a definition says nothing: about an hour of the pages' video at their bit rate.</summary>
     public const long DefaultMaxBytes = 2L * 1024 * 1024 * 1024;
 
-    public static long MaxBytesOf(WorkflowDefinition? definition) =>
+    /// <summary>Used when a definition says nothing: three hours, longer than any counter session.</summary>
+    public static readonly TimeSpan DefaultMaxDuration = TimeSpan.FromHours(3);
+
+    public static long MaxBytesOf(WorkflowDefinition? definition) => Policy(definition, "maxRecordingBytes") ?? DefaultMaxBytes;
+
+    public static TimeSpan MaxDurationOf(WorkflowDefinition? definition) =>
+        Policy(definition, "maxRecordingMinutes") is { } minutes ? TimeSpan.FromMinutes(minutes) : DefaultMaxDuration;
+
+    /// <summary>Why a chunk arriving at <paramref name="now"/> is past the recording's time, or null while it is within.</summary>
+    public static string? Overrun(WorkflowDefinition? definition, DateTimeOffset startedAt, DateTimeOffset now) =>
+        now - startedAt > MaxDurationOf(definition)
+            ? $"The recording began at {startedAt:u} and may run at most {MaxDurationOf(definition).TotalMinutes:0} minutes; this chunk came at {now:u}."
+            : null;
+
+    private static long? Policy(WorkflowDefinition? definition, string name) =>
         definition is not null && definition.Policies.ValueKind == JsonValueKind.Object
-        && definition.Policies.TryGetProperty("maxRecordingBytes", out var bytes) && bytes.TryGetInt64(out var value) && value > 0
+        && definition.Policies.TryGetProperty(name, out var given) && given.TryGetInt64(out var value) && value > 0
             ? value
-            : DefaultMaxBytes;
+            : null;
 }

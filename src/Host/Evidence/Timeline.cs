@@ -95,6 +95,21 @@ public sealed record CaseTimeline(Guid CaseId, string Number, string DefinitionI
                 case LegalHoldReleased h:
                     marks.Add(new(e.Version, h.ReleasedAt, $"Legal hold released: {h.Reason}", h.ReleasedBy));
                     break;
+                case CustomerLinkIssued l:
+                    marks.Add(new(e.Version, l.IssuedAt, $"Customer link sent to {l.To} by {l.Channel}, valid until {l.ExpiresAt:u}", l.IssuedBy));
+                    break;
+                case CustomerLinkDelivered l:
+                    marks.Add(new(e.Version, l.DeliveredAt, $"Customer link delivered ({l.Channel} reference {l.Reference})", who));
+                    break;
+                case CustomerLinkRedeemed l:
+                    marks.Add(new(e.Version, l.RedeemedAt, $"Customer link opened by the customer ({l.Method})", who));
+                    break;
+                case CustomerLinkRevoked l:
+                    marks.Add(new(e.Version, l.RevokedAt, $"Customer link revoked: {l.Reason}", l.RevokedBy));
+                    break;
+                case CustomerConfirmed c:
+                    Update(c.StepId, t => t with { Records = [.. t.Records, $"customer confirmed it is them ({c.Method})"] });
+                    break;
                 default:
                     var step = e.Data.GetType().GetProperty("StepId")?.GetValue(e.Data) as string;
                     if (step is not null)

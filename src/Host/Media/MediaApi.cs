@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using VirtualBranch.Engine.Activities;
 using VirtualBranch.Engine.Definitions;
+using VirtualBranch.Engine.Integrity;
 using VirtualBranch.Host.Cases;
 using VirtualBranch.Host.Evidence;
 using VirtualBranch.Host.Problems;
@@ -25,7 +26,7 @@ public static class MediaApi
     }
 
     private static async Task<Results<Ok<ChunkReceipt>, ProblemHttpResult>> PutChunk(Guid recordingId, int index, HttpContext http, CaseLookup lookup,
-        CaseCommandService cases, IMediaAdapter media, DefinitionCatalog definitions, CancellationToken cancellation)
+        CaseCommandService cases, IMediaAdapter media, DefinitionCatalog definitions, TimeProvider clock, CancellationToken cancellation)
     {
         if (await lookup.CaseOfRecordingAsync(recordingId, cancellation) is not { } caseId)
         {
@@ -52,8 +53,18 @@ public static class MediaApi
         {
             return ApiProblems.Problem(StatusCodes.Status413PayloadTooLarge, "Chunk too large", $"A chunk may be at most {MaxChunkBytes:N0} bytes.", []);
         }
+        if (index == 0 && FileSignature.Detect(body) != "video/webm")
+        {
+            return ApiProblems.Invalid("A recording begins with a WebM header, and this first chunk does not.", [new("body", "Not the start of a WebM file.")]);
+        }
+        var definition = definitions.Find(state.DefinitionId, state.DefinitionVersion);
+        if (state.Fact(MediaFacts.RecordingStartedAt) is { } at && at.TryGetDateTimeOffset(out var started)
+            && RecordingLimits.Overrun(definition, started, clock.GetUtcNow()) is { } overrun)
+        {
+            return ApiProblems.Problem(StatusCodes.Status413PayloadTooLarge, "Recording too long", overrun, []);
+        }
         await media.StartRecordingAsync(recordingId, caseId, http.Request.ContentType ?? "video/webm", cancellation);
-        var maxBytes = RecordingLimits.MaxBytesOf(definitions.Find(state.DefinitionId, state.DefinitionVersion));
+        var maxBytes = RecordingLimits.MaxBytesOf(definition);
         var result = await media.AppendChunkAsync(recordingId, index, body, sha, maxBytes, cancellation);
         return result.Status switch
         {

@@ -2,14 +2,24 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using Shouldly;
+using VirtualBranch.Engine.Definitions;
 using VirtualBranch.Host.Configuration;
 using VirtualBranch.Tests.Support;
 
 namespace VirtualBranch.Tests.Banking;
 
-/// <summary>A recording may grow only to its scenario's <c>policies.maxRecordingBytes</c>.</summary>
-public sealed class RecordingLimitTests(HostFixture host) : IClassFixture<HostFixture>
+/// <summary>The Host on a clock the tests move forward.</summary>
+public sealed class ShiftedClockHostFixture : HostFixture
+{
+    public ShiftedClock Clock { get; } = new();
+
+    protected override void ConfigureServices(IServiceCollection services) => services.AddSingleton<TimeProvider>(Clock);
+}
+
+/// <summary>A recording may grow only to its scenario's <c>policies.maxRecordingBytes</c>, run only for its <c>maxRecordingMinutes</c>, and must be a WebM.</summary>
+public sealed class RecordingLimitTests(ShiftedClockHostFixture host) : IClassFixture<ShiftedClockHostFixture>
 {
     [Fact]
     public async Task a_chunk_past_the_scenarios_recording_limit_gets_413_and_leaves_the_stream_unchanged()
@@ -28,6 +38,34 @@ public sealed class RecordingLimitTests(HostFixture host) : IClassFixture<HostFi
 
         refused.GetProperty("detail").GetString()!.ShouldContain($"{recordingBytes:N0} bytes");
         (await StreamSnapshot.Of(host.Database, driver.CaseId)).ShouldBe(before);
+    }
+
+    [Fact]
+    public async Task a_chunk_after_the_scenarios_recording_time_gets_413_and_a_first_chunk_that_is_no_webm_gets_400()
+    {
+        var driver = await ScenarioDriver.OpenAsync(host, "password-reset", new { customerName = "张三", idNumber = "11010519491231002X", mobile = "13800138000" });
+        await driver.RunToEndAsync(stopBeforeStep: "identity");
+        var before = await StreamSnapshot.Of(host.Database, driver.CaseId);
+        var next = driver.Recording.Chunk(1000).Count();
+        var chunk = TestMedia.Webm(seconds: 1, seed: 5);
+
+        host.Clock.Advance(RecordingLimits.DefaultMaxDuration + TimeSpan.FromMinutes(1));
+        var late = await (await driver.Customer.SendAsync(Chunk(driver.RecordingId!.Value, next, chunk))).Problem(HttpStatusCode.RequestEntityTooLarge);
+        late.GetProperty("title").GetString().ShouldBe("Recording too long");
+        late.GetProperty("detail").GetString()!.ShouldContain("at most 180 minutes");
+
+        var page = "<html><script>alert(1)</script></html>"u8.ToArray();
+        var notWebm = await (await driver.Customer.SendAsync(Chunk(driver.RecordingId!.Value, 0, page))).Problem(HttpStatusCode.BadRequest);
+        notWebm.GetProperty("errors")[0].GetProperty("path").GetString().ShouldBe("body");
+        (await StreamSnapshot.Of(host.Database, driver.CaseId)).ShouldBe(before);
+    }
+
+    private static HttpRequestMessage Chunk(Guid recordingId, int index, byte[] bytes)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Put, $"/api/recordings/{recordingId}/chunks/{index}") { Content = new ByteArrayContent(bytes) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("video/webm");
+        request.Headers.Add("Content-Digest", TestMedia.Digest(bytes));
+        return request;
     }
 
     private async Task PublishPasswordResetCappedAt(long bytes)

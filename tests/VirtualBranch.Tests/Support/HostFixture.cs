@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using Marten;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -63,6 +64,7 @@ public class HostFixture : IAsyncLifetime
             {
                 web.UseSetting(key, value);
             }
+            web.ConfigureTestServices(ConfigureServices);
         });
         if (ServesBrowsers)
         {
@@ -74,6 +76,11 @@ public class HostFixture : IAsyncLifetime
             return;
         }
         _ = _factory.Server; // start now, so schema creation happens here and not inside a test
+    }
+
+    /// <summary>Services a test class replaces after the Host registered its own (e.g. a clock it can move).</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
     }
 
     /// <summary>Whether the Host listens on a real loopback port (for Chromium) instead of the in-memory test server.</summary>
