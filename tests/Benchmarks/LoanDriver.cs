@@ -80,7 +80,11 @@ public sealed class LoanDriver(WorkflowDefinition loan, TimeProvider clock)
         {
             pdfSha256 = new string('a', 64), pdfSize = 2048, signatureSha256 = new string('b', 64), signatureSize = 1500, signer = customer.Id, signerCertificate = "bench",
         }, System));
-        await Do(Resume("stop-recording.1", new { sha256 = new string('c', 64), size = 100_000, mediaType = "video/webm", chunks = 10, missingChunks = Array.Empty<int>() }, System));
+        await Do(Resume("stop-recording.1", new
+        {
+            mediaType = "video/webm",
+            segments = new[] { new { segment = 0, sha256 = new string('c', 64), size = 100_000, chunks = 10, firstChunkAt = clock.GetUtcNow().AddMinutes(-20), lastChunkAt = clock.GetUtcNow() } },
+        }, System));
         return (latencies, batches);
     }
 }

@@ -23,11 +23,17 @@ public sealed class AuditedMediaAdapter(IMediaAdapter inner, IDocumentStore stor
     public async Task StartRecordingAsync(Guid recordingId, Guid caseId, string mediaType, CancellationToken cancellation) =>
         await Audit("start-recording", recordingId, Done(inner.StartRecordingAsync(recordingId, caseId, mediaType, cancellation)), _ => mediaType, cancellation);
 
-    public async Task<ChunkResult> AppendChunkAsync(Guid recordingId, int index, ReadOnlyMemory<byte> content, string sha256, long maxBytes, CancellationToken cancellation) =>
-        await Audit($"chunk-{index}", recordingId, inner.AppendChunkAsync(recordingId, index, content, sha256, maxBytes, cancellation), r => r.Status.ToString(), cancellation);
+    public async Task<SegmentResult> OpenSegmentAsync(Guid recordingId, CancellationToken cancellation) =>
+        await Audit("open-segment", recordingId, inner.OpenSegmentAsync(recordingId, cancellation), r => r.Reason ?? $"segment {r.Segment}", cancellation);
+
+    public async Task<ChunkResult> AppendChunkAsync(Guid recordingId, int segment, int index, ReadOnlyMemory<byte> content, string sha256, long maxBytes,
+        CancellationToken cancellation) =>
+        await Audit(segment == 0 ? $"chunk-{index}" : $"chunk-{segment}.{index}", recordingId,
+            inner.AppendChunkAsync(recordingId, segment, index, content, sha256, maxBytes, cancellation), r => r.Status.ToString(), cancellation);
 
     public async Task<RecordingSeal> SealAsync(Guid recordingId, CancellationToken cancellation) =>
-        await Audit("seal", recordingId, inner.SealAsync(recordingId, cancellation), s => s.Sha256, cancellation);
+        await Audit("seal", recordingId, inner.SealAsync(recordingId, cancellation),
+            s => s.Segments.Count == 0 ? "no media" : string.Join(' ', s.Segments.Select(g => g.Sha256)), cancellation);
 
     public Stream? OpenSealed(string sha256) => inner.OpenSealed(sha256);
 

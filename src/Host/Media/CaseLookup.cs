@@ -17,11 +17,13 @@ public sealed class CaseLookup(NpgsqlDataSource database)
         return await reader.ReadAsync(cancellation) ? (reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetString(3)) : null;
     }
 
-    public async Task<string?> SealedRecordingAsync(Guid recordingId, CancellationToken cancellation)
+    /// <summary>The hash of a sealed recording's segment (its evidence files are in segment order).</summary>
+    public async Task<string?> SealedRecordingAsync(Guid recordingId, int segment, CancellationToken cancellation)
     {
         await using var command = database.CreateCommand(
-            "select data->'Evidence'->0->>'Sha256' from vb.mt_events where type = 'recording_sealed' and data->>'RecordingId' = $1 limit 1");
+            "select data->'Evidence'->$2->>'Sha256' from vb.mt_events where type = 'recording_sealed' and data->>'RecordingId' = $1 limit 1");
         command.Parameters.Add(new NpgsqlParameter { Value = recordingId.ToString() });
+        command.Parameters.Add(new NpgsqlParameter { Value = segment });
         return await command.ExecuteScalarAsync(cancellation) as string;
     }
 

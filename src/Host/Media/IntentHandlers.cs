@@ -28,7 +28,11 @@ public static class RecordingStopRequestedHandler
             return; // the benchmark answers these steps itself
         }
         var seal = await media.SealAsync(intent.RecordingId, cancellation);
-        var input = JsonSerializer.SerializeToElement(new { sha256 = seal.Sha256, size = seal.Size, mediaType = seal.MediaType, chunks = seal.Chunks, missingChunks = seal.MissingChunks });
+        var input = JsonSerializer.SerializeToElement(new
+        {
+            mediaType = seal.MediaType,
+            segments = seal.Segments.Select(s => new { segment = s.Segment, sha256 = s.Sha256, size = s.Size, chunks = s.Chunks, firstChunkAt = s.FirstChunkAt, lastChunkAt = s.LastChunkAt }),
+        });
         await cases.ExecuteAsync(intent.CaseId, new ResumeBookmark(intent.BookmarkId, input, IntentActors.Media, clock.GetUtcNow()),
             new RequestContext($"intent:{intent.BookmarkId}:{intent.CaseId:N}", null), cancellation);
     }

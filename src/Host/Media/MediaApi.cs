@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using VirtualBranch.Engine.Activities;
 using VirtualBranch.Engine.Definitions;
 using VirtualBranch.Engine.Integrity;
+using VirtualBranch.Engine.Runtime;
 using VirtualBranch.Host.Cases;
 using VirtualBranch.Host.Evidence;
 using VirtualBranch.Host.Problems;
@@ -9,34 +10,56 @@ using VirtualBranch.Workflows.Media;
 
 namespace VirtualBranch.Host.Media;
 
-/// <summary>Recording chunks in, sealed recordings out (with HTTP range requests for seeking).</summary>
+/// <summary>
+/// Recording segments and their chunks in, sealed recordings out (with HTTP range requests for seeking). Each recorder
+/// (a page load) opens a segment of its own, so a reload continues the recording as the next segment instead of
+/// colliding with the chunks already kept.
+/// </summary>
 public static class MediaApi
 {
     public const int MaxChunkBytes = 16 * 1024 * 1024;
 
-    public sealed record ChunkReceipt(Guid RecordingId, int Index, string Status, int NextIndex);
+    public sealed record ChunkReceipt(Guid RecordingId, int Segment, int Index, string Status, int NextIndex);
+
+    public sealed record SegmentOpened(Guid RecordingId, int Segment);
 
     public static void MapMediaApi(this WebApplication app)
     {
         var recordings = app.MapGroup("/api/recordings").WithTags("Media").RequireAuthorization();
+        recordings.MapPost("/{recordingId:guid}/segments", OpenSegment).WithName("OpenRecordingSegment")
+            .WithSummary("Start the next segment of a recording (a new recorder after a reload); chunks then go to that segment.");
+        recordings.MapPut("/{recordingId:guid}/segments/{segment:int}/chunks/{index:int}", PutSegmentChunk).WithName("PutRecordingSegmentChunk")
+            .WithSummary("Upload chunk N of a segment (Content-Digest: sha-256=:<base64>:); the same chunk again is a no-op.");
         recordings.MapPut("/{recordingId:guid}/chunks/{index:int}", PutChunk).WithName("PutRecordingChunk")
-            .WithSummary("Upload chunk N of a recording (Content-Digest: sha-256=:<base64>:); the same chunk again is a no-op.");
+            .WithSummary("Upload chunk N of the recording's first segment (Content-Digest: sha-256=:<base64>:).");
         recordings.MapGet("/{recordingId:guid}", Play).WithName("PlayRecording").RequireCaseRead(CaseReadScope.Oversight)
-            .WithSummary("A sealed recording, with range requests; regulators state a reason (X-Access-Reason).");
+            .WithSummary("A sealed recording's segment (?segment=N, default 0), with range requests; regulators state a reason (X-Access-Reason).");
     }
 
-    private static async Task<Results<Ok<ChunkReceipt>, ProblemHttpResult>> PutChunk(Guid recordingId, int index, HttpContext http, CaseLookup lookup,
-        CaseCommandService cases, IMediaAdapter media, DefinitionCatalog definitions, TimeProvider clock, CancellationToken cancellation)
+    private static async Task<Results<Ok<SegmentOpened>, ProblemHttpResult>> OpenSegment(Guid recordingId, HttpContext http, CaseLookup lookup,
+        CaseCommandService cases, IMediaAdapter media, CancellationToken cancellation)
     {
-        if (await lookup.CaseOfRecordingAsync(recordingId, cancellation) is not { } caseId)
+        var (caseId, _, refused) = await RecordingOfAsync(recordingId, http, lookup, cases, cancellation);
+        if (refused is not null)
         {
-            return ApiProblems.NotFound("No such recording", $"No case has started recording {recordingId}.");
+            return refused;
         }
-        if (await cases.CurrentAsync(caseId, null, cancellation) is not { } state)
-        {
-            return ApiProblems.NotFound("No such case", $"Recording {recordingId} belongs to case {caseId}, which does not exist.");
-        }
-        if (CaseAccess.Refusal(http.User, state) is { } refused)
+        await media.StartRecordingAsync(recordingId, caseId, "video/webm", cancellation);
+        var opened = await media.OpenSegmentAsync(recordingId, cancellation);
+        return opened.Status == ChunkStatus.Accepted
+            ? TypedResults.Ok(new SegmentOpened(recordingId, opened.Segment))
+            : ApiProblems.Conflict("Recording closed", opened.Reason!);
+    }
+
+    private static Task<Results<Ok<ChunkReceipt>, ProblemHttpResult>> PutChunk(Guid recordingId, int index, HttpContext http, CaseLookup lookup,
+        CaseCommandService cases, IMediaAdapter media, DefinitionCatalog definitions, TimeProvider clock, CancellationToken cancellation) =>
+        PutSegmentChunk(recordingId, 0, index, http, lookup, cases, media, definitions, clock, cancellation);
+
+    private static async Task<Results<Ok<ChunkReceipt>, ProblemHttpResult>> PutSegmentChunk(Guid recordingId, int segment, int index, HttpContext http,
+        CaseLookup lookup, CaseCommandService cases, IMediaAdapter media, DefinitionCatalog definitions, TimeProvider clock, CancellationToken cancellation)
+    {
+        var (caseId, state, refused) = await RecordingOfAsync(recordingId, http, lookup, cases, cancellation);
+        if (refused is not null)
         {
             return refused;
         }
@@ -44,9 +67,9 @@ public static class MediaApi
         {
             return ApiProblems.Invalid("Each chunk needs its SHA-256 in the Content-Digest header, as sha-256=:<base64>:.", [new("Content-Digest", "Missing or malformed.")]);
         }
-        if (index < 0)
+        if (index < 0 || segment < 0)
         {
-            return ApiProblems.Invalid("Chunks count from 0.", [new("index", "Must be 0 or more.")]);
+            return ApiProblems.Invalid("Segments and chunks count from 0.", [new(index < 0 ? "index" : "segment", "Must be 0 or more.")]);
         }
         var body = await ContentDigest.ReadBodyAsync(http.Request, MaxChunkBytes, cancellation);
         if (body is null)
@@ -55,31 +78,46 @@ public static class MediaApi
         }
         if (index == 0 && FileSignature.Detect(body) != "video/webm")
         {
-            return ApiProblems.Invalid("A recording begins with a WebM header, and this first chunk does not.", [new("body", "Not the start of a WebM file.")]);
+            return ApiProblems.Invalid("A recording segment begins with a WebM header, and this first chunk does not.", [new("body", "Not the start of a WebM file.")]);
         }
-        var definition = definitions.Find(state.DefinitionId, state.DefinitionVersion);
+        var definition = definitions.Find(state!.DefinitionId, state.DefinitionVersion);
         if (state.Fact(MediaFacts.RecordingStartedAt) is { } at && at.TryGetDateTimeOffset(out var started)
             && RecordingLimits.Overrun(definition, started, clock.GetUtcNow()) is { } overrun)
         {
             return ApiProblems.Problem(StatusCodes.Status413PayloadTooLarge, "Recording too long", overrun, []);
         }
         await media.StartRecordingAsync(recordingId, caseId, http.Request.ContentType ?? "video/webm", cancellation);
-        var maxBytes = RecordingLimits.MaxBytesOf(definition);
-        var result = await media.AppendChunkAsync(recordingId, index, body, sha, maxBytes, cancellation);
+        var result = await media.AppendChunkAsync(recordingId, segment, index, body, sha, RecordingLimits.MaxBytesOf(definition), cancellation);
         return result.Status switch
         {
-            ChunkStatus.Accepted or ChunkStatus.AlreadyHad => TypedResults.Ok(new ChunkReceipt(recordingId, index, result.Status == ChunkStatus.Accepted ? "stored" : "already stored", result.NextIndex)),
+            ChunkStatus.Accepted or ChunkStatus.AlreadyHad =>
+                TypedResults.Ok(new ChunkReceipt(recordingId, segment, index, result.Status == ChunkStatus.Accepted ? "stored" : "already stored", result.NextIndex)),
             ChunkStatus.HashMismatch => ApiProblems.Invalid(result.Reason!, [new("Content-Digest", "Does not match the body.")]),
             ChunkStatus.TooLarge => ApiProblems.Problem(StatusCodes.Status413PayloadTooLarge, "Recording too large", result.Reason!, []),
             _ => ApiProblems.Conflict(result.Status == ChunkStatus.Gap ? "Chunk out of order" : "Recording closed", result.Reason!),
         };
     }
 
-    private static async Task<IResult> Play(Guid recordingId, HttpContext http, CaseLookup lookup, IMediaAdapter media, CancellationToken cancellation)
+    /// <summary>The case a recording belongs to, if the caller may write to it.</summary>
+    private static async Task<(Guid CaseId, CaseState? State, ProblemHttpResult? Refused)> RecordingOfAsync(Guid recordingId, HttpContext http, CaseLookup lookup,
+        CaseCommandService cases, CancellationToken cancellation)
     {
-        if (await lookup.CaseOfRecordingAsync(recordingId, cancellation) is not { } caseId || await lookup.SealedRecordingAsync(recordingId, cancellation) is not { } sha)
+        if (await lookup.CaseOfRecordingAsync(recordingId, cancellation) is not { } caseId)
         {
-            return ApiProblems.NotFound("No such sealed recording", $"Recording {recordingId} does not exist or is not sealed yet.");
+            return (default, null, ApiProblems.NotFound("No such recording", $"No case has started recording {recordingId}."));
+        }
+        if (await cases.CurrentAsync(caseId, null, cancellation) is not { } state)
+        {
+            return (caseId, null, ApiProblems.NotFound("No such case", $"Recording {recordingId} belongs to case {caseId}, which does not exist."));
+        }
+        return (caseId, state, CaseAccess.Refusal(http.User, state));
+    }
+
+    private static async Task<IResult> Play(Guid recordingId, int? segment, HttpContext http, CaseLookup lookup, IMediaAdapter media, CancellationToken cancellation)
+    {
+        if (await lookup.CaseOfRecordingAsync(recordingId, cancellation) is not { } || await lookup.SealedRecordingAsync(recordingId, segment ?? 0, cancellation) is not { } sha)
+        {
+            return ApiProblems.NotFound("No such sealed recording", $"Recording {recordingId} does not exist, is not sealed yet, or has no segment {segment ?? 0}.");
         }
         if (http.User.IsInRole(Roles.Regulator) && AccessLog.ReasonOf(http.Request) is null)
         {

@@ -21,8 +21,22 @@ public sealed record ChunkResult(ChunkStatus Status, int NextIndex, string? Reas
     public bool Ok => Status is ChunkStatus.Accepted or ChunkStatus.AlreadyHad;
 }
 
-/// <summary>A sealed recording: content hash, size, media type, how many chunks, and which never arrived.</summary>
-public sealed record RecordingSeal(Guid RecordingId, string Sha256, long Size, string MediaType, int Chunks, IReadOnlyList<int> MissingChunks);
+/// <summary>A new segment of a recording, or why none could be opened.</summary>
+public sealed record SegmentResult(ChunkStatus Status, int Segment, string? Reason);
+
+/// <summary>
+/// One segment of a sealed recording: what one recorder wrote without a break (a reload or a new recorder starts the next),
+/// as its own content-addressed file, with the times its first and last chunk arrived.
+/// </summary>
+public sealed record SegmentSeal(int Segment, string Sha256, long Size, int Chunks, DateTimeOffset FirstChunkAt, DateTimeOffset LastChunkAt);
+
+/// <summary>A sealed recording: its media type and its segments in order (none when no media ever arrived).</summary>
+public sealed record RecordingSeal(Guid RecordingId, string MediaType, IReadOnlyList<SegmentSeal> Segments)
+{
+    public long Size => Segments.Sum(s => s.Size);
+
+    public int Chunks => Segments.Sum(s => s.Chunks);
+}
 
 /// <summary>
 /// Video sessions and recordings for cases. The default adapter runs on one machine with nothing external; adapters
@@ -37,12 +51,18 @@ public interface IMediaAdapter
     Task StartRecordingAsync(Guid recordingId, Guid caseId, string mediaType, CancellationToken cancellation);
 
     /// <summary>
-    /// Chunks arrive in order from 0; the same chunk again is a no-op; a gap, another hash, a write after sealing, or a chunk
-    /// that would take the recording past <paramref name="maxBytes"/> is refused.
+    /// The segment a new recorder writes to: the next one, or the last one again when nothing reached it yet. Segment 0
+    /// exists from the start; a reloaded page or a restarted recorder asks for the next.
     /// </summary>
-    Task<ChunkResult> AppendChunkAsync(Guid recordingId, int index, ReadOnlyMemory<byte> content, string sha256, long maxBytes, CancellationToken cancellation);
+    Task<SegmentResult> OpenSegmentAsync(Guid recordingId, CancellationToken cancellation);
 
-    /// <summary>Seals the recording (idempotent): the chunks in order become one content-addressed file.</summary>
+    /// <summary>
+    /// Chunks of a segment arrive in order from 0; the same chunk again is a no-op; a gap, another hash, a write after sealing,
+    /// a segment never opened, or a chunk that would take the recording past <paramref name="maxBytes"/> is refused.
+    /// </summary>
+    Task<ChunkResult> AppendChunkAsync(Guid recordingId, int segment, int index, ReadOnlyMemory<byte> content, string sha256, long maxBytes, CancellationToken cancellation);
+
+    /// <summary>Seals the recording (idempotent): each segment's chunks in order become one content-addressed file.</summary>
     Task<RecordingSeal> SealAsync(Guid recordingId, CancellationToken cancellation);
 
     /// <summary>A sealed recording's content, for playback; null when there is none with that hash.</summary>

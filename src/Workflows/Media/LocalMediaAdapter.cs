@@ -6,9 +6,10 @@ using VirtualBranch.Engine.Integrity;
 namespace VirtualBranch.Workflows.Media;
 
 /// <summary>
-/// The default adapter: sessions live in the Host, chunks are kept under <c>{root}/{recordingId}/</c> as they arrive
-/// (each acknowledged only once written), and sealing writes the whole recording once into the content-addressed
-/// evidence store. Everything it knows is on disk, so a restart loses nothing; folders 0700 and files 0600, like the evidence.
+/// The default adapter: sessions live in the Host, chunks are kept under <c>{root}/{recordingId}/</c> as they arrive (segment 0
+/// at the top, segment N in <c>segment-NNN/</c>; each chunk acknowledged only once written), and sealing writes each segment
+/// once into the content-addressed evidence store. Everything it knows is on disk, so a restart loses nothing; folders 0700
+/// and files 0600, like the evidence. A chunk's arrival time is its file's write time.
 /// </summary>
 public sealed class LocalMediaAdapter(string root, EvidenceStore evidence) : IMediaAdapter
 {
@@ -40,81 +41,115 @@ public sealed class LocalMediaAdapter(string root, EvidenceStore evidence) : IMe
         }
     }
 
-    public async Task<ChunkResult> AppendChunkAsync(Guid recordingId, int index, ReadOnlyMemory<byte> content, string sha256, long maxBytes, CancellationToken cancellation)
+    public Task<SegmentResult> OpenSegmentAsync(Guid recordingId, CancellationToken cancellation) => Locked(recordingId, () =>
     {
-        var gate = _locks.GetOrAdd(recordingId, _ => new SemaphoreSlim(1));
-        await gate.WaitAsync(cancellation);
-        try
+        var folder = Folder(recordingId);
+        if (Refusal(recordingId, folder) is { } refused)
         {
-            var folder = Folder(recordingId);
-            if (!File.Exists(Path.Combine(folder, "meta.json")))
-            {
-                return new ChunkResult(ChunkStatus.UnknownRecording, 0, $"Recording {recordingId} has not been started.");
-            }
-            var next = ChunkCount(folder);
-            if (File.Exists(Path.Combine(folder, "sealed.json")))
-            {
-                return new ChunkResult(ChunkStatus.Sealed, next, $"Recording {recordingId} is sealed; nothing more can be written to it.");
-            }
-            var actual = Convert.ToHexStringLower(SHA256.HashData(content.Span));
-            if (actual != sha256)
-            {
-                return new ChunkResult(ChunkStatus.HashMismatch, next, $"Chunk {index} hashes to {actual}, not {sha256} as the Content-Digest says.");
-            }
-            if (index < next)
-            {
-                var stored = Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(ChunkPath(folder, index), cancellation)));
-                return stored == sha256
-                    ? new ChunkResult(ChunkStatus.AlreadyHad, next, null)
-                    : new ChunkResult(ChunkStatus.HashMismatch, next, $"Chunk {index} was already stored with another content.");
-            }
-            if (index > next)
-            {
-                return new ChunkResult(ChunkStatus.Gap, next, $"Chunk {index} arrived but chunk {next} is missing; send chunks in order.");
-            }
-            var held = Enumerable.Range(0, next).Sum(i => new FileInfo(ChunkPath(folder, i)).Length);
-            if (held + content.Length > maxBytes)
-            {
-                return new ChunkResult(ChunkStatus.TooLarge, next, $"Recording {recordingId} holds {held:N0} bytes; chunk {index} ({content.Length:N0} bytes) would take it past the scenario's limit of {maxBytes:N0} bytes.");
-            }
-            var temporary = ChunkPath(folder, index) + ".part";
-            await PrivateFiles.WriteAsync(temporary, content, cancellation);
-            File.Move(temporary, ChunkPath(folder, index));
-            return new ChunkResult(ChunkStatus.Accepted, next + 1, null);
+            return Task.FromResult(new SegmentResult(refused.Status, 0, refused.Reason));
         }
-        finally
+        var last = SegmentCount(folder) - 1;
+        if (ChunkCount(SegmentFolder(folder, last)) == 0)
         {
-            gate.Release();
+            return Task.FromResult(new SegmentResult(ChunkStatus.Accepted, last, null)); // nothing reached it: the new recorder takes it over
         }
-    }
+        PrivateFiles.Folder(SegmentFolder(folder, last + 1));
+        return Task.FromResult(new SegmentResult(ChunkStatus.Accepted, last + 1, null));
+    }, cancellation);
 
-    public async Task<RecordingSeal> SealAsync(Guid recordingId, CancellationToken cancellation)
+    public Task<ChunkResult> AppendChunkAsync(Guid recordingId, int segment, int index, ReadOnlyMemory<byte> content, string sha256, long maxBytes,
+        CancellationToken cancellation) => Locked(recordingId, async () =>
     {
-        var gate = _locks.GetOrAdd(recordingId, _ => new SemaphoreSlim(1));
-        await gate.WaitAsync(cancellation);
-        try
+        var folder = Folder(recordingId);
+        if (Refusal(recordingId, folder) is { } refused)
         {
-            var folder = Folder(recordingId);
-            var sealedPath = Path.Combine(folder, "sealed.json");
-            if (File.Exists(sealedPath))
+            return refused;
+        }
+        if (segment < 0 || segment >= SegmentCount(folder))
+        {
+            return new ChunkResult(ChunkStatus.Gap, 0, $"Segment {segment} of recording {recordingId} was never opened; open a segment first.");
+        }
+        var into = SegmentFolder(folder, segment);
+        var next = ChunkCount(into);
+        var actual = Convert.ToHexStringLower(SHA256.HashData(content.Span));
+        if (actual != sha256)
+        {
+            return new ChunkResult(ChunkStatus.HashMismatch, next, $"Chunk {index} hashes to {actual}, not {sha256} as the Content-Digest says.");
+        }
+        if (index < next)
+        {
+            var stored = Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(ChunkPath(into, index), cancellation)));
+            return stored == sha256
+                ? new ChunkResult(ChunkStatus.AlreadyHad, next, null)
+                : new ChunkResult(ChunkStatus.HashMismatch, next, $"Chunk {index} was already stored with another content.");
+        }
+        if (index > next)
+        {
+            return new ChunkResult(ChunkStatus.Gap, next, $"Chunk {index} arrived but chunk {next} is missing; send chunks in order.");
+        }
+        var held = Enumerable.Range(0, SegmentCount(folder)).Sum(s => Chunks(SegmentFolder(folder, s)).Sum(c => new FileInfo(c).Length));
+        if (held + content.Length > maxBytes)
+        {
+            return new ChunkResult(ChunkStatus.TooLarge, next, $"Recording {recordingId} holds {held:N0} bytes; chunk {index} ({content.Length:N0} bytes) would take it past the scenario's limit of {maxBytes:N0} bytes.");
+        }
+        var temporary = ChunkPath(into, index) + ".part";
+        await PrivateFiles.WriteAsync(temporary, content, cancellation);
+        File.Move(temporary, ChunkPath(into, index));
+        return new ChunkResult(ChunkStatus.Accepted, next + 1, null);
+    }, cancellation);
+
+    public Task<RecordingSeal> SealAsync(Guid recordingId, CancellationToken cancellation) => Locked(recordingId, async () =>
+    {
+        var folder = Folder(recordingId);
+        var sealedPath = Path.Combine(folder, "sealed.json");
+        if (File.Exists(sealedPath) && JsonSerializer.Deserialize<RecordingSeal>(await File.ReadAllTextAsync(sealedPath, cancellation)) is { Segments: not null } kept)
+        {
+            return kept;
+        }
+        PrivateFiles.Folder(folder);
+        var metaPath = Path.Combine(folder, "meta.json");
+        var mediaType = File.Exists(metaPath) ? JsonSerializer.Deserialize<Meta>(await File.ReadAllTextAsync(metaPath, cancellation))!.MediaType : "video/webm";
+        var segments = new List<SegmentSeal>();
+        for (var segment = 0; segment < SegmentCount(folder); segment++)
+        {
+            var chunks = Chunks(SegmentFolder(folder, segment));
+            if (chunks.Count == 0)
             {
-                return JsonSerializer.Deserialize<RecordingSeal>(await File.ReadAllTextAsync(sealedPath, cancellation))!;
+                continue; // opened, then left before any media arrived
             }
-            PrivateFiles.Folder(folder);
-            var metaPath = Path.Combine(folder, "meta.json");
-            var mediaType = File.Exists(metaPath) ? JsonSerializer.Deserialize<Meta>(await File.ReadAllTextAsync(metaPath, cancellation))!.MediaType : "video/webm";
-            var chunks = ChunkCount(folder);
             await using var whole = new MemoryStream();
-            for (var i = 0; i < chunks; i++)
+            foreach (var chunk in chunks)
             {
-                await using var chunk = File.OpenRead(ChunkPath(folder, i));
-                await chunk.CopyToAsync(whole, cancellation);
+                await using var part = File.OpenRead(chunk);
+                await part.CopyToAsync(whole, cancellation);
             }
             whole.Position = 0;
             var (sha, size) = await evidence.PutAsync(whole, cancellation);
-            var seal = new RecordingSeal(recordingId, sha, size, mediaType, chunks, []);
+            segments.Add(new SegmentSeal(segment, sha, size, chunks.Count, Arrived(chunks[0]), Arrived(chunks[^1])));
+        }
+        var seal = new RecordingSeal(recordingId, mediaType, segments);
+        if (segments.Count > 0)
+        {
+            // An empty recording stays open: the step reports it, and media that still arrives can be sealed on a retry.
             await PrivateFiles.WriteAsync(sealedPath, JsonSerializer.SerializeToUtf8Bytes(seal), cancellation);
-            return seal;
+        }
+        return seal;
+    }, cancellation);
+
+    public Stream? OpenSealed(string sha256) => evidence.Exists(sha256) ? evidence.Open(sha256) : null;
+
+    private static ChunkResult? Refusal(Guid recordingId, string folder) =>
+        !File.Exists(Path.Combine(folder, "meta.json")) ? new ChunkResult(ChunkStatus.UnknownRecording, 0, $"Recording {recordingId} has not been started.")
+        : File.Exists(Path.Combine(folder, "sealed.json")) ? new ChunkResult(ChunkStatus.Sealed, 0, $"Recording {recordingId} is sealed; nothing more can be written to it.")
+        : null;
+
+    private async Task<T> Locked<T>(Guid recordingId, Func<Task<T>> work, CancellationToken cancellation)
+    {
+        var gate = _locks.GetOrAdd(recordingId, _ => new SemaphoreSlim(1));
+        await gate.WaitAsync(cancellation);
+        try
+        {
+            return await work();
         }
         finally
         {
@@ -122,9 +157,19 @@ public sealed class LocalMediaAdapter(string root, EvidenceStore evidence) : IMe
         }
     }
 
-    public Stream? OpenSealed(string sha256) => evidence.Exists(sha256) ? evidence.Open(sha256) : null;
-
     private string Folder(Guid recordingId) => Path.Combine(root, recordingId.ToString("N"));
+
+    private static string SegmentFolder(string folder, int segment) => segment == 0 ? folder : Path.Combine(folder, $"segment-{segment:D3}");
+
+    private static int SegmentCount(string folder)
+    {
+        var count = 1;
+        while (Directory.Exists(SegmentFolder(folder, count)))
+        {
+            count++;
+        }
+        return count;
+    }
 
     private static string ChunkPath(string folder, int index) => Path.Combine(folder, $"{index:D6}.chunk");
 
@@ -137,6 +182,10 @@ public sealed class LocalMediaAdapter(string root, EvidenceStore evidence) : IMe
         }
         return count;
     }
+
+    private static List<string> Chunks(string folder) => [.. Enumerable.Range(0, ChunkCount(folder)).Select(i => ChunkPath(folder, i))];
+
+    private static DateTimeOffset Arrived(string chunk) => new(File.GetLastWriteTimeUtc(chunk), TimeSpan.Zero);
 
     private static string Token() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).Replace('/', '_').Replace('+', '-');
 }

@@ -56,7 +56,10 @@ public sealed record RecordingConsentRefused(Guid RecordingId, DateTimeOffset Re
 /// <summary>The recording should be stopped and sealed; the media adapter answers with the seal.</summary>
 public sealed record RecordingStopRequested(Guid CaseId, string BookmarkId, Guid RecordingId, DateTimeOffset RequestedAt) : ICaseIntent;
 
-/// <summary>The recording is sealed: its content hash, size and duration; chunks that never arrived are listed.</summary>
+/// <summary>
+/// The recording is sealed: one evidence file per segment (in order), its duration, and chunks that never arrived. Seals
+/// written before segments existed have one file and no <see cref="Segments"/>.
+/// </summary>
 public sealed record RecordingSealed(
     Guid RecordingId,
     IReadOnlyList<EvidenceFile> Evidence,
@@ -65,5 +68,11 @@ public sealed record RecordingSealed(
     IReadOnlyList<int> MissingChunks,
     DateTimeOffset SealedAt) : IDomainEvent
 {
+    /// <summary>Each segment's time on record and the gap before it, when the recording broke off and resumed.</summary>
+    public IReadOnlyList<RecordingSegment>? Segments { get; init; }
+
     public CaseState Apply(CaseState state) => MediaFacts.Set(state, MediaFacts.Recording, null);
 }
+
+/// <summary>A stretch of the recording without a break: from its first chunk's arrival to its last, and the silence before it.</summary>
+public sealed record RecordingSegment(int Segment, string Sha256, long Size, int Chunks, DateTimeOffset StartedAt, DateTimeOffset EndedAt, long GapBeforeMs);

@@ -1,18 +1,25 @@
+using System.Text.Json;
 using VirtualBranch.Engine.Activities;
 using VirtualBranch.Engine.Integrity;
 
 namespace VirtualBranch.Workflows.Media;
 
-/// <summary>Stops the recording and waits for the media adapter to seal it (content hash, size, duration).</summary>
+/// <summary>
+/// Stops the recording and waits for the media adapter to seal it: each segment's hash, size and times, the gaps between.
+/// A recording that holds no media fails the step with a plain reason: a case must not go on as recorded when it was not.
+/// </summary>
 public sealed class RecordingStop : IActivity
 {
     public const string TypeName = "stop-recording";
 
-    public static readonly System.Text.Json.JsonElement SealForm = ActivityContextExtensions.Schema("""
-        { "type": "object", "required": ["sha256", "size", "mediaType", "chunks", "missingChunks"], "properties": {
-          "sha256": { "type": "string", "pattern": "^[0-9a-f]{64}$" }, "size": { "type": "integer", "minimum": 0 },
-          "mediaType": { "type": "string" }, "chunks": { "type": "integer", "minimum": 0 },
-          "missingChunks": { "type": "array", "maxItems": 100000, "items": { "type": "integer" } } } }
+    public static readonly JsonElement SealForm = ActivityContextExtensions.Schema("""
+        { "type": "object", "required": ["mediaType", "segments"], "properties": {
+          "mediaType": { "type": "string", "maxLength": 100 },
+          "segments": { "type": "array", "maxItems": 1000, "items": { "type": "object",
+            "required": ["segment", "sha256", "size", "chunks", "firstChunkAt", "lastChunkAt"], "properties": {
+              "segment": { "type": "integer", "minimum": 0 }, "sha256": { "type": "string", "pattern": "^[0-9a-f]{64}$" },
+              "size": { "type": "integer", "minimum": 1 }, "chunks": { "type": "integer", "minimum": 1 },
+              "firstChunkAt": { "type": "string", "format": "date-time" }, "lastChunkAt": { "type": "string", "format": "date-time" } } } } } }
         """);
 
     public ActivityDescriptor Descriptor { get; } = new(TypeName, "Media", "Stops the recording; the media adapter seals it and the seal is recorded.",
@@ -31,11 +38,23 @@ public sealed class RecordingStop : IActivity
             return new ActivityResult.Rejected(errors);
         }
         var recording = MediaFacts.ActiveRecording(context.State)!.Value;
-        var seal = input.Input;
-        var evidence = new EvidenceFile("recording", seal.GetProperty("sha256").GetString()!, seal.GetProperty("size").GetInt64(), seal.GetProperty("mediaType").GetString());
-        var missing = seal.GetProperty("missingChunks").EnumerateArray().Select(c => c.GetInt32()).ToList();
-        return ActivityResult.Complete(Outcomes.Done, seal.Clone(), new RecordingSealed(recording, [evidence],
-            DurationMs(context), seal.GetProperty("chunks").GetInt32(), missing, context.Now));
+        var mediaType = input.Input.GetProperty("mediaType").GetString();
+        var segments = new List<RecordingSegment>();
+        foreach (var segment in input.Input.GetProperty("segments").EnumerateArray())
+        {
+            var started = segment.GetProperty("firstChunkAt").GetDateTimeOffset();
+            var gap = segments.Count == 0 ? 0 : Math.Max(0, (long)(started - segments[^1].EndedAt).TotalMilliseconds);
+            segments.Add(new RecordingSegment(segment.GetProperty("segment").GetInt32(), segment.GetProperty("sha256").GetString()!, segment.GetProperty("size").GetInt64(),
+                segment.GetProperty("chunks").GetInt32(), started, segment.GetProperty("lastChunkAt").GetDateTimeOffset(), gap));
+        }
+        if (segments.Count == 0)
+        {
+            return ActivityResult.Fail("The recording holds no media: no chunk of it reached the bank, so this session is not on record. " +
+                "Check the teller's camera and connection; a supervisor can retry once the recording holds the session, or cancel the case.");
+        }
+        var sealedRecording = new RecordingSealed(recording, [.. segments.Select(s => new EvidenceFile("recording", s.Sha256, s.Size, mediaType))],
+            DurationMs(context), segments.Sum(s => s.Chunks), [], context.Now) { Segments = segments };
+        return ActivityResult.Complete(Outcomes.Done, input.Input.Clone(), sealedRecording);
     }
 
     private static long DurationMs(ActivityContext context) =>

@@ -36,16 +36,17 @@ public abstract class MediaAdapterContract
         byte[][] chunks = [[1, 2, 3], [4, 5], [6]];
         for (var i = 0; i < chunks.Length; i++)
         {
-            (await adapter.AppendChunkAsync(recording, i, chunks[i], Sha(chunks[i]), long.MaxValue, CancellationToken.None)).Status.ShouldBe(ChunkStatus.Accepted);
+            (await adapter.AppendChunkAsync(recording, 0, i, chunks[i], Sha(chunks[i]), long.MaxValue, CancellationToken.None)).Status.ShouldBe(ChunkStatus.Accepted);
         }
         var seal = await adapter.SealAsync(recording, CancellationToken.None);
         byte[] whole = [1, 2, 3, 4, 5, 6];
-        seal.Sha256.ShouldBe(Sha(whole));
-        seal.Size.ShouldBe(6);
-        seal.Chunks.ShouldBe(3);
+        var only = seal.Segments.ShouldHaveSingleItem();
+        only.Sha256.ShouldBe(Sha(whole));
+        (seal.Size, seal.Chunks).ShouldBe((6, 3));
+        (only.FirstChunkAt <= only.LastChunkAt).ShouldBeTrue();
         var again = await adapter.SealAsync(recording, CancellationToken.None);
-        (again.Sha256, again.Size, again.Chunks).ShouldBe((seal.Sha256, seal.Size, seal.Chunks), "sealing twice gives the same seal");
-        using var played = adapter.OpenSealed(seal.Sha256).ShouldNotBeNull();
+        again.Segments.ShouldBe(seal.Segments, "sealing twice gives the same seal");
+        using var played = adapter.OpenSealed(only.Sha256).ShouldNotBeNull();
         using var copy = new MemoryStream();
         await played.CopyToAsync(copy);
         copy.ToArray().ShouldBe(whole);
@@ -56,14 +57,43 @@ public abstract class MediaAdapterContract
     {
         var (adapter, recording) = await Started();
         byte[] chunk = [1, 2, 3];
-        (await adapter.AppendChunkAsync(recording, 0, chunk, Sha(chunk), 5, CancellationToken.None)).Status.ShouldBe(ChunkStatus.Accepted);
+        (await adapter.AppendChunkAsync(recording, 0, 0, chunk, Sha(chunk), 5, CancellationToken.None)).Status.ShouldBe(ChunkStatus.Accepted);
 
-        var refused = await adapter.AppendChunkAsync(recording, 1, chunk, Sha(chunk), 5, CancellationToken.None);
+        var refused = await adapter.AppendChunkAsync(recording, 0, 1, chunk, Sha(chunk), 5, CancellationToken.None);
 
         refused.Status.ShouldBe(ChunkStatus.TooLarge);
         refused.Reason!.ShouldContain("5 bytes");
-        (await adapter.AppendChunkAsync(recording, 0, chunk, Sha(chunk), 5, CancellationToken.None)).Status.ShouldBe(ChunkStatus.AlreadyHad);
+        (await adapter.AppendChunkAsync(recording, 0, 0, chunk, Sha(chunk), 5, CancellationToken.None)).Status.ShouldBe(ChunkStatus.AlreadyHad);
         (await adapter.SealAsync(recording, CancellationToken.None)).Size.ShouldBe(3);
+    }
+
+    [Fact]
+    public async Task a_new_recorder_writes_the_next_segment_and_each_segment_seals_into_its_own_file()
+    {
+        var (adapter, recording) = await Started();
+        (await adapter.OpenSegmentAsync(recording, CancellationToken.None)).Segment.ShouldBe(0, "nothing reached segment 0 yet: the first recorder takes it");
+        byte[] first = [1, 2], second = [3, 4, 5];
+        (await adapter.AppendChunkAsync(recording, 0, 0, first, Sha(first), long.MaxValue, CancellationToken.None)).Status.ShouldBe(ChunkStatus.Accepted);
+        (await adapter.AppendChunkAsync(recording, 1, 0, second, Sha(second), long.MaxValue, CancellationToken.None)).Status.ShouldBe(ChunkStatus.Gap, "segment 1 was never opened");
+        (await adapter.OpenSegmentAsync(recording, CancellationToken.None)).Segment.ShouldBe(1);
+        (await adapter.OpenSegmentAsync(recording, CancellationToken.None)).Segment.ShouldBe(1, "a recorder that sent nothing leaves its segment to the next");
+        (await adapter.AppendChunkAsync(recording, 1, 0, second, Sha(second), long.MaxValue, CancellationToken.None)).Status.ShouldBe(ChunkStatus.Accepted);
+        (await adapter.AppendChunkAsync(recording, 0, 1, first, Sha(first), long.MaxValue, CancellationToken.None)).Status.ShouldBe(ChunkStatus.Accepted, "a late chunk of the earlier segment still lands");
+        (await adapter.AppendChunkAsync(recording, 1, 1, first, Sha(first), 6, CancellationToken.None)).Status.ShouldBe(ChunkStatus.TooLarge, "the limit counts every segment");
+
+        var seal = await adapter.SealAsync(recording, CancellationToken.None);
+        seal.Segments.Select(s => (s.Segment, s.Sha256, s.Chunks)).ShouldBe([(0, Sha([1, 2, 1, 2]), 2), (1, Sha(second), 1)]);
+        (await adapter.OpenSegmentAsync(recording, CancellationToken.None)).Status.ShouldBe(ChunkStatus.Sealed);
+    }
+
+    [Fact]
+    public async Task a_recording_without_media_seals_to_no_segment_and_stays_open_for_media_still_arriving()
+    {
+        var (adapter, recording) = await Started();
+        (await adapter.SealAsync(recording, CancellationToken.None)).Segments.ShouldBeEmpty();
+        byte[] late = [9];
+        (await adapter.AppendChunkAsync(recording, 0, 0, late, Sha(late), long.MaxValue, CancellationToken.None)).Status.ShouldBe(ChunkStatus.Accepted);
+        (await adapter.SealAsync(recording, CancellationToken.None)).Segments.ShouldHaveSingleItem().Sha256.ShouldBe(Sha(late));
     }
 
     [Fact]
@@ -71,22 +101,23 @@ public abstract class MediaAdapterContract
     {
         var (adapter, recording) = await Started();
         byte[] chunk = [7, 7, 7];
-        (await adapter.AppendChunkAsync(recording, 0, chunk, Sha(chunk), long.MaxValue, CancellationToken.None)).Status.ShouldBe(ChunkStatus.Accepted);
-        (await adapter.AppendChunkAsync(recording, 0, chunk, Sha(chunk), long.MaxValue, CancellationToken.None)).Status.ShouldBe(ChunkStatus.AlreadyHad);
-        (await adapter.AppendChunkAsync(recording, 2, chunk, Sha(chunk), long.MaxValue, CancellationToken.None)).Status.ShouldBe(ChunkStatus.Gap);
-        var wrong = await adapter.AppendChunkAsync(recording, 1, chunk, Sha([1]), long.MaxValue, CancellationToken.None);
+        (await adapter.AppendChunkAsync(recording, 0, 0, chunk, Sha(chunk), long.MaxValue, CancellationToken.None)).Status.ShouldBe(ChunkStatus.Accepted);
+        (await adapter.AppendChunkAsync(recording, 0, 0, chunk, Sha(chunk), long.MaxValue, CancellationToken.None)).Status.ShouldBe(ChunkStatus.AlreadyHad);
+        (await adapter.AppendChunkAsync(recording, 0, 2, chunk, Sha(chunk), long.MaxValue, CancellationToken.None)).Status.ShouldBe(ChunkStatus.Gap);
+        var wrong = await adapter.AppendChunkAsync(recording, 0, 1, chunk, Sha([1]), long.MaxValue, CancellationToken.None);
         wrong.Status.ShouldBe(ChunkStatus.HashMismatch);
         wrong.Reason.ShouldNotBeNullOrWhiteSpace();
-        (await adapter.AppendChunkAsync(recording, 0, new byte[] { 8 }, Sha([8]), long.MaxValue, CancellationToken.None)).Status.ShouldBe(ChunkStatus.HashMismatch);
+        (await adapter.AppendChunkAsync(recording, 0, 0, new byte[] { 8 }, Sha([8]), long.MaxValue, CancellationToken.None)).Status.ShouldBe(ChunkStatus.HashMismatch);
     }
 
     [Fact]
     public async Task nothing_is_written_after_sealing_and_unknown_recordings_are_refused()
     {
         var (adapter, recording) = await Started();
+        (await adapter.AppendChunkAsync(recording, 0, 0, new byte[] { 2 }, Sha([2]), long.MaxValue, CancellationToken.None)).Status.ShouldBe(ChunkStatus.Accepted);
         await adapter.SealAsync(recording, CancellationToken.None);
-        (await adapter.AppendChunkAsync(recording, 0, new byte[] { 1 }, Sha([1]), long.MaxValue, CancellationToken.None)).Status.ShouldBe(ChunkStatus.Sealed);
-        (await adapter.AppendChunkAsync(Guid.NewGuid(), 0, new byte[] { 1 }, Sha([1]), long.MaxValue, CancellationToken.None)).Status.ShouldBe(ChunkStatus.UnknownRecording);
+        (await adapter.AppendChunkAsync(recording, 0, 1, new byte[] { 1 }, Sha([1]), long.MaxValue, CancellationToken.None)).Status.ShouldBe(ChunkStatus.Sealed);
+        (await adapter.AppendChunkAsync(Guid.NewGuid(), 0, 0, new byte[] { 1 }, Sha([1]), long.MaxValue, CancellationToken.None)).Status.ShouldBe(ChunkStatus.UnknownRecording);
     }
 }
 
@@ -105,8 +136,8 @@ public sealed class LocalMediaAdapterContractTests : MediaAdapterContract
         var recording = Guid.NewGuid();
         byte[] chunk = [0x1A, 0x45, 0xDF, 0xA3, 1];
         await adapter.StartRecordingAsync(recording, Guid.NewGuid(), "video/webm", CancellationToken.None);
-        await adapter.AppendChunkAsync(recording, 0, chunk, Convert.ToHexStringLower(SHA256.HashData(chunk)), long.MaxValue, CancellationToken.None);
-        var seal = await adapter.SealAsync(recording, CancellationToken.None);
+        await adapter.AppendChunkAsync(recording, 0, 0, chunk, Convert.ToHexStringLower(SHA256.HashData(chunk)), long.MaxValue, CancellationToken.None);
+        var seal = (await adapter.SealAsync(recording, CancellationToken.None)).Segments[0];
 
         var folder = Path.Combine(_root, "recordings", recording.ToString("N"));
         foreach (var path in new[] { Path.Combine(_root, "recordings"), folder, Path.Combine(_root, "evidence"), Path.Combine(_root, "evidence", seal.Sha256[..2]) })

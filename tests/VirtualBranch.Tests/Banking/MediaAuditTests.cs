@@ -19,7 +19,7 @@ public sealed class MediaAuditTests(HostFixture host) : IClassFixture<HostFixtur
 
         // Chunks arriving together, as a browser's 500 ms uploads do under load: some are taken, some refused (a gap),
         // and every call lands in the recording's audit stream.
-        var results = await Task.WhenAll(chunks.Select((bytes, i) => media.AppendChunkAsync(recording, i, bytes,
+        var results = await Task.WhenAll(chunks.Select((bytes, i) => media.AppendChunkAsync(recording, 0, i, bytes,
             Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)), long.MaxValue, TestContext.Current.CancellationToken)));
 
         results.ShouldContain(r => r.Ok);

@@ -42,6 +42,9 @@ public sealed class ScenarioDriver
 
     public List<string> Documents { get; } = [];
 
+    /// <summary>Whether the teller's recorder uploads the recording when the customer consents (false: a camera that sent nothing).</summary>
+    public bool UploadsRecording { get; set; } = true;
+
     /// <summary>Human answers per step id that override the defaults (e.g. a willingness answer that declines).</summary>
     public Dictionary<string, object> Overrides { get; } = [];
 
@@ -114,7 +117,10 @@ public sealed class ScenarioDriver
                 return true;
             case "start-recording":
                 await Resume(_customer, bookmark, new { consent = true });
-                await UploadRecordingAsync();
+                if (UploadsRecording)
+                {
+                    await UploadRecordingAsync();
+                }
                 return true;
             case "identity-check":
                 await Resume(_teller, bookmark, new { name = Name, idNumber = Data.GetProperty("idNumber").GetString(), idExpiry = "2036-01-01", faceMatch = true });
