@@ -76,7 +76,7 @@ public static class MediaApi
         {
             return ApiProblems.Problem(StatusCodes.Status413PayloadTooLarge, "Chunk too large", $"A chunk may be at most {MaxChunkBytes:N0} bytes.", []);
         }
-        if (index == 0 && FileSignature.Detect(body) != "video/webm")
+        if (index == 0 && !StartsLikeWebm(body))
         {
             return ApiProblems.Invalid("A recording segment begins with a WebM header, and this first chunk does not.", [new("body", "Not the start of a WebM file.")]);
         }
@@ -97,6 +97,15 @@ public static class MediaApi
             _ => ApiProblems.Conflict(result.Status == ChunkStatus.Gap ? "Chunk out of order" : "Recording closed", result.Reason!),
         };
     }
+
+    /// <summary>
+    /// A segment's first chunk starts with the WebM header, or is the beginning of it: Chromium's MediaRecorder can hand over
+    /// the very first byte alone.
+    /// </summary>
+    private static bool StartsLikeWebm(byte[] first) =>
+        FileSignature.Detect(first) == "video/webm" || (first.Length < WebmMagic.Length && WebmMagic.AsSpan().StartsWith(first));
+
+    private static readonly byte[] WebmMagic = [0x1A, 0x45, 0xDF, 0xA3];
 
     /// <summary>The case a recording belongs to, if the caller may write to it.</summary>
     private static async Task<(Guid CaseId, CaseState? State, ProblemHttpResult? Refused)> RecordingOfAsync(Guid recordingId, HttpContext http, CaseLookup lookup,

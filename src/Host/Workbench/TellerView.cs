@@ -29,8 +29,8 @@ public static class TellerView
 
     public sealed record Script(string StepId, IReadOnlyList<Question> Questions);
 
-    /// <summary>The recording started last; <c>Stopping</c> once it is being sealed or consent was refused.</summary>
-    public sealed record Recording(Guid RecordingId, bool Stopping);
+    /// <summary>The recording started last, and when; <c>Stopping</c> once it is being sealed or consent was refused.</summary>
+    public sealed record Recording(Guid RecordingId, bool Stopping, DateTimeOffset StartedAt);
 
     public sealed record View(CaseBody Case, IReadOnlyList<Document> Documents, IReadOnlyList<SignedContract> SignedContracts,
         IReadOnlyList<PresentedContract> Contracts, IReadOnlyList<Script> Scripts, Recording? Recording);
@@ -76,7 +76,7 @@ public static class TellerView
         var started = events.OfType<RecordingStarted>().LastOrDefault();
         var recording = started is null ? null : new Recording(started.RecordingId,
             events.Any(e => e is RecordingStopRequested stop && stop.RecordingId == started.RecordingId
-                || e is RecordingConsentRefused refused && refused.RecordingId == started.RecordingId));
+                || e is RecordingConsentRefused refused && refused.RecordingId == started.RecordingId), started.StartedAt);
         return new View(CaseBody.From(state), [.. documents], [.. signed], [.. contracts], [.. scripts], recording);
     }
 }

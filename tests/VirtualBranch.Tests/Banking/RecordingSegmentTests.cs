@@ -71,3 +71,14 @@ public sealed class RecordingSegmentTests(HostFixture host) : IClassFixture<Host
         (await supervisor.GetFromJsonAsync<JsonElement>($"/api/cases/{driver.CaseId}/verify")).GetProperty("intact").GetBoolean().ShouldBeTrue();
     }
 }
+
+/// <summary>The test's WebM reader reads what it must: the tracks of a file whose layout is known.</summary>
+public sealed class WebmTracksTests
+{
+    [Fact]
+    public void the_track_list_of_a_known_webm_is_one_16_by_16_vp8_video_track()
+    {
+        WebmTracks.Read(TestMedia.Webm(seconds: 2)).ShouldBe([new WebmTrack(1, "V_VP8", 16, 16)]);
+        Should.Throw<InvalidDataException>(() => WebmTracks.Read(TestMedia.Png(1)));
+    }
+}

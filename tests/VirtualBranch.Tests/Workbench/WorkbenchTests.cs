@@ -121,7 +121,8 @@ public sealed class WorkbenchTests(BrowserHostFixture host, BrowserFixture brows
         await customer.GetByRole(AriaRole.Button, new() { Name = "我已阅读，同意并签署" }).ClickAsync();
         await ConfirmWithCode(customer, phone, caseId, seen: 2);
 
-        await Expect(() => teller.Locator("#case-status").TextContentAsync(), s => s!.Contains("completed", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
+        await Expect(async () => $"{await teller.Locator("#case-status").TextContentAsync()} | {await teller.Locator("#rec-error").TextContentAsync()} | {await teller.Locator("#rec-state").TextContentAsync()} | {(await Api(teller, $"/api/cases/{caseId}/workbench")).GetProperty("case").GetProperty("fault")}",
+            s => s.Contains("completed", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
         await customer.GetByText("业务已办结，谢谢！").WaitForAsync();
         await teller.ScreenshotAsync(new() { Path = Shot("teller-completed"), FullPage = true });
         var pdfLink = await teller.Locator("a.signed-contract").GetAttributeAsync("href");
@@ -139,6 +140,47 @@ public sealed class WorkbenchTests(BrowserHostFixture host, BrowserFixture brows
         var played = await supervisor.GetByteArrayAsync($"/api/recordings/{recordingId}");
         Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(played)).ShouldBe(sealedRecording.GetProperty("Evidence")[0].GetProperty("Sha256").GetString());
         played.Take(4).ShouldBe(new byte[] { 0x1A, 0x45, 0xDF, 0xA3 }, "a WebM (EBML) file");
+        var tracks = WebmTracks.Read(played);
+        tracks.Single(t => t.Type == 1).PixelWidth.ShouldBe(1280, "teller and customer side by side: wider than one 640-pixel camera");
+        tracks.Count(t => t.Type == 2).ShouldBe(1, "one audio track, the mix of both sides");
+    }
+
+    [Fact]
+    public async Task the_teller_page_reloaded_mid_recording_continues_it_as_a_second_segment_and_the_seal_lists_the_gap()
+    {
+        var driver = await ScenarioDriver.OpenAsync(host, "password-reset", new { customerName = "张三", idNumber = "11010519491231002X", mobile = "13800138000" });
+        driver.UploadsRecording = false; // the teller's page records
+        await driver.RunToEndAsync(stopBeforeStep: "identity");
+        var number = (await driver.Teller.GetCase(driver.CaseId)).GetProperty("number").GetString()!;
+        await using var context = await browser.Browser.NewContextAsync(new() { BaseURL = host.BaseAddress!.ToString(), ViewportSize = new() { Width = 1400, Height = 1000 } });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/teller/");
+        await page.GetByLabel("用户名 / Username").FillAsync("teller");
+        await page.GetByLabel("密码 / Password").FillAsync(host.PasswordOf("teller"));
+        await page.GetByRole(AriaRole.Button, new() { Name = "登录 / Sign in" }).ClickAsync();
+        async Task<(int Segment, int Uploaded)> RecordAsync()
+        {
+            await page.GetByRole(AriaRole.Button, new() { Name = number }).ClickAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "开始视频 / Start video" }).ClickAsync();
+            await Expect(() => page.EvaluateAsync<string>("() => `${tellerPage.recorder ? tellerPage.recorder.state.uploaded : 0} | ${document.getElementById('rec-error').textContent} | ${document.getElementById('video-status').textContent}`"),
+                s => int.Parse(s!.Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) >= 3);
+            return (await page.EvaluateAsync<int>("() => tellerPage.recorder.state.segment"), await page.EvaluateAsync<int>("() => tellerPage.recorder.state.uploaded"));
+        }
+
+        var first = await RecordAsync();
+        await page.ReloadAsync();
+        var second = await RecordAsync();
+        await Expect(() => page.Locator("#rec-state").TextContentAsync(), s => s!.Contains("segment 2", StringComparison.Ordinal));
+        await page.ScreenshotAsync(new() { Path = Shot("teller-recording-segment-2"), FullPage = true });
+        (first.Segment, second.Segment).ShouldBe((0, 1));
+
+        (await driver.RunToEndAsync()).GetProperty("status").GetString().ShouldBe("completed");
+        var events = (await (await host.ClientFor("supervisor")).GetFromJsonAsync<JsonElement>($"/api/cases/{driver.CaseId}/events")).EnumerateArray();
+        var segments = events.Single(e => e.GetProperty("type").GetString() == "recording_sealed").GetProperty("data").GetProperty("Segments").EnumerateArray().ToList();
+        segments.Select(s => s.GetProperty("Segment").GetInt32()).ShouldBe([0, 1]);
+        segments[0].GetProperty("Chunks").GetInt32().ShouldBeGreaterThanOrEqualTo(first.Uploaded, "every chunk acknowledged before the reload is in the seal");
+        segments[1].GetProperty("Chunks").GetInt32().ShouldBeGreaterThanOrEqualTo(second.Uploaded);
+        segments[1].GetProperty("GapBeforeMs").GetInt64().ShouldBeGreaterThan(0, "the reload left a gap, and the seal says how long");
     }
 
     [Fact]

@@ -1,6 +1,6 @@
 (() => {
   const $ = (id) => document.getElementById(id);
-  let current = null, room = null, recorder = null, timer = null, remoteStream = null, lastVersion = -1;
+  let current = null, room = null, recorder = null, composite = null, starting = false, recordingStartedAt = 0, lastRecording = null, timer = null, remoteStream = null, lastVersion = -1;
 
   function show() {
     const ok = vb.signedIn;
@@ -42,7 +42,7 @@
     if (!current) return;
     let view;
     try { view = await vb.call("GET", `/api/cases/${current}/workbench`, undefined, lastVersion >= 0 ? { headers: { "If-None-Match": `"${lastVersion}"` } } : {}); }
-    catch (e) { if (e.status === 304) return; throw e; }
+    catch (e) { if (e.status === 304) { syncRecording(lastRecording); return; } throw e; }
     const c = view.case;
     $("case-title").textContent = `${c.number} · ${c.definitionId} v${c.definitionVersion}`;
     $("case-status").textContent = `状态 / Status: ${c.status}`;
@@ -52,6 +52,7 @@
     $("diagram").innerHTML = await vb.call("GET", `/api/cases/${current}/diagram`);
     renderDocuments(view);
     await renderSteps(c, view);
+    lastRecording = view.recording;
     syncRecording(view.recording);
   }
 
@@ -105,7 +106,7 @@
           const [lbl, input, button] = row.children; const id = `answer-${q.id}`;
           lbl.textContent = q.text; lbl.htmlFor = id; input.id = id; input.setAttribute("aria-label", q.text);
           button.setAttribute("aria-label", `记录回答 / Record answer: ${q.text}`);
-          button.addEventListener("click", () => { answers[q.id] = { questionId: q.id, answer: input.value, offsetMs: recorder ? recorder.elapsedMs() : 0 }; button.textContent = "✓ " + Math.round(answers[q.id].offsetMs / 1000) + "s"; });
+          button.addEventListener("click", () => { answers[q.id] = { questionId: q.id, answer: input.value, offsetMs: recordingStartedAt ? Math.max(0, Date.now() - recordingStartedAt) : 0 }; button.textContent = "✓ " + Math.round(answers[q.id].offsetMs / 1000) + "s"; });
           form.appendChild(row);
         }
         read = () => ({ answers: Object.values(answers) });
@@ -132,14 +133,34 @@
     }
   }
 
-  function syncRecording(recording) {
-    const started = recording && !recording.stopping, stopping = recording && recording.stopping;
-    if (started && !recorder && remoteStream) {
-      recorder = vbRecorder(recording.recordingId, remoteStream, () => {});
-      $("rec").classList.remove("hidden");
-      timer = setInterval(() => { const s = Math.floor(recorder.elapsedMs() / 1000); $("rec-time").textContent = `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`; }, 500);
+  // The recording runs while the case says so: once the camera is on it starts, as a new segment after a reload, recording
+  // the teller, the customer and anyone else in the room together; it stops when the case stops it.
+  async function syncRecording(recording) {
+    const active = recording && !recording.stopping;
+    if (active && !recorder && !starting && room) {
+      starting = true;
+      try {
+        composite = vbComposite([$("local"), $("remote")]);
+        if (remoteStream) composite.listen(remoteStream);
+        recordingStartedAt = Date.parse(recording.startedAt);
+        recorder = await vbRecorder(recording.recordingId, composite.stream, showRecording);
+        $("rec").classList.remove("hidden");
+        timer = setInterval(() => { const s = Math.max(0, Math.floor((Date.now() - recordingStartedAt) / 1000)); $("rec-time").textContent = `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`; }, 500);
+      } catch (e) {
+        $("rec-error").textContent = `录像未能开始 / The recording did not start: ${e.message}`;
+        if (composite) composite.stop();
+        composite = null;
+      } finally { starting = false; }
     }
-    if (stopping && recorder) { const r = recorder; recorder = null; clearInterval(timer); $("rec").classList.add("hidden"); r.stop(); }
+    if (!active && recorder) {
+      const r = recorder, c = composite; recorder = null; composite = null; clearInterval(timer); $("rec").classList.add("hidden");
+      await r.stop(); c.stop();
+    }
+  }
+
+  function showRecording(s) {
+    $("rec-state").textContent = `· 第 ${s.segment + 1} 段 / segment ${s.segment + 1} · 已存 ${s.uploaded} 块 / ${s.uploaded} chunks kept`;
+    $("rec-error").textContent = s.refused ? `录像被拒绝 / Recording refused: ${s.refused}` : s.retrying ? "录像上传中断，正在重试 / Upload interrupted, retrying…" : "";
   }
 
   vb.wireSignIn(show, () => location.reload());
@@ -159,7 +180,8 @@
     catch (e) { $("link-status").className = "error"; $("link-status").textContent = e.message; }
   });
   $("start-video").addEventListener("click", async () => {
-    room = await vbRoom(current, "teller", { localVideo: $("local"), remoteVideo: $("remote"), onStatus: (s) => { $("video-status").textContent = s; }, onRemote: (s) => { remoteStream = s; } });
+    room = await vbRoom(current, "teller", { localVideo: $("local"), remoteVideo: $("remote"), onStatus: (s) => { $("video-status").textContent = s; },
+      onRemote: (s) => { remoteStream = s; if (composite) composite.listen(s); } });
   });
   setInterval(() => { if (vb.signedIn) { loadQueue().catch(() => {}); refresh().catch(() => {}); } }, 1500);
   window.tellerPage = { get room() { return room; }, get recorder() { return recorder; }, get caseId() { return current; } };
