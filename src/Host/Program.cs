@@ -20,6 +20,7 @@ return await HostLauncher.RunAsync(args, builder =>
 {
     builder.AddEngineOptions();
     builder.AddObservability();
+    builder.AddForwardedHeaders();
     builder.AddProblems();
     builder.AddAuth();
     builder.AddIntegrity();
@@ -36,6 +37,7 @@ return await HostLauncher.RunAsync(args, builder =>
     builder.AddHealth();
 }, app =>
 {
+    app.UseForwardedHeaders();
     app.UseProblems();
     app.UseJsonBodyLimit();
     app.UseWebSockets();

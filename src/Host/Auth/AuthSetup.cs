@@ -45,7 +45,8 @@ public static class AuthSetup
                 cookie.Cookie.Name = CookieName;
                 cookie.Cookie.HttpOnly = true;
                 cookie.Cookie.SameSite = SameSiteMode.Strict;
-                cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                // Secure whenever the request came over HTTPS (behind a proxy too, see ForwardedHeadersSetup); Auth:SecureCookies forces it.
+                cookie.Cookie.SecurePolicy = builder.Configuration.GetValue<bool>("Auth:SecureCookies") ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
                 cookie.ExpireTimeSpan = TokenIssuer.Lifetime;
                 cookie.SlidingExpiration = false;
                 // An API answers 401/403, it does not redirect to a login page.
