@@ -44,6 +44,7 @@ return await HostLauncher.RunAsync(args, builder =>
     app.UseDefaultFiles();
     app.UseStaticFiles();
     app.UseAuthentication();
+    app.UseSameOriginWrites();
     app.UseAuthorization();
     app.MapHealth();
     app.MapApiDocs();
