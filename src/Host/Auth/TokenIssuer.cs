@@ -1,21 +1,28 @@
 using System.Security.Claims;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using VirtualBranch.Host.Auth.Sessions;
 
 namespace VirtualBranch.Host.Auth;
 
 /// <summary>Signs access tokens for local accounts.</summary>
 public sealed class TokenIssuer(SymmetricSecurityKey key, TimeProvider clock)
 {
-    public static readonly TimeSpan Lifetime = TimeSpan.FromHours(8);
+    /// <summary>How long an access token of a local account lives; its session's refresh token buys the next one.</summary>
+    public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(15);
 
-    public (string Token, DateTimeOffset ExpiresAt) Issue(string user, string role) => Issue(user, role, null, Lifetime);
+    /// <summary>An access token of a session (claim <c>sid</c>): fifteen minutes, never past the session's end.</summary>
+    public (string Token, DateTimeOffset ExpiresAt) Issue(AuthSession session)
+    {
+        var left = session.ExpiresAt - clock.GetUtcNow();
+        return Issue(session.User, session.Role, null, left < Lifetime ? left : Lifetime, session.Id);
+    }
 
     /// <summary>A customer's token: role customer, bound to one case, short-lived; it grants nothing on any other case.</summary>
     public (string Token, DateTimeOffset ExpiresAt) IssueCustomer(Guid caseId, TimeSpan lifetime) =>
         Issue($"customer:{caseId:N}", "customer", caseId, lifetime);
 
-    private (string Token, DateTimeOffset ExpiresAt) Issue(string user, string role, Guid? caseId, TimeSpan lifetime)
+    private (string Token, DateTimeOffset ExpiresAt) Issue(string user, string role, Guid? caseId, TimeSpan lifetime, string? sessionId = null)
     {
         var now = clock.GetUtcNow();
         var expires = now + lifetime;
@@ -23,6 +30,10 @@ public sealed class TokenIssuer(SymmetricSecurityKey key, TimeProvider clock)
         if (caseId is { } id)
         {
             claims.Add(new Claim(Media.CaseAccess.CaseClaim, id.ToString()));
+        }
+        if (sessionId is not null)
+        {
+            claims.Add(new Claim(SessionStore.IdClaim, sessionId));
         }
         var token = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
