@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Http.HttpResults;
+using VirtualBranch.Host.Auth.Passwords;
 using VirtualBranch.Host.Auth.Sessions;
 using VirtualBranch.Host.Problems;
 
@@ -32,6 +33,7 @@ public static class AuthApi
             .WithSummary("Sign in for the pages: an HttpOnly, SameSite=Strict session cookie.");
         auth.MapPost("/session/end", End).WithName("SignOut")
             .WithSummary("Sign out: revokes the caller's session (cookie or bearer token) on the server.");
+        app.MapPasswordApi();
     }
 
     private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> Token(TokenRequest? request, LocalSignIn signIn, TokenIssuer issuer, CancellationToken cancellation)

@@ -10,8 +10,11 @@ public sealed class LocalAccounts(IEnumerable<LocalAccount> accounts, Func<strin
     private readonly Dictionary<string, LocalAccount> _byUser = accounts.ToDictionary(a => a.User, StringComparer.Ordinal);
     private readonly Func<string, string, bool> _verify = verify ?? PasswordHasher.Verify;
 
-    /// <summary>The account when the password matches its hash; null otherwise.</summary>
-    public LocalAccount? SignIn(string user, string password)
+    /// <summary>
+    /// The account when the password matches its hash: the one the user changed to (<paramref name="changedHash"/>) if
+    /// any, else the configured one; the account returned carries the hash that matched.
+    /// </summary>
+    public LocalAccount? SignIn(string user, string password, string? changedHash = null)
     {
         if (!_byUser.TryGetValue(user, out var account))
         {
@@ -19,7 +22,8 @@ public sealed class LocalAccounts(IEnumerable<LocalAccount> accounts, Func<strin
             _verify(password, PasswordHasher.Unmatchable);
             return null;
         }
-        return _verify(password, account.PasswordHash) ? account : null;
+        var hash = changedHash ?? account.PasswordHash;
+        return _verify(password, hash) ? account with { PasswordHash = hash } : null;
     }
 
     public IReadOnlyList<string> UsersInRole(string role) =>

@@ -45,6 +45,15 @@ public sealed class LocalAccountsTests
     }
 
     [Fact]
+    public void a_changed_password_is_checked_instead_of_the_configured_one()
+    {
+        var changed = PasswordHasher.Hash("the new, longer password");
+        var accounts = new LocalAccounts([Teller]);
+        accounts.SignIn("teller", "the teller's password", changed).ShouldBeNull();
+        accounts.SignIn("teller", "the new, longer password", changed).ShouldBe(Teller with { PasswordHash = changed });
+    }
+
+    [Fact]
     public void the_unknown_users_hash_matches_no_password_a_caller_would_try()
     {
         PasswordHasher.Verify("", PasswordHasher.Unmatchable).ShouldBeFalse();

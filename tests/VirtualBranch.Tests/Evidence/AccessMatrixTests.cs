@@ -58,6 +58,7 @@ public sealed class AccessMatrixTests(AccessMatrixTests.CaseFixture host) : ICla
         ["POST /api/auth/session"] = new(Everyone),
         ["POST /api/auth/session/end"] = new(Everyone),
         ["POST /api/auth/refresh"] = new(Everyone),
+        ["POST /api/auth/password"] = new([.. Staff, Who.System]),
         ["POST /api/customer/session"] = new(Everyone),
         ["GET /api/media/config"] = new(Everyone),
         ["* /health"] = new(Everyone),
