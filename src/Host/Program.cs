@@ -21,6 +21,7 @@ return await HostLauncher.RunAsync(args, builder =>
 {
     builder.AddEngineOptions();
     builder.AddObservability();
+    builder.AddForwardedHeaders();
     builder.AddProblems();
     builder.AddAuth();
     builder.AddIntegrity();
@@ -38,12 +39,14 @@ return await HostLauncher.RunAsync(args, builder =>
     builder.AddHealth();
 }, app =>
 {
+    app.UseForwardedHeaders();
     app.UseProblems();
     app.UseJsonBodyLimit();
     app.UseWebSockets();
     app.UseDefaultFiles();
     app.UseStaticFiles();
     app.UseAuthentication();
+    app.UseSameOriginWrites();
     app.UseAuthorization();
     app.MapHealth();
     app.MapApiDocs();

@@ -16,7 +16,7 @@ namespace VirtualBranch.Benchmarks;
 /// as the teller page reads it. The answers of systems (e-sign provider, media seal) never come over HTTP in the
 /// Host either: they are resumed in process, as the intent handlers do.
 /// </summary>
-public sealed class HttpCases(Uri baseAddress, string tellerToken, CaseCommandService inProcess, BenchmarkPhone phone)
+public sealed class HttpCases(Uri baseAddress, TellerToken teller, CaseCommandService inProcess, BenchmarkPhone phone)
 {
     private readonly HttpClient _http = new(new SocketsHttpHandler { MaxConnectionsPerServer = 64, PooledConnectionLifetime = TimeSpan.FromMinutes(10) })
     {
@@ -39,10 +39,10 @@ public sealed class HttpCases(Uri baseAddress, string tellerToken, CaseCommandSe
         {
             case OpenCase opening:
             {
-                var body = await SendAsync<JsonElement>(HttpMethod.Post, "/api/cases", tellerToken,
+                var body = await SendAsync<JsonElement>(HttpMethod.Post, "/api/cases", await teller.CurrentAsync(),
                     JsonContent.Create(new { definitionId = open!.Id, data = opening.Data }));
                 var apiId = body.GetProperty("id").GetGuid();
-                await SendAsync<JsonElement>(HttpMethod.Post, $"/api/cases/{apiId}/customer-link", tellerToken, null);
+                await SendAsync<JsonElement>(HttpMethod.Post, $"/api/cases/{apiId}/customer-link", await teller.CurrentAsync(), null);
                 var code = phone.LinkCode(apiId);
                 await SendAsync<JsonElement>(HttpMethod.Post, "/api/customer/code", null, JsonContent.Create(new { caseId = apiId, code }));
                 var session = await SendAsync<JsonElement>(HttpMethod.Post, "/api/customer/session", null,
@@ -63,7 +63,7 @@ public sealed class HttpCases(Uri baseAddress, string tellerToken, CaseCommandSe
                 var file = new ByteArrayContent([.. magic, .. global::System.Security.Cryptography.RandomNumberGenerator.GetBytes(2048)]);
                 file.Headers.ContentType = new MediaTypeHeaderValue(kind == "id-card" ? "image/png" : "application/pdf");
                 form.Add(file, "file", kind == "id-card" ? "id-card.png" : $"{kind}.pdf");
-                await SendAsync<JsonElement>(HttpMethod.Post, $"/api/cases/{apiId}/documents", tellerToken, form);
+                await SendAsync<JsonElement>(HttpMethod.Post, $"/api/cases/{apiId}/documents", await teller.CurrentAsync(), form);
                 return Done([]);
             }
             case ResumeBookmark resume when resume.Actor.Role == "system":
@@ -75,7 +75,7 @@ public sealed class HttpCases(Uri baseAddress, string tellerToken, CaseCommandSe
             {
                 var (apiId, customerToken) = _cases[caseId];
                 var customer = resume.Actor.Role == "customer";
-                var token = customer ? customerToken : tellerToken;
+                var token = customer ? customerToken : await teller.CurrentAsync();
                 string? confirmation = null;
                 if (customer)
                 {
@@ -96,7 +96,7 @@ public sealed class HttpCases(Uri baseAddress, string tellerToken, CaseCommandSe
     /// <summary>The willingness script the teller reads out, from the workbench view (as the teller page finds it; the read is access-logged).</summary>
     private async Task<object> ScriptAsync(Guid apiId)
     {
-        var view = await SendAsync<JsonElement>(HttpMethod.Get, $"/api/cases/{apiId}/workbench", tellerToken, null);
+        var view = await SendAsync<JsonElement>(HttpMethod.Get, $"/api/cases/{apiId}/workbench", await teller.CurrentAsync(), null);
         var script = view.GetProperty("scripts").EnumerateArray().Last();
         return new WillingnessScriptPresented(script.GetProperty("stepId").GetString()!,
             [.. script.GetProperty("questions").EnumerateArray().Select(q => q.Deserialize<WillingnessQuestion>(Web)!)], default);

@@ -63,7 +63,9 @@ try
     var loan = services.GetRequiredService<DefinitionCatalog>().Find("loan-face-signing", 1)!;
     var driver = new LoanDriver(loan, TimeProvider.System);
     var engine = LoanDriver.Engine(services.GetRequiredService<CaseCommandService>());
-    var http = new HttpCases(baseAddress, await TellerTokenAsync(baseAddress, dataDirectory), services.GetRequiredService<CaseCommandService>(), phone);
+    var password = File.ReadAllLines(Path.Combine(dataDirectory, "demo-users.txt")).Single(l => l.StartsWith("teller ", StringComparison.Ordinal)).Split(' ')[2];
+    using var teller = new TellerToken(baseAddress, "teller", password);
+    var http = new HttpCases(baseAddress, teller, services.GetRequiredService<CaseCommandService>(), phone);
     var checks = new Checks(services);
     await using var limit = new Limit(baselines);
     report.Line($"VirtualBranch benchmark: {options.Cases} loan-face-signing cases per run, {LoanDriver.CommandsPerCase} commands per case; " +
@@ -242,16 +244,6 @@ finally
     Directory.Delete(dataDirectory, recursive: true);
 }
 return 0;
-
-static async Task<string> TellerTokenAsync(Uri baseAddress, string dataDirectory)
-{
-    var password = File.ReadAllLines(Path.Combine(dataDirectory, "demo-users.txt")).Single(l => l.StartsWith("teller ", StringComparison.Ordinal)).Split(' ')[2];
-    using var client = new HttpClient { BaseAddress = baseAddress };
-    using var response = await client.PostAsync("/api/auth/token", System.Net.Http.Json.JsonContent.Create(new { username = "teller", password }));
-    response.EnsureSuccessStatusCode();
-    using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-    return body.RootElement.GetProperty("accessToken").GetString()!;
-}
 
 static async Task Sql(string connectionString, string sql)
 {

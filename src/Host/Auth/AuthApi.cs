@@ -1,73 +1,112 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Http.HttpResults;
+using VirtualBranch.Host.Auth.Passwords;
+using VirtualBranch.Host.Auth.Sessions;
 using VirtualBranch.Host.Problems;
 
 namespace VirtualBranch.Host.Auth;
 
-/// <summary><c>POST /api/auth/token</c>: a local account's name and password for a bearer token.</summary>
+/// <summary>
+/// Signing in and out with a local account: a session cookie for the pages; for API clients a fifteen-minute access
+/// token with a refresh token that rotates on every use, until the session ends eight hours after sign-in.
+/// </summary>
 public static class AuthApi
 {
     public sealed record TokenRequest(string? Username, string? Password);
 
-    public sealed record TokenResponse(string AccessToken, string TokenType, DateTimeOffset ExpiresAt, string Role);
+    public sealed record RefreshRequest(string? RefreshToken);
+
+    public sealed record TokenResponse(string AccessToken, string TokenType, DateTimeOffset ExpiresAt, string Role, string RefreshToken, DateTimeOffset RefreshExpiresAt);
 
     public sealed record SessionResponse(string User, string Role);
 
     public static void MapAuthApi(this WebApplication app)
     {
-        app.MapPost("/api/auth/token", Token)
-            .WithTags("Auth").WithName("IssueToken").WithSummary("Sign in with a local account and receive a JWT access token.")
-            .AllowAnonymous();
-        app.MapPost("/api/auth/session", Session)
-            .WithTags("Auth").WithName("SignIn").WithSummary("Sign in for the pages: an HttpOnly, SameSite=Strict session cookie.")
-            .AllowAnonymous();
-        app.MapPost("/api/auth/session/end", async (HttpContext http) =>
-            {
-                await http.SignOutAsync(Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationDefaults.AuthenticationScheme);
-                return TypedResults.NoContent();
-            })
-            .WithTags("Auth").WithName("SignOut").WithSummary("End the page session.").AllowAnonymous();
+        var auth = app.MapGroup("/api/auth").WithTags("Auth").AllowAnonymous();
+        auth.MapPost("/token", Token).WithName("IssueToken")
+            .WithSummary("Sign in with a local account: a 15-minute access token and a refresh token, for a session of 8 hours.");
+        auth.MapPost("/refresh", Refresh).WithName("RefreshToken")
+            .WithSummary("Exchange a refresh token for a new access token and a new refresh token; a used one presented again ends the session.");
+        auth.MapPost("/session", Session).WithName("SignIn")
+            .WithSummary("Sign in for the pages: an HttpOnly, SameSite=Strict session cookie.");
+        auth.MapPost("/session/end", End).WithName("SignOut")
+            .WithSummary("Sign out: revokes the caller's session (cookie or bearer token) on the server.");
+        app.MapPasswordApi();
     }
 
-    private static async Task<Results<Ok<SessionResponse>, ProblemHttpResult>> Session(TokenRequest? request, LocalAccounts accounts, HttpContext http)
+    private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> Token(TokenRequest? request, LocalSignIn signIn, TokenIssuer issuer, CancellationToken cancellation)
     {
-        if (Authenticate(request, accounts, out var account) is { } refused)
+        var (started, refused) = await SignInAsync(request, signIn, SessionKind.Token, cancellation);
+        return started is null ? refused! : TypedResults.Ok(Tokens(issuer, started.Session, started.RefreshToken!));
+    }
+
+    private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> Refresh(RefreshRequest? request, SessionStore sessions, TokenIssuer issuer, CancellationToken cancellation)
+    {
+        if (string.IsNullOrWhiteSpace(request?.RefreshToken))
         {
-            return refused;
+            return ApiProblems.Invalid("A refresh needs the refresh token of the last token response.", [new("/refreshToken", "Required.")]);
         }
-        var identity = new System.Security.Claims.ClaimsIdentity(
-            [new System.Security.Claims.Claim("sub", account.User), new System.Security.Claims.Claim(AuthSetup.RoleClaim, account.Role)],
-            Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationDefaults.AuthenticationScheme, "sub", AuthSetup.RoleClaim);
-        await http.SignInAsync(Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationDefaults.AuthenticationScheme, new System.Security.Claims.ClaimsPrincipal(identity));
-        return TypedResults.Ok(new SessionResponse(account.User, account.Role));
-    }
-
-    private static Results<Ok<TokenResponse>, ProblemHttpResult> Token(TokenRequest? request, LocalAccounts accounts, TokenIssuer issuer)
-    {
-        if (Authenticate(request, accounts, out var account) is { } refused)
+        var (decision, next) = await sessions.RefreshAsync(request.RefreshToken, cancellation);
+        return decision switch
         {
-            return refused;
-        }
-        var (token, expires) = issuer.Issue(account.User, account.Role);
-        return TypedResults.Ok(new TokenResponse(token, "Bearer", expires, account.Role));
+            RefreshDecision.Rotated rotated => TypedResults.Ok(Tokens(issuer, rotated.Session, next!)),
+            RefreshDecision.Reused => Unauthorized("Refresh token already used",
+                "This refresh token was exchanged before, so a copy of it may be in other hands: the session is ended. Sign in again."),
+            RefreshDecision.Refused refusal => Unauthorized("Refresh refused", refusal.Reason),
+            _ => throw new InvalidOperationException($"Unknown refresh decision {decision}."),
+        };
     }
 
-    /// <summary>The one check both sign-ins share: a name and a password that match a local account.</summary>
-    private static ProblemHttpResult? Authenticate(TokenRequest? request, LocalAccounts accounts, out LocalAccount account)
+    private static async Task<Results<Ok<SessionResponse>, ProblemHttpResult>> Session(TokenRequest? request, LocalSignIn signIn, HttpContext http, CancellationToken cancellation)
     {
-        account = null!;
+        var (started, refused) = await SignInAsync(request, signIn, SessionKind.Cookie, cancellation);
+        if (started is null)
+        {
+            return refused!;
+        }
+        var session = started.Session;
+        var identity = new ClaimsIdentity(
+            [new Claim("sub", session.User), new Claim(AuthSetup.RoleClaim, session.Role), new Claim(SessionStore.IdClaim, session.Id)],
+            CookieAuthenticationDefaults.AuthenticationScheme, "sub", AuthSetup.RoleClaim);
+        await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity),
+            new AuthenticationProperties { IssuedUtc = session.IssuedAt, ExpiresUtc = session.ExpiresAt });
+        return TypedResults.Ok(new SessionResponse(session.User, session.Role));
+    }
+
+    private static async Task<NoContent> End(HttpContext http, SessionStore sessions, CancellationToken cancellation)
+    {
+        if (http.User.FindFirst(SessionStore.IdClaim)?.Value is { Length: > 0 } id)
+        {
+            await sessions.RevokeAsync(id, cancellation);
+        }
+        await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+        return TypedResults.NoContent();
+    }
+
+    private static TokenResponse Tokens(TokenIssuer issuer, AuthSession session, string refreshToken)
+    {
+        var (token, expires) = issuer.Issue(session);
+        return new TokenResponse(token, "Bearer", expires, session.Role, refreshToken, session.ExpiresAt);
+    }
+
+    /// <summary>The one check both sign-ins share: a name and a password that match a local account, and a session for it.</summary>
+    private static async Task<(SessionStore.Started? Started, ProblemHttpResult? Refused)> SignInAsync(TokenRequest? request, LocalSignIn signIn, SessionKind kind,
+        CancellationToken cancellation)
+    {
         if (string.IsNullOrWhiteSpace(request?.Username) || string.IsNullOrEmpty(request.Password))
         {
-            return ApiProblems.Invalid("Sign-in needs a username and a password.",
-                [.. Missing("/username", request?.Username), .. Missing("/password", request?.Password)]);
+            return (null, ApiProblems.Invalid("Sign-in needs a username and a password.",
+                [.. Missing("/username", request?.Username), .. Missing("/password", request?.Password)]));
         }
-        if (accounts.SignIn(request.Username, request.Password) is not { } found)
-        {
-            return TypedResults.Problem(title: "Sign-in failed", detail: "The username or the password is wrong.", statusCode: StatusCodes.Status401Unauthorized);
-        }
-        account = found;
-        return null;
+        return await signIn.SignInAsync(request.Username, request.Password, kind, cancellation) is { } started
+            ? (started, null)
+            : (null, Unauthorized("Sign-in failed", "The username or the password is wrong."));
     }
+
+    private static ProblemHttpResult Unauthorized(string title, string detail) =>
+        ApiProblems.Problem(StatusCodes.Status401Unauthorized, title, detail, []);
 
     private static IEnumerable<VirtualBranch.Engine.Runtime.FieldError> Missing(string path, string? value) =>
         string.IsNullOrWhiteSpace(value) ? [new(path, "Required.")] : [];

@@ -1,14 +1,20 @@
 using System.Security.Cryptography;
 using System.Text;
+using Marten;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.IdentityModel.Tokens;
+using VirtualBranch.Host.Auth.Passwords;
+using VirtualBranch.Host.Auth.Sessions;
 using VirtualBranch.Host.Configuration;
 using VirtualBranch.Host.Persistence;
 
 namespace VirtualBranch.Host.Auth;
 
-/// <summary>JWT bearer auth over local accounts, or over an external OpenID Connect authority when <c>Auth:Authority</c> is set.</summary>
+/// <summary>
+/// Cookie and JWT bearer auth over local accounts, each sign-in a session in PostgreSQL; or bearer tokens of an external
+/// OpenID Connect authority when <c>Auth:Authority</c> is set.
+/// </summary>
 public static class AuthSetup
 {
     public const string Issuer = "virtualbranch";
@@ -28,6 +34,13 @@ public static class AuthSetup
         builder.Services.AddSingleton(sp => LocalAccounts.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
         var key = new SymmetricSecurityKey(SigningKey(options.DataDirectory));
         builder.Services.AddSingleton(new TokenIssuer(key, TimeProvider.System));
+        builder.Services.AddSingleton<SessionStore>();
+        builder.Services.AddSingleton<LocalSignIn>();
+        builder.Services.ConfigureMarten(store =>
+        {
+            store.Schema.For<AuthSession>().Index(s => s.User);
+            store.Schema.For<ChangedPassword>();
+        });
         var authority = builder.Configuration["Auth:Authority"];
         // Pages sign in with an HttpOnly cookie; the API also takes bearer tokens. The default scheme picks by request.
         builder.Services.AddAuthentication(options =>
@@ -45,9 +58,11 @@ public static class AuthSetup
                 cookie.Cookie.Name = CookieName;
                 cookie.Cookie.HttpOnly = true;
                 cookie.Cookie.SameSite = SameSiteMode.Strict;
-                cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-                cookie.ExpireTimeSpan = TokenIssuer.Lifetime;
+                // Secure whenever the request came over HTTPS (behind a proxy too, see ForwardedHeadersSetup); Auth:SecureCookies forces it.
+                cookie.Cookie.SecurePolicy = builder.Configuration.GetValue<bool>("Auth:SecureCookies") ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
+                cookie.ExpireTimeSpan = SessionStore.Lifetime;
                 cookie.SlidingExpiration = false;
+                cookie.Events.OnValidatePrincipal = SessionValidation.ValidateCookie;
                 // An API answers 401/403, it does not redirect to a login page.
                 cookie.Events.OnRedirectToLogin = context => { context.Response.StatusCode = StatusCodes.Status401Unauthorized; return Task.CompletedTask; };
                 cookie.Events.OnRedirectToAccessDenied = context => { context.Response.StatusCode = StatusCodes.Status403Forbidden; return Task.CompletedTask; };
@@ -75,6 +90,7 @@ public static class AuthSetup
                 jwt.TokenValidationParameters.RoleClaimType = builder.Configuration["Auth:RoleClaim"] ?? RoleClaim;
                 return;
             }
+            jwt.Events.OnTokenValidated = SessionValidation.ValidateToken;
             jwt.TokenValidationParameters = new TokenValidationParameters
             {
                 ValidIssuer = Issuer,

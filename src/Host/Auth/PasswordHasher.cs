@@ -7,7 +7,10 @@ namespace VirtualBranch.Host.Auth;
 /// <summary>PBKDF2-SHA256 password hashes in the form <c>pbkdf2-sha256$iterations$salt$hash</c> (base64).</summary>
 public static class PasswordHasher
 {
-    private const int Iterations = 100_000;
+    public const int Iterations = 100_000;
+
+    /// <summary>A well-formed hash of a random password no one knows, at the same cost: checked when the user is unknown.</summary>
+    public static readonly string Unmatchable = Hash(Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
 
     public static string Hash(string password)
     {

@@ -1,15 +1,22 @@
 using System.Security.Claims;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using VirtualBranch.Host.Auth.Sessions;
 
 namespace VirtualBranch.Host.Auth;
 
 /// <summary>Signs access tokens for local accounts.</summary>
 public sealed class TokenIssuer(SymmetricSecurityKey key, TimeProvider clock)
 {
-    public static readonly TimeSpan Lifetime = TimeSpan.FromHours(8);
+    /// <summary>How long an access token of a local account lives; its session's refresh token buys the next one.</summary>
+    public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(15);
 
-    public (string Token, DateTimeOffset ExpiresAt) Issue(string user, string role) => Issue(user, role, null, Lifetime);
+    /// <summary>An access token of a session (claim <c>sid</c>): fifteen minutes, never past the session's end.</summary>
+    public (string Token, DateTimeOffset ExpiresAt) Issue(AuthSession session)
+    {
+        var left = session.ExpiresAt - clock.GetUtcNow();
+        return Issue(session.User, session.Role, null, left < Lifetime ? left : Lifetime, sessionId: session.Id);
+    }
 
     /// <summary>
     /// A customer's token: role customer, bound to one case, short-lived; it grants nothing on any other case, and it speaks for the customer only while <paramref name="linkId"/> is the case's current link.
@@ -17,7 +24,7 @@ public sealed class TokenIssuer(SymmetricSecurityKey key, TimeProvider clock)
     public (string Token, DateTimeOffset ExpiresAt) IssueCustomer(Guid caseId, string linkId, TimeSpan lifetime) =>
         Issue($"customer:{caseId:N}", "customer", caseId, lifetime, linkId);
 
-    private (string Token, DateTimeOffset ExpiresAt) Issue(string user, string role, Guid? caseId, TimeSpan lifetime, string? linkId = null)
+    private (string Token, DateTimeOffset ExpiresAt) Issue(string user, string role, Guid? caseId, TimeSpan lifetime, string? linkId = null, string? sessionId = null)
     {
         var now = clock.GetUtcNow();
         var expires = now + lifetime;
@@ -26,6 +33,10 @@ public sealed class TokenIssuer(SymmetricSecurityKey key, TimeProvider clock)
         {
             claims.Add(new Claim(Media.CaseAccess.CaseClaim, id.ToString()));
             claims.Add(new Claim(Customers.CustomerConfirmations.LinkClaim, linkId ?? ""));
+        }
+        if (sessionId is not null)
+        {
+            claims.Add(new Claim(SessionStore.IdClaim, sessionId));
         }
         var token = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
