@@ -42,3 +42,6 @@ public sealed record RedeemCustomerLink(string LinkId, string Method, Actor Acto
 
 /// <summary>Stop the case's current link and every customer session it opened.</summary>
 public sealed record RevokeCustomerLink(string Reason, Actor Actor, DateTimeOffset Now) : CaseCommand(Actor, Now);
+
+/// <summary>A live session of the case was disrupted (the call failed, the customer left); the session's step decides what follows.</summary>
+public sealed record ReportDisruption(string Kind, string Detail, Actor Actor, DateTimeOffset Now) : CaseCommand(Actor, Now);

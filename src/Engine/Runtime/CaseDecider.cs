@@ -24,7 +24,7 @@ public static class CaseDecider
             (OpenCase open, null) => Open(open, flow),
             (OpenCase open, not null) => Decision.Reject(RejectionKind.Conflict, "The case exists", $"Case {open.CaseId} is already open."),
             (_, null) => Decision.Reject(RejectionKind.NotFound, "No such case", "The case does not exist."),
-            (FireTimer, { IsClosed: true }) => new Decision.Accepted([], state),
+            (FireTimer or ReportDisruption, { IsClosed: true }) => new Decision.Accepted([], state),
             (PlaceLegalHold hold, _) => Hold(state, hold.Reason, hold.Actor, place: true, hold.Now),
             (ReleaseLegalHold release, _) => Hold(state, release.Reason, release.Actor, place: false, release.Now),
             (_, { IsClosed: true }) => Decision.Reject(RejectionKind.Conflict, "The case is closed",
@@ -38,6 +38,7 @@ public static class CaseDecider
             (RecordLinkDelivery delivery, _) => CustomerLinks.Deliver(state, delivery),
             (RedeemCustomerLink redeem, _) => CustomerLinks.Redeem(state, redeem),
             (RevokeCustomerLink revoke, _) => CustomerLinks.Revoke(state, revoke),
+            (ReportDisruption disruption, _) => Disruptions.Report(state, disruption, flow),
             (RetryStep retry, _) => Retry(state, retry, flow),
             _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "Unknown command."),
         };
@@ -50,6 +51,7 @@ public static class CaseDecider
         {
             CancelCase cancel => [("/reason", cancel.Reason)],
             RevokeCustomerLink revoke => [("/reason", revoke.Reason)],
+            ReportDisruption disruption => [("/kind", disruption.Kind), ("/detail", disruption.Detail)],
             PlaceLegalHold hold => [("/reason", hold.Reason)],
             ReleaseLegalHold release => [("/reason", release.Reason)],
             AssignCase assign => [("/assignee", assign.Assignee), ("/strategy", assign.Strategy)],

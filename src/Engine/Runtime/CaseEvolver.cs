@@ -51,6 +51,7 @@ public static class CaseEvolver
         },
         StepResumed e => state with { Bookmarks = state.Bookmarks.Remove(e.BookmarkId), Actors = state.Actors.SetItem(e.ResumedBy, e.Role) },
         DeadlineReached e => state with { Bookmarks = state.Bookmarks.Remove(e.BookmarkId) },
+        StepAbandoned e => state with { Bookmarks = state.Bookmarks.Remove(e.BookmarkId) },
         StepCompleted e => state with { Outputs = e.Output is { } output ? state.Outputs.SetItem(e.StepId, output) : state.Outputs },
         BranchesJoined e => state with { Arrivals = state.Arrivals.Remove(e.StepId) },
         StepFailed e => state with { Status = CaseStatus.Faulted, Fault = new StepFault(e.StepId, e.Error) },

@@ -107,6 +107,22 @@ public sealed record CaseTimeline(Guid CaseId, string Number, string DefinitionI
                 case CustomerLinkRevoked l:
                     marks.Add(new(e.Version, l.RevokedAt, $"Customer link revoked: {l.Reason}", l.RevokedBy));
                     break;
+                case SessionDisrupted d:
+                    marks.Add(new(e.Version, d.DisruptedAt, $"Video session disrupted ({d.Kind}): {d.Detail} Policy: {d.Policy}"
+                        + (d.GoneTo is null ? "." : $", the flow went to {d.GoneTo}.")
+                        + (d.Superseded.Count == 0 ? "" : $" Earlier answers of {string.Join(", ", d.Superseded)} are superseded by the new run."), d.ReportedBy));
+                    foreach (var superseded in d.Superseded)
+                    {
+                        var last = steps.FindLastIndex(t => t.StepId == superseded);
+                        if (last >= 0)
+                        {
+                            steps[last] = steps[last] with { Records = [.. steps[last].Records, $"superseded: the video session was disrupted at version {e.Version}"] };
+                        }
+                    }
+                    break;
+                case StepAbandoned a:
+                    Update(a.StepId, t => t with { Outcome = "abandoned", EndedAt = a.AbandonedAt, Records = [.. t.Records, a.Reason] });
+                    break;
                 case CustomerConfirmed c:
                     Update(c.StepId, t => t with { Records = [.. t.Records, $"customer confirmed it is them ({c.Method})"] });
                     break;

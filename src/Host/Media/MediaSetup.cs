@@ -29,5 +29,6 @@ public static class MediaSetup
     {
         app.MapMediaApi();
         app.MapDocumentsApi();
+        app.MapDisruptionsApi();
     }
 }

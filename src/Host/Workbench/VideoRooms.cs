@@ -13,8 +13,14 @@ namespace VirtualBranch.Host.Workbench;
 /// case's teller and its customer over a WebSocket, and tells each when the other joins or leaves. A room admits
 /// the teller <see cref="CaseAccess"/> lets act on the case (or a supervisor) and the customer whose link names the case.
 /// </summary>
-public sealed class VideoRooms(IMediaAdapter media, ILogger<VideoRooms> log)
+public sealed class VideoRooms(IMediaAdapter media, IConfiguration configuration, TimeProvider clock, ILogger<VideoRooms> log)
 {
+    /// <summary>Who reports that the customer left the room.</summary>
+    public static readonly Engine.Runtime.Actor RoomActor = new("video-room", Roles.System);
+
+    // A reload or a network blip closes the socket for a moment; only a customer who stays away is a disruption.
+    private readonly TimeSpan _grace = TimeSpan.FromSeconds(Math.Max(0, configuration.GetValue("Media:DisruptionGraceSeconds", 15)));
+
     private sealed class Room
     {
         public readonly ConcurrentDictionary<string, WebSocket> Peers = new(StringComparer.Ordinal);
@@ -81,10 +87,41 @@ public sealed class VideoRooms(IMediaAdapter media, ILogger<VideoRooms> log)
         }
         finally
         {
-            room.Peers.TryRemove(new KeyValuePair<string, WebSocket>(role, socket));
+            var left = room.Peers.TryRemove(new KeyValuePair<string, WebSocket>(role, socket)); // false when a rejoin replaced this socket
             await Tell(room, role, $$"""{"type":"peer-left","role":"{{role}}"}""");
+            if (left && role == Roles.Customer)
+            {
+                _ = ReportIfStillGoneAsync(caseId, room, cases);
+            }
         }
         return Results.Empty;
+    }
+
+    /// <summary>The customer left and did not come back within the grace: the case's video step decides what that means.</summary>
+    private async Task ReportIfStillGoneAsync(Guid caseId, Room room, CaseCommandService cases)
+    {
+        try
+        {
+            if (_grace > TimeSpan.Zero)
+            {
+                await Task.Delay(_grace, clock);
+            }
+            if (room.Peers.ContainsKey(Roles.Customer))
+            {
+                return;
+            }
+            var outcome = await cases.ExecuteAsync(caseId, new Engine.Runtime.ReportDisruption("customer-left",
+                $"The customer's connection to the video room closed and did not come back within {_grace.TotalSeconds:0} s.", RoomActor, clock.GetUtcNow()),
+                new RequestContext($"room:{caseId:N}", null), CancellationToken.None);
+            if (outcome.Rejection is { } refused)
+            {
+                log.LogWarning("The disruption of case {CaseId} was not recorded: {Detail}", caseId, refused.Detail);
+            }
+        }
+        catch (Exception ex)
+        {
+            log.LogError(ex, "The disruption of case {CaseId} could not be recorded", caseId);
+        }
     }
 
     private static string Other(string role) => role == Roles.Customer ? Roles.Teller : Roles.Customer;

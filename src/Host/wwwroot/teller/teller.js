@@ -180,7 +180,10 @@
     catch (e) { $("link-status").className = "error"; $("link-status").textContent = e.message; }
   });
   $("start-video").addEventListener("click", async () => {
-    room = await vbRoom(current, "teller", { localVideo: $("local"), remoteVideo: $("remote"), onStatus: (s) => { $("video-status").textContent = s; },
+    const caseId = current;
+    room = await vbRoom(current, "teller", { localVideo: $("local"), remoteVideo: $("remote"),
+      // A failed call is a disruption: the case's video step decides whether it goes on, restarts the identity check or ends.
+      onStatus: (s) => { $("video-status").textContent = s; if (s === "failed") vb.call("POST", `/api/cases/${caseId}/disruptions`, { kind: "connection-failed", detail: "The teller's call to the customer failed." }).then(() => refresh()).catch(() => {}); },
       onRemote: (s) => { remoteStream = s; if (composite) composite.listen(s); } });
   });
   setInterval(() => { if (vb.signedIn) { loadQueue().catch(() => {}); refresh().catch(() => {}); } }, 1500);
