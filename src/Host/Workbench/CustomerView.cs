@@ -21,7 +21,12 @@ public static class CustomerView
     public sealed record View(string Number, string Status, IReadOnlyList<CustomerStep> Steps, Contract? Contract, IReadOnlyList<DocumentCollection.ChecklistItem> Documents,
         bool LoopbackOnly);
 
-    public static void AddWorkbench(this WebApplicationBuilder builder) => builder.Services.AddSingleton<VideoRooms>();
+    public static void AddWorkbench(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<VideoRooms>();
+        builder.Services.AddSingleton<RoomRelay>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RoomRelay>());
+    }
 
     public static void MapWorkbench(this WebApplication app)
     {

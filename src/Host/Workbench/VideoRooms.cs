@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net.WebSockets;
 using System.Text;
+using Npgsql;
 using VirtualBranch.Engine.Activities;
 using VirtualBranch.Host.Cases;
 using VirtualBranch.Host.Media;
@@ -12,18 +13,71 @@ namespace VirtualBranch.Host.Workbench;
 /// The video room of a case: the Host relays WebRTC signalling (offers, answers, ICE candidates) between the
 /// case's teller and its customer over a WebSocket, and tells each when the other joins or leaves. A room admits
 /// the teller <see cref="CaseAccess"/> lets act on the case (or a supervisor) and the customer whose link names the case.
+/// The two may be connected to different Hosts: what the other is not connected here for goes through <see cref="RoomRelay"/>.
 /// </summary>
-public sealed class VideoRooms(IMediaAdapter media, IConfiguration configuration, TimeProvider clock, ILogger<VideoRooms> log)
+public sealed class VideoRooms
 {
+    private readonly IMediaAdapter media;
+    private readonly TimeProvider clock;
+    private readonly ILogger<VideoRooms> log;
+    private readonly RoomRelay relay;
+
+    public VideoRooms(IMediaAdapter media, IConfiguration configuration, TimeProvider clock, RoomRelay relay, ILogger<VideoRooms> log)
+    {
+        this.media = media;
+        this.clock = clock;
+        this.log = log;
+        this.relay = relay;
+        _grace = TimeSpan.FromSeconds(Math.Max(0, configuration.GetValue("Media:DisruptionGraceSeconds", 15)));
+        relay.Deliver = FromAnotherHostAsync;
+    }
+
     /// <summary>Who reports that the customer left the room.</summary>
     public static readonly Engine.Runtime.Actor RoomActor = new("video-room", Roles.System);
 
     // A reload or a network blip closes the socket for a moment; only a customer who stays away is a disruption.
-    private readonly TimeSpan _grace = TimeSpan.FromSeconds(Math.Max(0, configuration.GetValue("Media:DisruptionGraceSeconds", 15)));
+    private readonly TimeSpan _grace;
 
     private sealed class Room
     {
-        public readonly ConcurrentDictionary<string, WebSocket> Peers = new(StringComparer.Ordinal);
+        public readonly ConcurrentDictionary<string, Peer> Peers = new(StringComparer.Ordinal);
+    }
+
+    /// <summary>A connected browser; a WebSocket takes one send at a time, and messages come from this Host and others.</summary>
+    private sealed class Peer(WebSocket socket) : IDisposable
+    {
+        private readonly SemaphoreSlim _sending = new(1, 1);
+
+        public WebSocket Socket => socket;
+
+        public async Task SendAsync(string message)
+        {
+            try
+            {
+                await _sending.WaitAsync();
+            }
+            catch (ObjectDisposedException)
+            {
+                return; // the peer has left
+            }
+            try
+            {
+                if (socket.State == WebSocketState.Open)
+                {
+                    await socket.SendAsync(Encoding.UTF8.GetBytes(message), WebSocketMessageType.Text, true, CancellationToken.None);
+                }
+            }
+            catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException)
+            {
+                // the peer is gone; its own loop notices and leaves the room
+            }
+            finally
+            {
+                _sending.Release();
+            }
+        }
+
+        public void Dispose() => _sending.Dispose();
     }
 
     private readonly ConcurrentDictionary<Guid, Room> _rooms = new();
@@ -46,20 +100,21 @@ public sealed class VideoRooms(IMediaAdapter media, IConfiguration configuration
             return refused;
         }
         using var socket = await http.WebSockets.AcceptWebSocketAsync();
+        using var me = new Peer(socket);
         var room = _rooms.GetOrAdd(caseId, _ => new Room());
         if (room.Peers.TryRemove(role, out var previous))
         {
-            previous.Abort(); // the same person rejoining after a drop replaces the dead connection
+            previous.Socket.Abort(); // the same person rejoining after a drop replaces the dead connection
         }
-        room.Peers[role] = socket;
+        room.Peers[role] = me;
         if (state.Fact(MediaFacts.VideoSession) is { } session && Guid.TryParse(session.GetString(), out var sessionId))
         {
             await media.ReportParticipantAsync(sessionId, role, joined: true, http.RequestAborted);
         }
-        await Tell(room, role, $$"""{"type":"peer-joined","role":"{{role}}"}""");
+        await Tell(caseId, room, role, $$"""{"type":"peer-joined","role":"{{role}}"}""", announce: true);
         if (room.Peers.ContainsKey(Other(role)))
         {
-            await Send(socket, $$"""{"type":"peer-present","role":"{{Other(role)}}"}""");
+            await me.SendAsync(Present(Other(role)));
         }
         var buffer = new byte[64 * 1024];
         try
@@ -78,7 +133,7 @@ public sealed class VideoRooms(IMediaAdapter media, IConfiguration configuration
                 {
                     break;
                 }
-                await Tell(room, role, message.ToString());
+                await Tell(caseId, room, role, message.ToString());
             }
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
@@ -87,8 +142,8 @@ public sealed class VideoRooms(IMediaAdapter media, IConfiguration configuration
         }
         finally
         {
-            var left = room.Peers.TryRemove(new KeyValuePair<string, WebSocket>(role, socket)); // false when a rejoin replaced this socket
-            await Tell(room, role, $$"""{"type":"peer-left","role":"{{role}}"}""");
+            var left = room.Peers.TryRemove(new KeyValuePair<string, Peer>(role, me)); // false when a rejoin replaced this socket
+            await Tell(caseId, room, role, $$"""{"type":"peer-left","role":"{{role}}"}""", announce: true);
             if (left && role == Roles.Customer)
             {
                 _ = ReportIfStillGoneAsync(caseId, room, cases);
@@ -126,14 +181,43 @@ public sealed class VideoRooms(IMediaAdapter media, IConfiguration configuration
 
     private static string Other(string role) => role == Roles.Customer ? Roles.Teller : Roles.Customer;
 
-    private static async Task Tell(Room room, string from, string message)
+    private static string Present(string role) => $$"""{"type":"peer-present","role":"{{role}}"}""";
+
+    /// <summary>
+    /// To the other person in the room: here when they are connected here, else through the relay to the Host they are on.
+    /// Arrivals and departures are announced to every Host, since this one cannot know where the other will connect.
+    /// </summary>
+    private async Task Tell(Guid caseId, Room room, string from, string message, bool announce = false)
     {
-        if (room.Peers.TryGetValue(Other(from), out var peer) && peer.State == WebSocketState.Open)
+        if (room.Peers.TryGetValue(Other(from), out var peer))
         {
-            await Send(peer, message);
+            await peer.SendAsync(message);
+            if (!announce)
+            {
+                return;
+            }
+        }
+        try
+        {
+            await relay.PublishAsync(caseId, from, Other(from), message, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+        {
+            log.LogWarning(ex, "Signalling for case {CaseId} could not reach the other Hosts", caseId);
         }
     }
 
-    private static Task Send(WebSocket socket, string message) =>
-        socket.SendAsync(Encoding.UTF8.GetBytes(message), WebSocketMessageType.Text, true, CancellationToken.None);
+    /// <summary>A message from a peer on another Host; a newcomer there also learns who is connected here.</summary>
+    private async Task FromAnotherHostAsync(RoomSignal signal)
+    {
+        if (!_rooms.TryGetValue(signal.CaseId, out var room) || !room.Peers.TryGetValue(signal.To, out var peer))
+        {
+            return;
+        }
+        await peer.SendAsync(signal.Body);
+        if (signal.Body.Contains("\"type\":\"peer-joined\"", StringComparison.Ordinal))
+        {
+            await relay.PublishAsync(signal.CaseId, signal.To, signal.From, Present(signal.To), CancellationToken.None);
+        }
+    }
 }

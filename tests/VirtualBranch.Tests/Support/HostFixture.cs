@@ -46,6 +46,32 @@ public class HostFixture : IAsyncLifetime
 
     private void Start()
     {
+        _factory = CreateFactory();
+        if (ServesBrowsers)
+        {
+            _factory.UseKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, 0));
+            _factory.StartServer();
+            var addresses = _factory.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+                .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses;
+            BaseAddress = new Uri(addresses.First());
+            return;
+        }
+        _ = _factory.Server; // start now, so schema creation happens here and not inside a test
+    }
+
+    /// <summary>A second Host process on the same database and data folder (in-memory server), as a bank runs several.</summary>
+    public WebApplicationFactory<Program> StartAnotherHost()
+    {
+        var another = CreateFactory();
+        _ = another.Server;
+        _others.Add(another);
+        return another;
+    }
+
+    private readonly List<WebApplicationFactory<Program>> _others = [];
+
+    private WebApplicationFactory<Program> CreateFactory()
+    {
         var settings = new Dictionary<string, string?>
         {
             ["ConnectionStrings:Engine"] = _database!.ConnectionString,
@@ -57,7 +83,7 @@ public class HostFixture : IAsyncLifetime
         {
             settings[key] = value;
         }
-        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        return new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
             web.UseEnvironment("Testing");
             foreach (var (key, value) in settings)
@@ -66,16 +92,6 @@ public class HostFixture : IAsyncLifetime
             }
             web.ConfigureTestServices(ConfigureServices);
         });
-        if (ServesBrowsers)
-        {
-            _factory.UseKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, 0));
-            _factory.StartServer();
-            var addresses = _factory.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
-                .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses;
-            BaseAddress = new Uri(addresses.First());
-            return;
-        }
-        _ = _factory.Server; // start now, so schema creation happens here and not inside a test
     }
 
     /// <summary>Services a test class replaces after the Host registered its own (e.g. a clock it can move).</summary>
@@ -107,6 +123,10 @@ public class HostFixture : IAsyncLifetime
 
     public virtual async ValueTask DisposeAsync()
     {
+        foreach (var other in _others)
+        {
+            await other.DisposeAsync();
+        }
         if (_factory is not null)
         {
             await _factory.DisposeAsync();
