@@ -55,6 +55,7 @@ public static class DefinitionSchema
                         ["movesMoney"] = new JsonObject { ["type"] = "boolean", ["description"] = "An identity check must come before completion." },
                         ["opensAccount"] = new JsonObject { ["type"] = "boolean", ["description"] = "An identity check must come before completion." },
                         ["maxRecordingBytes"] = new JsonObject { ["type"] = "integer", ["minimum"] = 1, ["description"] = "Largest recording a case may upload; a chunk past it gets 413 (default 2 GiB)." },
+                        ["maxRecordingGapSeconds"] = new JsonObject { ["type"] = "integer", ["minimum"] = 1, ["description"] = "Longest break between two segments of a recording before it is a disruption of the video session (default 30)." },
                         ["maxRecordingMinutes"] = new JsonObject { ["type"] = "integer", ["minimum"] = 1, ["description"] = "Longest a recording may run from its start; a chunk after it gets 413 (default 180)." },
                     },
                 },

@@ -16,6 +16,12 @@ public static class RecordingLimits
     public static TimeSpan MaxDurationOf(WorkflowDefinition? definition) =>
         Policy(definition, "maxRecordingMinutes") is { } minutes ? TimeSpan.FromMinutes(minutes) : DefaultMaxDuration;
 
+    /// <summary>Used when a definition says nothing: a recording may break off for half a minute (a reload) before it counts as a disruption.</summary>
+    public static readonly TimeSpan DefaultMaxGap = TimeSpan.FromSeconds(30);
+
+    public static TimeSpan MaxGapOf(WorkflowDefinition? definition) =>
+        Policy(definition, "maxRecordingGapSeconds") is { } seconds ? TimeSpan.FromSeconds(seconds) : DefaultMaxGap;
+
     /// <summary>Why a chunk arriving at <paramref name="now"/> is past the recording's time, or null while it is within.</summary>
     public static string? Overrun(WorkflowDefinition? definition, DateTimeOffset startedAt, DateTimeOffset now) =>
         now - startedAt > MaxDurationOf(definition)

@@ -36,19 +36,33 @@ public static class MediaApi
             .WithSummary("A sealed recording's segment (?segment=N, default 0), with range requests; regulators state a reason (X-Access-Reason).");
     }
 
+    /// <summary>Who reports a recording that broke off for longer than the scenario allows.</summary>
+    public static readonly Actor Recorder = new("media-adapter", Roles.System);
+
     private static async Task<Results<Ok<SegmentOpened>, ProblemHttpResult>> OpenSegment(Guid recordingId, HttpContext http, CaseLookup lookup,
-        CaseCommandService cases, IMediaAdapter media, CancellationToken cancellation)
+        CaseCommandService cases, IMediaAdapter media, DefinitionCatalog definitions, TimeProvider clock, CancellationToken cancellation)
     {
-        var (caseId, _, refused) = await RecordingOfAsync(recordingId, http, lookup, cases, cancellation);
+        var (caseId, state, refused) = await RecordingOfAsync(recordingId, http, lookup, cases, cancellation);
         if (refused is not null)
         {
             return refused;
         }
         await media.StartRecordingAsync(recordingId, caseId, "video/webm", cancellation);
         var opened = await media.OpenSegmentAsync(recordingId, cancellation);
-        return opened.Status == ChunkStatus.Accepted
-            ? TypedResults.Ok(new SegmentOpened(recordingId, opened.Segment))
-            : ApiProblems.Conflict("Recording closed", opened.Reason!);
+        if (opened.Status != ChunkStatus.Accepted)
+        {
+            return ApiProblems.Conflict("Recording closed", opened.Reason!);
+        }
+        var now = clock.GetUtcNow();
+        var allowed = RecordingLimits.MaxGapOf(definitions.Find(state!.DefinitionId, state.DefinitionVersion));
+        if (opened.PreviousEndedAt is { } ended && now - ended > allowed)
+        {
+            // The case's video step decides what the break means (continue, restart, abort).
+            await cases.ExecuteAsync(caseId, new ReportDisruption("recording-gap",
+                $"The recording broke off for {(now - ended).TotalSeconds:0} s before segment {opened.Segment + 1}; the scenario allows {allowed.TotalSeconds:0} s.",
+                Recorder, now), RequestActor.Context(http), cancellation);
+        }
+        return TypedResults.Ok(new SegmentOpened(recordingId, opened.Segment));
     }
 
     private static Task<Results<Ok<ChunkReceipt>, ProblemHttpResult>> PutChunk(Guid recordingId, int index, HttpContext http, CaseLookup lookup,

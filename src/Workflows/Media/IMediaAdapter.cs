@@ -21,8 +21,8 @@ public sealed record ChunkResult(ChunkStatus Status, int NextIndex, string? Reas
     public bool Ok => Status is ChunkStatus.Accepted or ChunkStatus.AlreadyHad;
 }
 
-/// <summary>A new segment of a recording, or why none could be opened.</summary>
-public sealed record SegmentResult(ChunkStatus Status, int Segment, string? Reason);
+/// <summary>A new segment of a recording, or why none could be opened; when the segment before it took its last chunk.</summary>
+public sealed record SegmentResult(ChunkStatus Status, int Segment, string? Reason, DateTimeOffset? PreviousEndedAt = null);
 
 /// <summary>
 /// One segment of a sealed recording: what one recorder wrote without a break (a reload or a new recorder starts the next),

@@ -54,7 +54,7 @@ public sealed class LocalMediaAdapter(string root, EvidenceStore evidence) : IMe
             return Task.FromResult(new SegmentResult(ChunkStatus.Accepted, last, null)); // nothing reached it: the new recorder takes it over
         }
         PrivateFiles.Folder(SegmentFolder(folder, last + 1));
-        return Task.FromResult(new SegmentResult(ChunkStatus.Accepted, last + 1, null));
+        return Task.FromResult(new SegmentResult(ChunkStatus.Accepted, last + 1, null, Arrived(Chunks(SegmentFolder(folder, last))[^1])));
     }, cancellation);
 
     public Task<ChunkResult> AppendChunkAsync(Guid recordingId, int segment, int index, ReadOnlyMemory<byte> content, string sha256, long maxBytes,

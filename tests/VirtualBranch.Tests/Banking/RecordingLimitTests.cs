@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
@@ -58,6 +60,22 @@ public sealed class RecordingLimitTests(ShiftedClockHostFixture host) : IClassFi
         var notWebm = await (await driver.Customer.SendAsync(Chunk(driver.RecordingId!.Value, 0, page))).Problem(HttpStatusCode.BadRequest);
         notWebm.GetProperty("errors")[0].GetProperty("path").GetString().ShouldBe("body");
         (await StreamSnapshot.Of(host.Database, driver.CaseId)).ShouldBe(before);
+    }
+
+    [Fact]
+    public async Task a_recording_that_breaks_off_longer_than_the_scenario_allows_is_a_disruption_of_the_video_session()
+    {
+        var driver = await ScenarioDriver.OpenAsync(host, "password-reset", new { customerName = "王五", idNumber = "11010519491231002X", mobile = "13800138000" });
+        await driver.RunToEndAsync(stopBeforeStep: "identity");
+        host.Clock.Advance(RecordingLimits.DefaultMaxGap + TimeSpan.FromMinutes(1));
+
+        var opened = await driver.Teller.PostAsync($"/api/recordings/{driver.RecordingId}/segments", null);
+
+        opened.StatusCode.ShouldBe(HttpStatusCode.OK, await opened.Content.ReadAsStringAsync());
+        var events = (await (await host.ClientFor("supervisor")).GetFromJsonAsync<JsonElement>($"/api/cases/{driver.CaseId}/events")).EnumerateArray();
+        var disrupted = events.Single(e => e.GetProperty("type").GetString() == "session_disrupted").GetProperty("data");
+        disrupted.GetProperty("Kind").GetString().ShouldBe("recording-gap");
+        disrupted.GetProperty("Detail").GetString()!.ShouldContain("the scenario allows 30 s");
     }
 
     private static HttpRequestMessage Chunk(Guid recordingId, int index, byte[] bytes)
