@@ -31,6 +31,11 @@ public sealed class AuditedMediaAdapter(IMediaAdapter inner, IDocumentStore stor
         await Audit(segment == 0 ? $"chunk-{index}" : $"chunk-{segment}.{index}", recordingId,
             inner.AppendChunkAsync(recordingId, segment, index, content, sha256, maxBytes, cancellation), r => r.Status.ToString(), cancellation);
 
+    public async Task<ChunkResult> EndSegmentAsync(Guid recordingId, int segment, int chunks, CancellationToken cancellation) =>
+        await Audit($"end-segment-{segment}", recordingId, inner.EndSegmentAsync(recordingId, segment, chunks, cancellation), r => r.Reason ?? $"{chunks} chunks sent", cancellation);
+
+    public Task<DateTimeOffset?> LastOpenChunkAtAsync(Guid recordingId, CancellationToken cancellation) => inner.LastOpenChunkAtAsync(recordingId, cancellation);
+
     public async Task<RecordingSeal> SealAsync(Guid recordingId, CancellationToken cancellation) =>
         await Audit("seal", recordingId, inner.SealAsync(recordingId, cancellation),
             s => s.Segments.Count == 0 ? "no media" : string.Join(' ', s.Segments.Select(g => g.Sha256)), cancellation);

@@ -20,6 +20,24 @@ internal static class IntentActors
 /// </summary>
 public static class RecordingStopRequestedHandler
 {
+    /// <summary>The longest the seal waits for recorders to send their last chunks and end their segments.</summary>
+    public static readonly TimeSpan MaxWait = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// The teller's page learns that the recording stops only at its next poll and still sends the last second of the
+    /// session: the seal waits until every recorder has ended its segment, or has sent nothing for <c>Media:SealWaitSeconds</c>
+    /// (default 10; a closed page never ends its segment), so the end of the session is on record too.
+    /// </summary>
+    private static async Task UntilRecordersEndedAsync(Guid recordingId, IMediaAdapter media, TimeProvider clock, IConfiguration configuration, CancellationToken cancellation)
+    {
+        var quiet = TimeSpan.FromSeconds(Math.Max(0, configuration.GetValue("Media:SealWaitSeconds", 10)));
+        var until = clock.GetUtcNow() + MaxWait;
+        while (await media.LastOpenChunkAtAsync(recordingId, cancellation) is { } last && clock.GetUtcNow() - last < quiet && clock.GetUtcNow() < until)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(250), clock, cancellation);
+        }
+    }
+
     public static async Task Handle(RecordingStopRequested intent, IMediaAdapter media, CaseCommandService cases, TimeProvider clock, IConfiguration configuration,
         CancellationToken cancellation)
     {
@@ -27,11 +45,15 @@ public static class RecordingStopRequestedHandler
         {
             return; // the benchmark answers these steps itself
         }
+        await UntilRecordersEndedAsync(intent.RecordingId, media, clock, configuration, cancellation);
         var seal = await media.SealAsync(intent.RecordingId, cancellation);
         var input = JsonSerializer.SerializeToElement(new
         {
             mediaType = seal.MediaType,
-            segments = seal.Segments.Select(s => new { segment = s.Segment, sha256 = s.Sha256, size = s.Size, chunks = s.Chunks, firstChunkAt = s.FirstChunkAt, lastChunkAt = s.LastChunkAt }),
+            segments = seal.Segments.Select(s => new
+            {
+                segment = s.Segment, sha256 = s.Sha256, size = s.Size, chunks = s.Chunks, declaredChunks = s.DeclaredChunks, firstChunkAt = s.FirstChunkAt, lastChunkAt = s.LastChunkAt,
+            }),
         });
         await cases.ExecuteAsync(intent.CaseId, new ResumeBookmark(intent.BookmarkId, input, IntentActors.Media, clock.GetUtcNow()),
             new RequestContext($"intent:{intent.BookmarkId}:{intent.CaseId:N}", null), cancellation);

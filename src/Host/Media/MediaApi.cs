@@ -30,6 +30,8 @@ public static class MediaApi
             .WithSummary("Start the next segment of a recording (a new recorder after a reload); chunks then go to that segment.");
         recordings.MapPut("/{recordingId:guid}/segments/{segment:int}/chunks/{index:int}", PutSegmentChunk).WithName("PutRecordingSegmentChunk")
             .WithSummary("Upload chunk N of a segment (Content-Digest: sha-256=:<base64>:); the same chunk again is a no-op.");
+        recordings.MapPost("/{recordingId:guid}/segments/{segment:int}/end", EndSegment).WithName("EndRecordingSegment")
+            .WithSummary("The recorder of a segment stopped after sending this many chunks ({ chunks }); the seal checks that all arrived.");
         recordings.MapPut("/{recordingId:guid}/chunks/{index:int}", PutChunk).WithName("PutRecordingChunk")
             .WithSummary("Upload chunk N of the recording's first segment (Content-Digest: sha-256=:<base64>:).");
         recordings.MapGet("/{recordingId:guid}", Play).WithName("PlayRecording").RequireCaseRead(CaseReadScope.Oversight)
@@ -63,6 +65,26 @@ public static class MediaApi
                 Recorder, now), RequestActor.Context(http), cancellation);
         }
         return TypedResults.Ok(new SegmentOpened(recordingId, opened.Segment));
+    }
+
+    public sealed record SegmentEnd(int? Chunks);
+
+    private static async Task<Results<Ok<ChunkReceipt>, ProblemHttpResult>> EndSegment(Guid recordingId, int segment, SegmentEnd? request, HttpContext http,
+        CaseLookup lookup, CaseCommandService cases, IMediaAdapter media, CancellationToken cancellation)
+    {
+        if (request?.Chunks is not ({ } chunks and >= 0))
+        {
+            return ApiProblems.Invalid("Say how many chunks the segment's recorder sent.", [new("/chunks", "Required: 0 or more.")]);
+        }
+        var (_, _, refused) = await RecordingOfAsync(recordingId, http, lookup, cases, cancellation);
+        if (refused is not null)
+        {
+            return refused;
+        }
+        var ended = await media.EndSegmentAsync(recordingId, segment, chunks, cancellation);
+        return ended.Status == ChunkStatus.Accepted
+            ? TypedResults.Ok(new ChunkReceipt(recordingId, segment, chunks, "ended", ended.NextIndex))
+            : ApiProblems.Conflict(ended.Status == ChunkStatus.Gap ? "No such segment" : "Recording closed", ended.Reason!);
     }
 
     private static Task<Results<Ok<ChunkReceipt>, ProblemHttpResult>> PutChunk(Guid recordingId, int index, HttpContext http, CaseLookup lookup,

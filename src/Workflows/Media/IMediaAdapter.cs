@@ -28,7 +28,11 @@ public sealed record SegmentResult(ChunkStatus Status, int Segment, string? Reas
 /// One segment of a sealed recording: what one recorder wrote without a break (a reload or a new recorder starts the next),
 /// as its own content-addressed file, with the times its first and last chunk arrived.
 /// </summary>
-public sealed record SegmentSeal(int Segment, string Sha256, long Size, int Chunks, DateTimeOffset FirstChunkAt, DateTimeOffset LastChunkAt);
+public sealed record SegmentSeal(int Segment, string Sha256, long Size, int Chunks, DateTimeOffset FirstChunkAt, DateTimeOffset LastChunkAt)
+{
+    /// <summary>How many chunks its recorder said it sent, when it ended the segment; more than <see cref="Chunks"/> means some never arrived.</summary>
+    public int? DeclaredChunks { get; init; }
+}
 
 /// <summary>A sealed recording: its media type and its segments in order (none when no media ever arrived).</summary>
 public sealed record RecordingSeal(Guid RecordingId, string MediaType, IReadOnlyList<SegmentSeal> Segments)
@@ -61,6 +65,12 @@ public interface IMediaAdapter
     /// a segment never opened, or a chunk that would take the recording past <paramref name="maxBytes"/> is refused.
     /// </summary>
     Task<ChunkResult> AppendChunkAsync(Guid recordingId, int segment, int index, ReadOnlyMemory<byte> content, string sha256, long maxBytes, CancellationToken cancellation);
+
+    /// <summary>The recorder of a segment stopped after sending <paramref name="chunks"/> chunks; the seal compares them with what arrived.</summary>
+    Task<ChunkResult> EndSegmentAsync(Guid recordingId, int segment, int chunks, CancellationToken cancellation);
+
+    /// <summary>When the latest chunk of a segment whose recorder has not ended it arrived (null when every segment is ended or empty).</summary>
+    Task<DateTimeOffset?> LastOpenChunkAtAsync(Guid recordingId, CancellationToken cancellation);
 
     /// <summary>Seals the recording (idempotent): each segment's chunks in order become one content-addressed file.</summary>
     Task<RecordingSeal> SealAsync(Guid recordingId, CancellationToken cancellation);

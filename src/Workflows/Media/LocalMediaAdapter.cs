@@ -98,6 +98,33 @@ public sealed class LocalMediaAdapter(string root, EvidenceStore evidence) : IMe
         return new ChunkResult(ChunkStatus.Accepted, next + 1, null);
     }, cancellation);
 
+    public Task<ChunkResult> EndSegmentAsync(Guid recordingId, int segment, int chunks, CancellationToken cancellation) => Locked(recordingId, async () =>
+    {
+        var folder = Folder(recordingId);
+        if (Refusal(recordingId, folder) is { } refused)
+        {
+            return refused;
+        }
+        if (segment < 0 || segment >= SegmentCount(folder) || chunks < 0)
+        {
+            return new ChunkResult(ChunkStatus.Gap, 0, $"Recording {recordingId} has no segment {segment} to end.");
+        }
+        var into = SegmentFolder(folder, segment);
+        await PrivateFiles.WriteAsync(Path.Combine(into, EndFile), JsonSerializer.SerializeToUtf8Bytes(chunks), cancellation);
+        return new ChunkResult(ChunkStatus.Accepted, ChunkCount(into), null);
+    }, cancellation);
+
+    public Task<DateTimeOffset?> LastOpenChunkAtAsync(Guid recordingId, CancellationToken cancellation) => Locked(recordingId, () =>
+    {
+        var folder = Folder(recordingId);
+        var open = Enumerable.Range(0, Directory.Exists(folder) ? SegmentCount(folder) : 0).Select(s => SegmentFolder(folder, s))
+            .Where(f => !File.Exists(Path.Combine(f, EndFile)) && ChunkCount(f) > 0)
+            .Select(f => Arrived(Chunks(f)[^1])).ToList();
+        return Task.FromResult(open.Count == 0 ? (DateTimeOffset?)null : open.Max());
+    }, cancellation);
+
+    private const string EndFile = "end.json";
+
     public Task<RecordingSeal> SealAsync(Guid recordingId, CancellationToken cancellation) => Locked(recordingId, async () =>
     {
         var folder = Folder(recordingId);
@@ -125,7 +152,11 @@ public sealed class LocalMediaAdapter(string root, EvidenceStore evidence) : IMe
             }
             whole.Position = 0;
             var (sha, size) = await evidence.PutAsync(whole, cancellation);
-            segments.Add(new SegmentSeal(segment, sha, size, chunks.Count, Arrived(chunks[0]), Arrived(chunks[^1])));
+            var end = Path.Combine(SegmentFolder(folder, segment), EndFile);
+            segments.Add(new SegmentSeal(segment, sha, size, chunks.Count, Arrived(chunks[0]), Arrived(chunks[^1]))
+            {
+                DeclaredChunks = File.Exists(end) ? JsonSerializer.Deserialize<int>(await File.ReadAllTextAsync(end, cancellation)) : null,
+            });
         }
         var seal = new RecordingSeal(recordingId, mediaType, segments);
         if (segments.Count > 0)

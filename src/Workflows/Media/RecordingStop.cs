@@ -19,6 +19,7 @@ public sealed class RecordingStop : IActivity
             "required": ["segment", "sha256", "size", "chunks", "firstChunkAt", "lastChunkAt"], "properties": {
               "segment": { "type": "integer", "minimum": 0 }, "sha256": { "type": "string", "pattern": "^[0-9a-f]{64}$" },
               "size": { "type": "integer", "minimum": 1 }, "chunks": { "type": "integer", "minimum": 1 },
+              "declaredChunks": { "type": ["integer", "null"], "minimum": 0 },
               "firstChunkAt": { "type": "string", "format": "date-time" }, "lastChunkAt": { "type": "string", "format": "date-time" } } } } } }
         """);
 
@@ -46,6 +47,15 @@ public sealed class RecordingStop : IActivity
             var gap = segments.Count == 0 ? 0 : Math.Max(0, (long)(started - segments[^1].EndedAt).TotalMilliseconds);
             segments.Add(new RecordingSegment(segment.GetProperty("segment").GetInt32(), segment.GetProperty("sha256").GetString()!, segment.GetProperty("size").GetInt64(),
                 segment.GetProperty("chunks").GetInt32(), started, segment.GetProperty("lastChunkAt").GetDateTimeOffset(), gap));
+        }
+        var incomplete = input.Input.GetProperty("segments").EnumerateArray()
+            .Where(s => s.TryGetProperty("declaredChunks", out var declared) && declared.ValueKind == JsonValueKind.Number && declared.GetInt32() > s.GetProperty("chunks").GetInt32())
+            .Select(s => $"segment {s.GetProperty("segment").GetInt32() + 1}: {s.GetProperty("declaredChunks").GetInt32()} chunks sent, {s.GetProperty("chunks").GetInt32()} arrived")
+            .ToList();
+        if (incomplete.Count > 0)
+        {
+            return ActivityResult.Fail($"The recording is incomplete ({string.Join("; ", incomplete)}): part of the session is not on record. " +
+                "A supervisor decides whether the case can go on (retry once the chunks arrived) or must be cancelled.");
         }
         if (segments.Count == 0)
         {

@@ -72,6 +72,26 @@ public sealed class RecordingSegmentTests(HostFixture host) : IClassFixture<Host
     }
 }
 
+/// <summary>A recorder that says it sent more than arrived: the seal refuses to pass the recording as whole.</summary>
+public sealed class IncompleteRecordingTests(HostFixture host) : IClassFixture<HostFixture>
+{
+    [Fact]
+    public async Task a_segment_whose_recorder_sent_more_chunks_than_arrived_fails_the_seal_as_incomplete()
+    {
+        var driver = await ScenarioDriver.OpenAsync(host, "password-reset", new { customerName = "张三", idNumber = "11010519491231002X", mobile = "13800138000" });
+        await driver.RunToEndAsync(stopBeforeStep: "identity");
+        var sent = driver.Recording.Chunk(1000).Count();
+        (await (await driver.Teller.PostAsJsonAsync($"/api/recordings/{driver.RecordingId}/segments/0/end", new { })).Problem(System.Net.HttpStatusCode.BadRequest))
+            .GetProperty("errors")[0].GetProperty("path").GetString().ShouldBe("/chunks");
+        (await driver.Teller.PostAsJsonAsync($"/api/recordings/{driver.RecordingId}/segments/0/end", new { chunks = sent + 2 })).EnsureSuccessStatusCode();
+
+        var body = await driver.RunToEndAsync();
+
+        body.GetProperty("status").GetString().ShouldBe("faulted");
+        body.GetProperty("fault").GetProperty("error").GetString()!.ShouldContain($"segment 1: {sent + 2} chunks sent, {sent} arrived");
+    }
+}
+
 /// <summary>The test's WebM reader reads what it must: the tracks of a file whose layout is known.</summary>
 public sealed class WebmTracksTests
 {

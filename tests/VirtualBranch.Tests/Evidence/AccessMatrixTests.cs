@@ -90,6 +90,7 @@ public sealed class AccessMatrixTests(AccessMatrixTests.CaseFixture host) : ICla
         ["PUT /api/recordings/{recordingId:guid}/chunks/{index:int}"] = new([.. Workers, Who.Customer]),
         ["PUT /api/recordings/{recordingId:guid}/segments/{segment:int}/chunks/{index:int}"] = new([.. Workers, Who.Customer]),
         ["POST /api/recordings/{recordingId:guid}/segments"] = new([.. Workers, Who.Customer]),
+        ["POST /api/recordings/{recordingId:guid}/segments/{segment:int}/end"] = new([.. Workers, Who.Customer]),
         ["POST /api/cases/{id:guid}/disruptions"] = new(Workers),
         ["POST /api/queue/next"] = new(Tellers),
         ["* /api/cases/{id:guid}/room"] = new([Who.Teller, Who.Supervisor, Who.Customer]),

@@ -78,6 +78,8 @@ public class HostFixture : IAsyncLifetime
             ["Engine:SoloNode"] = "true",
             ["Engine:DataDirectory"] = DataDirectory,
             ["Engine:CreateDemoAccounts"] = "true",
+            // API-driven cases upload their recording and never end its segment as a page does: seal without waiting for it.
+            ["Media:SealWaitSeconds"] = ServesBrowsers ? "10" : "0",
         };
         foreach (var (key, value) in Settings)
         {

@@ -136,6 +136,8 @@ public sealed class WorkbenchTests(BrowserHostFixture host, BrowserFixture brows
         var events = (await supervisor.GetFromJsonAsync<JsonElement>($"/api/cases/{caseId}/events")).EnumerateArray().ToList();
         var sealedRecording = events.Single(e => e.GetProperty("type").GetString() == "recording_sealed").GetProperty("data");
         sealedRecording.GetProperty("Chunks").GetInt32().ShouldBeGreaterThan(0, "the browser uploaded the recording as it went");
+        var sent = await teller.EvaluateAsync<int>("() => tellerPage.stoppedRecording.sent");
+        sealedRecording.GetProperty("Segments")[0].GetProperty("Chunks").GetInt32().ShouldBe(sent, "the seal waited for the page's last chunks: the end of the session is on record");
         var recordingId = sealedRecording.GetProperty("RecordingId").GetGuid();
         var played = await supervisor.GetByteArrayAsync($"/api/recordings/{recordingId}");
         Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(played)).ShouldBe(sealedRecording.GetProperty("Evidence")[0].GetProperty("Sha256").GetString());

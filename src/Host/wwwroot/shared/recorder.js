@@ -68,7 +68,10 @@ window.vbRecorder = async (recordingId, stream, onState) => {
     async stop() {
       stopped = true;
       if (recorder.state !== "inactive") { const last = new Promise((r) => recorder.addEventListener("stop", r, { once: true })); recorder.stop(); await last; }
-      await queue; return state.uploaded;
+      await queue;
+      // Tell the Host how many chunks this recorder sent: the seal waits for them and reports any that never arrived.
+      await vb.call("POST", `/api/recordings/${recordingId}/segments/${segment}/end`, { chunks: index }).catch(() => {});
+      return { ...state, sent: index };
     },
   };
 };

@@ -1,6 +1,6 @@
 (() => {
   const $ = (id) => document.getElementById(id);
-  let current = null, room = null, recorder = null, composite = null, starting = false, recordingStartedAt = 0, lastRecording = null, timer = null, remoteStream = null, lastVersion = -1;
+  let current = null, room = null, recorder = null, composite = null, starting = false, recordingStartedAt = 0, lastRecording = null, stoppedRecording = null, timer = null, remoteStream = null, lastVersion = -1;
 
   function show() {
     const ok = vb.signedIn;
@@ -154,7 +154,7 @@
     }
     if (!active && recorder) {
       const r = recorder, c = composite; recorder = null; composite = null; clearInterval(timer); $("rec").classList.add("hidden");
-      await r.stop(); c.stop();
+      stoppedRecording = await r.stop(); c.stop();
     }
   }
 
@@ -187,6 +187,6 @@
       onRemote: (s) => { remoteStream = s; if (composite) composite.listen(s); } });
   });
   setInterval(() => { if (vb.signedIn) { loadQueue().catch(() => {}); refresh().catch(() => {}); } }, 1500);
-  window.tellerPage = { get room() { return room; }, get recorder() { return recorder; }, get caseId() { return current; } };
+  window.tellerPage = { get room() { return room; }, get recorder() { return recorder; }, get stoppedRecording() { return stoppedRecording; }, get caseId() { return current; } };
   show();
 })();
