@@ -32,9 +32,7 @@ public sealed class RecordingLimitTests(ShiftedClockHostFixture host) : IClassFi
         await driver.RunToEndAsync(stopBeforeStep: "identity");
         var before = await StreamSnapshot.Of(host.Database, driver.CaseId);
         byte[] chunk = [1];
-        var request = new HttpRequestMessage(HttpMethod.Put, $"/api/recordings/{driver.RecordingId}/chunks/{driver.Recording.Chunk(1000).Count()}") { Content = new ByteArrayContent(chunk) };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("video/webm");
-        request.Headers.Add("Content-Digest", TestMedia.Digest(chunk));
+        var request = TestMedia.ChunkRequest(driver.RecordingId!.Value, driver.Recording.Chunk(1000).Count(), chunk);
 
         var refused = await (await driver.Customer.SendAsync(request)).Problem(HttpStatusCode.RequestEntityTooLarge);
 
@@ -52,12 +50,12 @@ public sealed class RecordingLimitTests(ShiftedClockHostFixture host) : IClassFi
         var chunk = TestMedia.Webm(seconds: 1, seed: 5);
 
         host.Clock.Advance(RecordingLimits.DefaultMaxDuration + TimeSpan.FromMinutes(1));
-        var late = await (await driver.Customer.SendAsync(Chunk(driver.RecordingId!.Value, next, chunk))).Problem(HttpStatusCode.RequestEntityTooLarge);
+        var late = await (await driver.Customer.SendAsync(TestMedia.ChunkRequest(driver.RecordingId!.Value, next, chunk))).Problem(HttpStatusCode.RequestEntityTooLarge);
         late.GetProperty("title").GetString().ShouldBe("Recording too long");
         late.GetProperty("detail").GetString()!.ShouldContain("at most 180 minutes");
 
         var page = "<html><script>alert(1)</script></html>"u8.ToArray();
-        var notWebm = await (await driver.Customer.SendAsync(Chunk(driver.RecordingId!.Value, 0, page))).Problem(HttpStatusCode.BadRequest);
+        var notWebm = await (await driver.Customer.SendAsync(TestMedia.ChunkRequest(driver.RecordingId!.Value, 0, page))).Problem(HttpStatusCode.BadRequest);
         notWebm.GetProperty("errors")[0].GetProperty("path").GetString().ShouldBe("body");
         (await StreamSnapshot.Of(host.Database, driver.CaseId)).ShouldBe(before);
     }
@@ -76,14 +74,6 @@ public sealed class RecordingLimitTests(ShiftedClockHostFixture host) : IClassFi
         var disrupted = events.Single(e => e.GetProperty("type").GetString() == "session_disrupted").GetProperty("data");
         disrupted.GetProperty("Kind").GetString().ShouldBe("recording-gap");
         disrupted.GetProperty("Detail").GetString()!.ShouldContain("the scenario allows 30 s");
-    }
-
-    private static HttpRequestMessage Chunk(Guid recordingId, int index, byte[] bytes)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Put, $"/api/recordings/{recordingId}/chunks/{index}") { Content = new ByteArrayContent(bytes) };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("video/webm");
-        request.Headers.Add("Content-Digest", TestMedia.Digest(bytes));
-        return request;
     }
 
     private async Task PublishPasswordResetCappedAt(long bytes)

@@ -15,14 +15,6 @@ public sealed class RecordingSegmentTests(HostFixture host) : IClassFixture<Host
 {
     private static readonly object Reset = new { customerName = "张三", idNumber = "11010519491231002X", mobile = "13800138000" };
 
-    private static HttpRequestMessage Chunk(string path, byte[] bytes)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Put, path) { Content = new ByteArrayContent(bytes) };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("video/webm");
-        request.Headers.Add("Content-Digest", TestMedia.Digest(bytes));
-        return request;
-    }
-
     [Fact]
     public async Task a_recording_with_no_media_fails_its_seal_with_a_plain_reason_and_the_case_does_not_go_on()
     {
@@ -50,10 +42,10 @@ public sealed class RecordingSegmentTests(HostFixture host) : IClassFixture<Host
         var parts = second.Chunk(700).ToList();
         for (var i = 0; i < parts.Count; i++)
         {
-            var stored = await driver.Teller.SendAsync(Chunk($"/api/recordings/{recording}/segments/1/chunks/{i}", parts[i]));
+            var stored = await driver.Teller.SendAsync(TestMedia.ChunkRequest($"/api/recordings/{recording}/segments/1/chunks/{i}", parts[i]));
             stored.StatusCode.ShouldBe(HttpStatusCode.OK, await stored.Content.ReadAsStringAsync());
         }
-        (await driver.Teller.SendAsync(Chunk($"/api/recordings/{recording}/segments/2/chunks/0", parts[0]))).StatusCode.ShouldBe(HttpStatusCode.Conflict, "segment 2 was never opened");
+        (await driver.Teller.SendAsync(TestMedia.ChunkRequest($"/api/recordings/{recording}/segments/2/chunks/0", parts[0]))).StatusCode.ShouldBe(HttpStatusCode.Conflict, "segment 2 was never opened");
 
         var closed = await driver.RunToEndAsync();
         closed.GetProperty("status").GetString().ShouldBe("completed");

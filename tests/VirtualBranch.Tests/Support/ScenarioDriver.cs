@@ -155,10 +155,7 @@ public sealed class ScenarioDriver
         var chunks = Recording.Chunk(1000).ToList();
         for (var i = 0; i < chunks.Count; i++)
         {
-            var request = new HttpRequestMessage(HttpMethod.Put, $"/api/recordings/{RecordingId}/chunks/{i}") { Content = new ByteArrayContent(chunks[i]) };
-            request.Content.Headers.ContentType = new MediaTypeHeaderValue("video/webm");
-            request.Headers.Add("Content-Digest", TestMedia.Digest(chunks[i]));
-            var response = await _customer.SendAsync(request);
+            var response = await _customer.SendAsync(TestMedia.ChunkRequest(RecordingId.Value, i, chunks[i]));
             response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
         }
     }

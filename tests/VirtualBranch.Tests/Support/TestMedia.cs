@@ -101,4 +101,16 @@ public static class TestMedia
     }
 
     private static byte[] BigEndian(uint value) => [(byte)(value >> 24), (byte)(value >> 16), (byte)(value >> 8), (byte)value];
+
+    /// <summary>A recording chunk as the pages send it: WebM bytes with their SHA-256 in Content-Digest.</summary>
+    public static HttpRequestMessage ChunkRequest(string path, byte[] bytes)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Put, path) { Content = new ByteArrayContent(bytes) };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("video/webm");
+        request.Headers.Add("Content-Digest", Digest(bytes));
+        return request;
+    }
+
+    /// <summary>Chunk <paramref name="index"/> of a recording's first segment.</summary>
+    public static HttpRequestMessage ChunkRequest(Guid recordingId, int index, byte[] bytes) => ChunkRequest($"/api/recordings/{recordingId}/chunks/{index}", bytes);
 }

@@ -35,13 +35,13 @@ public sealed class CaseLockTests(HostFixture host) : IClassFixture<HostFixture>
         store.Exists(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(png))).ShouldBeFalse("a refused upload must not stay in the store");
         var next = driver.Recording.Chunk(1000).Count();
         var chunk = TestMedia.Webm(seconds: 1, seed: 9);
-        await Locked(await teller2.SendAsync(Chunk(driver.RecordingId!.Value, next, chunk)));
+        await Locked(await teller2.SendAsync(TestMedia.ChunkRequest(driver.RecordingId!.Value, next, chunk)));
 
         (await StreamSnapshot.Of(host.Database, driver.CaseId)).ShouldBe(before);
         (await host.Database.ScalarAsync<long>("select count(*) from vb.mt_doc_customerlinkrecord")).ShouldBe(links);
 
         // The case's customer and supervisors keep working on it.
-        var stored = await (await driver.Customer.SendAsync(Chunk(driver.RecordingId!.Value, next, chunk))).Content.ReadFromJsonAsync<JsonElement>();
+        var stored = await (await driver.Customer.SendAsync(TestMedia.ChunkRequest(driver.RecordingId!.Value, next, chunk))).Content.ReadFromJsonAsync<JsonElement>();
         stored.GetProperty("status").GetString().ShouldBe("stored", "the refused chunk must not have been kept");
         (await driver.UploadAsync(driver.Customer, "id-card", png, "image/png", "id.png")).StatusCode.ShouldBe(HttpStatusCode.Created);
         var supervisor = await host.ClientFor("supervisor");
@@ -49,11 +49,4 @@ public sealed class CaseLockTests(HostFixture host) : IClassFixture<HostFixture>
         (await supervisor.PostAsJsonAsync($"/api/cases/{driver.CaseId}/cancel", new { reason = "customer withdrew" })).StatusCode.ShouldBe(HttpStatusCode.OK);
     }
 
-    private static HttpRequestMessage Chunk(Guid recordingId, int index, byte[] bytes)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Put, $"/api/recordings/{recordingId}/chunks/{index}") { Content = new ByteArrayContent(bytes) };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("video/webm");
-        request.Headers.Add("Content-Digest", TestMedia.Digest(bytes));
-        return request;
-    }
 }
