@@ -20,7 +20,7 @@ public sealed class OneTimeCodes
         var path = Path.Combine(dataDirectory, KeyFile);
         if (!File.Exists(path))
         {
-            PrivateFiles.Folder(dataDirectory);
+            Directory.CreateDirectory(dataDirectory); // the data folder's own mode is the scripts' (PostgreSQL's cluster lives in it)
             using var file = PrivateFiles.Create(path);
             file.Write(Encoding.ASCII.GetBytes(Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))));
         }
