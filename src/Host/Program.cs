@@ -21,6 +21,7 @@ using VirtualBranch.Host.Workbench;
 return await HostLauncher.RunAsync(args, builder =>
 {
     builder.AddEngineOptions();
+    builder.AddHttps();
     builder.AddObservability();
     builder.AddForwardedHeaders();
     builder.AddProblems();

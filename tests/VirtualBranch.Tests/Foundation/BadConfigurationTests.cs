@@ -64,6 +64,7 @@ public sealed class BadConfigurationTests
     [Theory]
     [InlineData("Media__IceServers", "stun:stun.example.com,https://turn.example.com", "Media:IceServers holds 'https://turn.example.com', which is not a stun:, turn: or turns: URL")]
     [InlineData("Media__IceTransportPolicy", "relays", "Media:IceTransportPolicy is 'relays'; it must be all")]
+    [InlineData("Kestrel__Certificates__Default__Path", "/nowhere/cert.pem", "Kestrel:Certificates:Default:Path names '/nowhere/cert.pem', which does not exist.")]
     public async Task a_wrong_network_setting_gives_one_line_naming_the_key(string variable, string value, string line)
     {
         // The database is never reached: the setting is refused before the Host looks for it.
@@ -71,6 +72,14 @@ public sealed class BadConfigurationTests
             settings: new Dictionary<string, string> { [variable] = value });
         exit.ShouldBe(1);
         lines.ShouldHaveSingleItem().ShouldStartWith($"VirtualBranch cannot start: {line}");
+    }
+
+    [Fact]
+    public async Task an_https_address_without_a_certificate_gives_one_line_naming_the_key()
+    {
+        var (exit, lines) = await StartHost($"Host=127.0.0.1;Port={HostProcess.FreePort()};Database=x;Username=x;Password=x", "https://127.0.0.1:0");
+        exit.ShouldBe(1);
+        lines.ShouldHaveSingleItem().ShouldStartWith("VirtualBranch cannot start: an https address in --urls / ASPNETCORE_URLS needs a certificate: set Kestrel:Certificates:Default:Path");
     }
 
     [Fact]
