@@ -18,6 +18,7 @@ public sealed class HttpsTests
     {
         await using var database = await TestDatabase.CreateAsync();
         var folder = Directory.CreateTempSubdirectory("vb-https-").FullName;
+        var data = Directory.CreateTempSubdirectory("vb-https-data-").FullName;
         var script = Path.Combine(EngineOptionsSetup.FindRepositoryRoot(AppContext.BaseDirectory), "scripts", "https-cert.sh");
         var generated = new ProcessStartInfo("bash", [script]) { RedirectStandardError = true };
         generated.Environment["VB_HTTPS_DIR"] = folder;
@@ -33,7 +34,7 @@ public sealed class HttpsTests
         using var host = HostProcess.Start(["--urls", "https://127.0.0.1:0"], new Dictionary<string, string>
         {
             ["ConnectionStrings__Engine"] = database.ConnectionString,
-            ["Engine__DataDirectory"] = Directory.CreateTempSubdirectory("vb-https-data-").FullName,
+            ["Engine__DataDirectory"] = data,
             ["Engine__SoloNode"] = "true",
             ["Kestrel__Certificates__Default__Path"] = certificatePath,
             ["Kestrel__Certificates__Default__KeyPath"] = Path.Combine(folder, "key.pem"),
@@ -56,6 +57,8 @@ public sealed class HttpsTests
         {
             host.Kill(entireProcessTree: true);
             await host.WaitForExitAsync(TestContext.Current.CancellationToken);
+            Directory.Delete(folder, recursive: true);
+            Directory.Delete(data, recursive: true);
         }
     }
 

@@ -45,16 +45,23 @@ public sealed class MediaConfigTests(MediaConfigTests.TurnConfiguredHost host) :
     public void the_secret_is_generated_once_into_the_data_directory_readable_by_the_owner_only_and_never_shown()
     {
         var data = Directory.CreateTempSubdirectory("vb-turn-secret-").FullName;
-        var first = TurnSecret.Load(Configuration(), data);
-        var second = TurnSecret.Load(Configuration(), data);
-        first.Value.ShouldMatch("^[0-9a-f]{64}$");
-        second.Value.ShouldBe(first.Value);
-        if (!OperatingSystem.IsWindows())
+        try
         {
-            File.GetUnixFileMode(Path.Combine(data, TurnSecret.FileName)).ShouldBe(UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            var first = TurnSecret.Load(Configuration(), data);
+            var second = TurnSecret.Load(Configuration(), data);
+            first.Value.ShouldMatch("^[0-9a-f]{64}$");
+            second.Value.ShouldBe(first.Value);
+            if (!OperatingSystem.IsWindows())
+            {
+                File.GetUnixFileMode(Path.Combine(data, TurnSecret.FileName)).ShouldBe(UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+            $"{first}".ShouldNotContain(first.Value);
+            TurnSecret.Load(Configuration((TurnSecret.Key, "configured")), data).Value.ShouldBe("configured", "Media:TurnSecret wins over the file");
         }
-        $"{first}".ShouldNotContain(first.Value);
-        TurnSecret.Load(Configuration((TurnSecret.Key, "configured")), data).Value.ShouldBe("configured", "Media:TurnSecret wins over the file");
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
     }
 
     [Fact]
