@@ -5,7 +5,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")"
 
 scripts/db.sh ensure || exit 1
 set -a; . .data/engine.env; set +a
-scripts/install-browser.sh || exit 1
+scripts/install-packages.sh chromium fonts-noto-cjk coturn || exit 1  # the browser tests' Chromium, the relay tests' TURN server
 
 RESULTS="$PWD/TestResults"
 export VB_SCREENSHOTS="$RESULTS/screenshots"

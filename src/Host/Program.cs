@@ -11,6 +11,7 @@ using VirtualBranch.Host.Integrity.Timestamps;
 using VirtualBranch.Host.Jobs;
 using VirtualBranch.Host.Limits;
 using VirtualBranch.Host.Media;
+using VirtualBranch.Host.Media.Network;
 using VirtualBranch.Host.Messaging;
 using VirtualBranch.Host.Customers;
 using VirtualBranch.Host.Persistence;
@@ -20,6 +21,7 @@ using VirtualBranch.Host.Workbench;
 return await HostLauncher.RunAsync(args, builder =>
 {
     builder.AddEngineOptions();
+    builder.AddHttps();
     builder.AddObservability();
     builder.AddForwardedHeaders();
     builder.AddProblems();
@@ -31,6 +33,7 @@ return await HostLauncher.RunAsync(args, builder =>
     builder.AddCases();
     builder.AddEvidence();
     builder.AddMedia();
+    builder.AddMediaNetwork();
     builder.AddCustomers();
     builder.AddWorkbench();
     builder.AddMessaging();
@@ -58,6 +61,7 @@ return await HostLauncher.RunAsync(args, builder =>
     app.MapCheckpoints();
     app.MapTimestampApi();
     app.MapMedia();
+    app.MapMediaNetwork();
     app.MapCustomers();
     app.MapWorkbench();
     app.MapMessaging();

@@ -28,11 +28,8 @@ public static class ForwardedHeadersSetup
     /// <summary>The addresses as a list (<c>KnownProxies:0</c>, <c>:1</c>, ...) or one comma-separated value; a wrong one stops the start.</summary>
     public static IReadOnlyList<IPAddress> KnownProxies(IConfiguration configuration)
     {
-        var section = configuration.GetSection(KnownProxiesKey);
-        // Some configuration sources give a section with children an empty value of its own.
-        var written = section.Value is { Length: > 0 } one ? one.Split(',') : section.GetChildren().Select(c => c.Value ?? "");
         var addresses = new List<IPAddress>();
-        foreach (var text in written.Select(w => w.Trim()).Where(w => w.Length > 0))
+        foreach (var text in ConfigurationList.Read(configuration, KnownProxiesKey))
         {
             addresses.Add(IPAddress.TryParse(text, out var address)
                 ? address

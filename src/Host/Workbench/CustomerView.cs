@@ -18,8 +18,7 @@ public static class CustomerView
 
     public sealed record Contract(string Title, string Text);
 
-    public sealed record View(string Number, string Status, IReadOnlyList<CustomerStep> Steps, Contract? Contract, IReadOnlyList<DocumentCollection.ChecklistItem> Documents,
-        bool LoopbackOnly);
+    public sealed record View(string Number, string Status, IReadOnlyList<CustomerStep> Steps, Contract? Contract, IReadOnlyList<DocumentCollection.ChecklistItem> Documents);
 
     public static void AddWorkbench(this WebApplicationBuilder builder)
     {
@@ -37,12 +36,10 @@ public static class CustomerView
         app.MapTellerView();
         app.Map("/api/cases/{id:guid}/room", (Guid id, HttpContext http, VideoRooms rooms, CaseCommandService cases) => rooms.JoinAsync(id, http, cases))
             .WithTags("Workbench").RequireAuthorization().ExcludeFromDescription();
-        app.MapGet("/api/media/config", (IConfiguration configuration) => TypedResults.Ok(new { loopbackOnly = configuration.GetValue("Media:LoopbackOnly", true) }))
-            .WithTags("Media").AllowAnonymous().WithSummary("How pages set up WebRTC here (no STUN/TURN; ICE on loopback when loopbackOnly).");
     }
 
     private static async Task<Results<Ok<View>, ProblemHttpResult>> Get(Guid id, CaseCommandService cases, DefinitionCatalog catalog, IDocumentStore store,
-        IConfiguration configuration, CancellationToken cancellation)
+        CancellationToken cancellation)
     {
         var state = await cases.CurrentAsync(id, null, cancellation);
         if (state is null || catalog.Find(state.DefinitionId, state.DefinitionVersion) is not { } definition)
@@ -61,6 +58,6 @@ public static class CustomerView
             .SelectMany(b => DocumentCollection.Checklist(definition.Activity(b.StepId)!)).ToList();
         return TypedResults.Ok(new View(state.Number, state.Status.ToString().ToLowerInvariant(),
             [.. waiting.Where(b => b.Role == Roles.Customer).Select(b => new CustomerStep(b.BookmarkId, b.StepId, b.ActivityType, b.Title))],
-            contract, documents, configuration.GetValue("Media:LoopbackOnly", true)));
+            contract, documents));
     }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net.WebSockets;
+using System.Security.Claims;
 using System.Text;
 using Npgsql;
 using VirtualBranch.Engine.Activities;
@@ -81,6 +82,10 @@ public sealed class VideoRooms
     }
 
     private readonly ConcurrentDictionary<Guid, Room> _rooms = new();
+
+    /// <summary>Whether <paramref name="user"/> holds a role that sits in video rooms at all (which room is decided on joining).</summary>
+    public static bool SeatsRole(ClaimsPrincipal user) =>
+        user.IsInRole(Roles.Teller) || user.IsInRole(Roles.Supervisor) || user.FindFirstValue(Auth.AuthSetup.RoleClaim) == Roles.Customer;
 
     public async Task<IResult> JoinAsync(Guid caseId, HttpContext http, CaseCommandService cases)
     {

@@ -63,7 +63,8 @@ public sealed class AccessMatrixTests(AccessMatrixTests.CaseFixture host) : ICla
         ["POST /api/customer/code"] = new(Everyone),
         ["POST /api/cases/{id:guid}/bookmarks/{bookmarkId}/confirmation"] = new([Who.Customer]),
         ["POST /api/cases/{id:guid}/customer-link/revoke"] = new(Workers),
-        ["GET /api/media/config"] = new(Everyone),
+        // No case data, but TURN credentials: only for those who sit in video rooms, called for real.
+        ["GET /api/media/config"] = new([.. Tellers, Who.Supervisor, Who.Customer], _ => "/api/media/config", LoggedFor: []),
         ["* /health"] = new(Everyone),
         ["* /health/ready"] = new(Everyone),
         ["GET /openapi/{documentName}.json"] = new(Everyone),

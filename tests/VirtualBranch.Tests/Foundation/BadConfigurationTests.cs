@@ -8,13 +8,15 @@ namespace VirtualBranch.Tests.Foundation;
 /// <summary>The built Host, started as an operator would, with configuration an operator gets wrong.</summary>
 public sealed class BadConfigurationTests
 {
-    private static async Task<(int ExitCode, string[] ErrorLines)> StartHost(string connectionString, string urls, string? dataDirectory = null)
+    private static async Task<(int ExitCode, string[] ErrorLines)> StartHost(string connectionString, string urls, string? dataDirectory = null,
+        IReadOnlyDictionary<string, string>? settings = null)
     {
-        var (exit, output, errors) = await HostProcess.RunToExitAsync(["--urls", urls], new Dictionary<string, string>
+        var environment = new Dictionary<string, string>(settings ?? new Dictionary<string, string>())
         {
             ["ConnectionStrings__Engine"] = connectionString,
             ["Engine__DataDirectory"] = dataDirectory ?? Directory.CreateTempSubdirectory("vb-badconfig-").FullName,
-        });
+        };
+        var (exit, output, errors) = await HostProcess.RunToExitAsync(["--urls", urls], environment);
         output.ShouldNotContain("   at ", customMessage: "no stack trace on standard output either");
         return (exit, errors.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
@@ -57,6 +59,27 @@ public sealed class BadConfigurationTests
         var (exit, lines) = await StartHost(database.ConnectionString, "http://127.0.0.1:99999");
         exit.ShouldBe(1);
         lines.ShouldHaveSingleItem().ShouldStartWith("VirtualBranch cannot start:");
+    }
+
+    [Theory]
+    [InlineData("Media__IceServers", "stun:stun.example.com,https://turn.example.com", "Media:IceServers holds 'https://turn.example.com', which is not a stun:, turn: or turns: URL")]
+    [InlineData("Media__IceTransportPolicy", "relays", "Media:IceTransportPolicy is 'relays'; it must be all")]
+    [InlineData("Kestrel__Certificates__Default__Path", "/nowhere/cert.pem", "Kestrel:Certificates:Default:Path names '/nowhere/cert.pem', which does not exist.")]
+    public async Task a_wrong_network_setting_gives_one_line_naming_the_key(string variable, string value, string line)
+    {
+        // The database is never reached: the setting is refused before the Host looks for it.
+        var (exit, lines) = await StartHost($"Host=127.0.0.1;Port={HostProcess.FreePort()};Database=x;Username=x;Password=x", "http://127.0.0.1:0",
+            settings: new Dictionary<string, string> { [variable] = value });
+        exit.ShouldBe(1);
+        lines.ShouldHaveSingleItem().ShouldStartWith($"VirtualBranch cannot start: {line}");
+    }
+
+    [Fact]
+    public async Task an_https_address_without_a_certificate_gives_one_line_naming_the_key()
+    {
+        var (exit, lines) = await StartHost($"Host=127.0.0.1;Port={HostProcess.FreePort()};Database=x;Username=x;Password=x", "https://127.0.0.1:0");
+        exit.ShouldBe(1);
+        lines.ShouldHaveSingleItem().ShouldStartWith("VirtualBranch cannot start: an https address in --urls / ASPNETCORE_URLS needs a certificate: set Kestrel:Certificates:Default:Path");
     }
 
     [Fact]

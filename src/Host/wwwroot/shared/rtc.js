@@ -1,7 +1,18 @@
-// The video room: WebRTC between the teller's and the customer's browsers, signalled through the Host, with no
-// STUN/TURN server. Rejoins by itself after a dropped connection.
+// The video room: WebRTC between the teller's and the customer's browsers, signalled through the Host. The ICE servers
+// (STUN, and TURN with credentials issued to this caller) and the transport policy come from /api/media/config; without
+// any ICE server, candidates stay on 127.0.0.1 (one machine, tests). Rejoins by itself after a dropped connection.
 window.vbRoom = async (caseId, role, { localVideo, remoteVideo, onStatus, onRemote }) => {
-  const config = await fetch("/api/media/config").then((r) => r.json());
+  let config = await vb.call("GET", "/api/media/config");
+  // TURN credentials open new relays only for a few minutes: fetch fresh ones halfway, so a rejoin late in a call still relays.
+  let renewal = null;
+  const renew = (seconds) => {
+    clearTimeout(renewal);
+    if (!seconds) return;
+    renewal = setTimeout(async () => {
+      try { config = await vb.call("GET", "/api/media/config"); renew(config.credentialSeconds); } catch { renew(60); }
+    }, seconds * 500);
+  };
+  renew(config.credentialSeconds);
   const stream = await navigator.mediaDevices.getUserMedia({ video: true, audio: true });
   localVideo.srcObject = stream;
   let pc = null, ws = null, closed = false;
@@ -13,7 +24,7 @@ window.vbRoom = async (caseId, role, { localVideo, remoteVideo, onStatus, onRemo
   function peer() {
     if (pc) pc.close();
     outgoing = []; described = false; incoming = [];
-    pc = new RTCPeerConnection({ iceServers: [] });
+    pc = new RTCPeerConnection({ iceServers: config.iceServers, iceTransportPolicy: config.iceTransportPolicy });
     stream.getTracks().forEach((track) => pc.addTrack(track, stream));
     pc.ontrack = (event) => { remoteVideo.srcObject = event.streams[0]; onRemote && onRemote(event.streams[0]); };
     pc.onicecandidate = (event) => {
@@ -68,5 +79,5 @@ window.vbRoom = async (caseId, role, { localVideo, remoteVideo, onStatus, onRemo
     ws.onclose = () => { if (!closed) { status("reconnecting"); setTimeout(connect, 1000); } };
   }
   connect();
-  return { stream, get connection() { return pc; }, drop() { ws.close(); }, close() { closed = true; ws.close(); if (pc) pc.close(); stream.getTracks().forEach((t) => t.stop()); } };
+  return { stream, get connection() { return pc; }, drop() { ws.close(); }, close() { closed = true; clearTimeout(renewal); ws.close(); if (pc) pc.close(); stream.getTracks().forEach((t) => t.stop()); } };
 };
