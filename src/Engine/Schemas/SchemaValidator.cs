@@ -72,8 +72,18 @@ public sealed class SchemaValidator
     }
 
     // The one place the default limits join a schema: every validation of case data and step input builds through here.
+    // JsonSchema.Net registers what it builds in process-wide registries that are not safe to change from two threads
+    // (two Hosts starting in one process corrupted them), so builds take turns; they are cached and rare.
     private JsonSchema Build(JsonElement schema) =>
-        _built.GetOrAdd(schema.GetRawText(), _ => JsonSchema.Build(SchemaLimits.Apply(schema), new BuildOptions()));
+        _built.GetOrAdd(schema.GetRawText(), _ =>
+        {
+            lock (BuildTurn)
+            {
+                return JsonSchema.Build(SchemaLimits.Apply(schema), new BuildOptions());
+            }
+        });
+
+    private static readonly Lock BuildTurn = new();
 
     // An undeclared property meets the false schema that SchemaLimits puts in additionalProperties; say so in the bank's words.
     private static string Explain(string message) =>

@@ -22,11 +22,8 @@ public sealed class AccessLog(IDocumentStore store, TimeProvider clock)
 
     public async Task RecordAsync(Guid? caseId, Actor reader, string what, string? reason, CancellationToken cancellation)
     {
-        await using var session = store.LightweightSession();
-        session.LastModifiedBy = reader.Id;
-        session.Events.Append(caseId is { } id ? StreamFor(id) : AcrossCases,
-            new EvidenceAccessed(caseId, reader.Id, reader.Role, what, reason, clock.GetUtcNow()));
-        await session.SaveChangesAsync(cancellation);
+        await DerivedStream.AppendAsync(store, caseId is { } id ? StreamFor(id) : AcrossCases,
+            new EvidenceAccessed(caseId, reader.Id, reader.Role, what, reason, clock.GetUtcNow()), reader.Id, cancellation);
     }
 
     public async Task<IReadOnlyList<EvidenceAccessed>> ReadAsync(Guid? caseId, CancellationToken cancellation)

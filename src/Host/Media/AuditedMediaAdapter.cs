@@ -65,28 +65,8 @@ public sealed class AuditedMediaAdapter(IMediaAdapter inner, IDocumentStore stor
         }
     }
 
-    /// <summary>
-    /// Appends to the audit stream. Calls on one recording overlap (chunks still arriving while it is sealed), and two
-    /// appends racing for the same stream version lose one: the loser appends again, at the next version.
-    /// </summary>
-    private async Task Append(string operation, Guid subject, string result, CancellationToken cancellation)
-    {
-        var called = new MediaAdapterCalled(operation, subject, result, clock.GetUtcNow());
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                await using var session = store.LightweightSession();
-                session.Events.Append(StreamFor(subject), called);
-                await session.SaveChangesAsync(cancellation);
-                return;
-            }
-            catch (Exception ex) when (attempt < 10 && VirtualBranch.Engine.Persistence.CaseStreams.IsConcurrencyConflict(ex))
-            {
-                // another call on the same recording or session appended first
-            }
-        }
-    }
+    private Task Append(string operation, Guid subject, string result, CancellationToken cancellation) =>
+        DerivedStream.AppendAsync(store, StreamFor(subject), new MediaAdapterCalled(operation, subject, result, clock.GetUtcNow()), null, cancellation);
 
     private static async Task<bool> Done(Task task)
     {

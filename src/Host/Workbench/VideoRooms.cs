@@ -141,7 +141,7 @@ public sealed class VideoRooms
                 await Tell(caseId, room, role, message.ToString());
             }
         }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException)
         {
             log.LogInformation("The {Role} of case {CaseId} dropped: {Reason}", role, caseId, ex.Message);
         }
