@@ -81,7 +81,6 @@ public static class AuthSetup
                     }
                     return Task.CompletedTask;
                 },
-                OnTokenValidated = Customers.CustomerSessions.ValidateAsync,
             };
             if (!string.IsNullOrEmpty(authority))
             {
