@@ -1,13 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Net.WebSockets;
-using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
-using Microsoft.Extensions.DependencyInjection;
 using Shouldly;
-using VirtualBranch.Engine.Definitions;
-using VirtualBranch.Host.Configuration;
 using VirtualBranch.Tests.Support;
 
 namespace VirtualBranch.Tests.Banking;
@@ -26,6 +21,9 @@ public sealed class NoGraceHostFixture : HostFixture
 public sealed class DisruptionTests(NoGraceHostFixture host) : IClassFixture<NoGraceHostFixture>
 {
     private static readonly object Loan = new { customerName = "张三", idNumber = "11010519491231002X", mobile = "13800138000", loanAmount = 200000, termMonths = 36 };
+
+    private Task PublishLoanWith(string policy) => ScenarioVariants.PublishAsync(host, "loan-face-signing",
+        d => d["activities"]!.AsArray().Single(a => a!["id"]!.GetValue<string>() == "video")!["inputs"]!["dropPolicy"] = policy);
 
     private async Task<List<JsonElement>> EventsAsync(Guid caseId) =>
         [.. (await (await host.ClientFor("supervisor")).GetFromJsonAsync<JsonElement>($"/api/cases/{caseId}/events")).EnumerateArray()];
@@ -69,6 +67,8 @@ public sealed class DisruptionTests(NoGraceHostFixture host) : IClassFixture<NoG
         var before = await StreamSnapshot.Of(host.Database, driver.CaseId);
         (await (await driver.Teller.PostAsJsonAsync($"/api/cases/{driver.CaseId}/disruptions", new { kind = "lost" })).Problem(HttpStatusCode.BadRequest))
             .GetProperty("errors")[0].GetProperty("path").GetString().ShouldBe("/kind");
+        (await (await driver.Teller.PostAsJsonAsync($"/api/cases/{driver.CaseId}/disruptions", new { kind = "connection-failed", detail = new string('x', 1001) }))
+            .Problem(HttpStatusCode.BadRequest)).GetProperty("errors")[0].GetProperty("path").GetString().ShouldBe("/detail");
         (await (await host.ClientFor("regulator")).PostAsJsonAsync($"/api/cases/{driver.CaseId}/disruptions", new { kind = "connection-failed" })).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
         (await driver.Customer.PostAsJsonAsync($"/api/cases/{driver.CaseId}/disruptions", new { kind = "connection-failed" })).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
         (await StreamSnapshot.Of(host.Database, driver.CaseId)).ShouldBe(before);
@@ -80,15 +80,5 @@ public sealed class DisruptionTests(NoGraceHostFixture host) : IClassFixture<NoG
         var events = await EventsAsync(driver.CaseId);
         events.Single(e => e.GetProperty("type").GetString() == "session_disrupted").GetProperty("data").GetProperty("GoneTo").GetString().ShouldBe("stop-recording-declined");
         events.ShouldContain(e => e.GetProperty("type").GetString() == "recording_sealed");
-    }
-
-    private async Task PublishLoanWith(string policy)
-    {
-        var path = Path.Combine(EngineOptionsSetup.FindRepositoryRoot(AppContext.BaseDirectory), "definitions", "loan-face-signing.json");
-        var definition = JsonNode.Parse(await File.ReadAllTextAsync(path))!.AsObject();
-        definition["version"] = host.Services.GetRequiredService<DefinitionCatalog>().Latest("loan-face-signing")!.Version + 1;
-        definition["activities"]!.AsArray().Single(a => a!["id"]!.GetValue<string>() == "video")!["inputs"]!["dropPolicy"] = policy;
-        var published = await (await host.ClientFor("analyst")).PostAsync("/api/definitions", new StringContent(definition.ToJsonString(), Encoding.UTF8, "application/json"));
-        published.StatusCode.ShouldBe(HttpStatusCode.Created, await published.Content.ReadAsStringAsync());
     }
 }

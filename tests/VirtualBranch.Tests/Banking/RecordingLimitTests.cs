@@ -1,13 +1,9 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using System.Text;
-using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Shouldly;
 using VirtualBranch.Engine.Definitions;
-using VirtualBranch.Host.Configuration;
 using VirtualBranch.Tests.Support;
 
 namespace VirtualBranch.Tests.Banking;
@@ -27,7 +23,7 @@ public sealed class RecordingLimitTests(ShiftedClockHostFixture host) : IClassFi
     public async Task a_chunk_past_the_scenarios_recording_limit_gets_413_and_leaves_the_stream_unchanged()
     {
         var recordingBytes = TestMedia.Webm(seconds: 3).Length;
-        await PublishPasswordResetCappedAt(recordingBytes);
+        await ScenarioVariants.PublishAsync(host, "password-reset", d => d["policies"]!["maxRecordingBytes"] = recordingBytes);
         var driver = await ScenarioDriver.OpenAsync(host, "password-reset", new { customerName = "张三", idNumber = "11010519491231002X", mobile = "13800138000" });
         await driver.RunToEndAsync(stopBeforeStep: "identity");
         var before = await StreamSnapshot.Of(host.Database, driver.CaseId);
@@ -74,16 +70,5 @@ public sealed class RecordingLimitTests(ShiftedClockHostFixture host) : IClassFi
         var disrupted = events.Single(e => e.GetProperty("type").GetString() == "session_disrupted").GetProperty("data");
         disrupted.GetProperty("Kind").GetString().ShouldBe("recording-gap");
         disrupted.GetProperty("Detail").GetString()!.ShouldContain("the scenario allows 30 s");
-    }
-
-    private async Task PublishPasswordResetCappedAt(long bytes)
-    {
-        var path = Path.Combine(EngineOptionsSetup.FindRepositoryRoot(AppContext.BaseDirectory), "definitions", "password-reset.json");
-        var definition = JsonNode.Parse(await File.ReadAllTextAsync(path))!.AsObject();
-        definition["version"] = definition["version"]!.GetValue<int>() + 1;
-        definition["policies"]!["maxRecordingBytes"] = bytes;
-        var analyst = await host.ClientFor("analyst");
-        var published = await analyst.PostAsync("/api/definitions", new StringContent(definition.ToJsonString(), Encoding.UTF8, "application/json"));
-        published.StatusCode.ShouldBe(HttpStatusCode.Created, await published.Content.ReadAsStringAsync());
     }
 }

@@ -75,6 +75,8 @@ public sealed class CustomerLinkTests(HostFixture host) : IClassFixture<HostFixt
         var (_, caseId) = await SentAsync();
         var code = Phone.LinkCode(caseId);
         var anonymous = host.CreateClient();
+        var incomplete = await (await anonymous.PostAsJsonAsync("/api/customer/code", new { })).Problem(HttpStatusCode.BadRequest);
+        incomplete.GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("path").GetString()).ShouldBe(["/caseId", "/code"]);
         var missing = await (await anonymous.PostAsJsonAsync("/api/customer/session", new { caseId, code })).Problem(HttpStatusCode.BadRequest);
         missing.GetProperty("errors")[0].GetProperty("path").GetString().ShouldBe("/otp");
         (await anonymous.PostAsJsonAsync("/api/customer/code", new { caseId, code })).StatusCode.ShouldBe(HttpStatusCode.Accepted);
