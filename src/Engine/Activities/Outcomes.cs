@@ -21,6 +21,9 @@ public static class Roles
     public const string Regulator = "regulator";
     public const string Customer = "customer";
 
+    /// <summary>Someone else in the customer's video session (a relative, an interpreter) by a link of their own; acts on nothing.</summary>
+    public const string Participant = "participant";
+
     /// <summary>Another system (core banking, a timer) acting on the case.</summary>
     public const string System = "system";
 }

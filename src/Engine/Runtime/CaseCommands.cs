@@ -45,3 +45,16 @@ public sealed record RevokeCustomerLink(string Reason, Actor Actor, DateTimeOffs
 
 /// <summary>A live session of the case was disrupted (the call failed, the customer left); the session's step decides what follows.</summary>
 public sealed record ReportDisruption(string Kind, string Detail, Actor Actor, DateTimeOffset Now) : CaseCommand(Actor, Now);
+
+/// <summary>Invite another person into the video session (a relative, an interpreter) by a single-use link of their own.</summary>
+public sealed record InviteParticipant(string LinkId, string Role, string Name, string Channel, string To, DateTimeOffset ExpiresAt, Actor Actor, DateTimeOffset Now)
+    : CaseCommand(Actor, Now);
+
+/// <summary>The invited person opened their link with the one-time code the Host checked.</summary>
+public sealed record RedeemParticipantLink(string LinkId, string Method, Actor Actor, DateTimeOffset Now) : CaseCommand(Actor, Now);
+
+/// <summary>Take an invited person out of the case: their link and session stop working.</summary>
+public sealed record RemoveParticipant(string LinkId, string Reason, Actor Actor, DateTimeOffset Now) : CaseCommand(Actor, Now);
+
+/// <summary>The video room saw someone other than the teller and the customer join or leave (<c>Seat</c> names them in the room).</summary>
+public sealed record RecordPresence(string Seat, string Role, string Name, bool Joined, Actor Actor, DateTimeOffset Now) : CaseCommand(Actor, Now);

@@ -104,7 +104,7 @@ public static class CaseEventTypes
         typeof(StepCompleted), typeof(BranchesJoined), typeof(StepFailed), typeof(StepRetried), typeof(VariableSet), typeof(NoteRecorded),
         typeof(CaseCompleted), typeof(CaseCancelled), typeof(CaseExpired),
         typeof(CaseSealed), typeof(LegalHoldPlaced), typeof(LegalHoldReleased), typeof(EvidenceAccessed), typeof(CaseAssigned),
-        .. CustomerLinkEvents.All, typeof(SessionDisrupted), typeof(StepAbandoned),
+        .. CustomerLinkEvents.All, .. ParticipantEvents.All, typeof(SessionDisrupted), typeof(StepAbandoned),
     ];
 }
 

@@ -71,7 +71,7 @@ public static class CaseEvolver
         LegalHoldPlaced => state with { LegalHold = true },
         LegalHoldReleased => state with { LegalHold = false },
         IDomainEvent domain => domain.Apply(state),
-        _ => CustomerLinkEvents.Apply(state, @event),
+        _ => ParticipantEvents.Apply(state, @event),
     };
 
     private static CaseState Closed(CaseState state, CaseStatus status, string result, string? reason, DateTimeOffset at) => state with

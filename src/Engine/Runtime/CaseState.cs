@@ -77,6 +77,12 @@ public sealed record CaseState
     /// <summary>The case's current customer link, once one was issued.</summary>
     public CustomerLinkState? CustomerLink { get; init; }
 
+    /// <summary>The people invited into the video session besides the customer, by their link's id.</summary>
+    public ImmutableSortedDictionary<string, ParticipantState> Participants { get; init; } = ImmutableSortedDictionary<string, ParticipantState>.Empty.WithComparers(StringComparer.Ordinal);
+
+    /// <summary>Who besides the teller and the customer is in the video room now, by seat.</summary>
+    public ImmutableSortedSet<string> InRoom { get; init; } = ImmutableSortedSet<string>.Empty.WithComparer(StringComparer.Ordinal);
+
     /// <summary>The teller the case is locked to, once assigned.</summary>
     public string? Assignee { get; init; }
 

@@ -3,7 +3,7 @@ namespace VirtualBranch.Engine.Runtime;
 /// <summary>A link for the customer was issued; it replaces any earlier link of the case. <c>To</c> is the masked contact.</summary>
 public sealed record CustomerLinkIssued(string LinkId, string Channel, string To, DateTimeOffset ExpiresAt, string IssuedBy, DateTimeOffset IssuedAt);
 
-/// <summary>The messenger accepted the link for delivery to the customer's contact.</summary>
+/// <summary>The messenger accepted a link for delivery: the customer's, or an invited participant's.</summary>
 public sealed record CustomerLinkDelivered(string LinkId, string Channel, string Reference, DateTimeOffset DeliveredAt);
 
 /// <summary>The customer opened the link and proved they hold the contact (a one-time code sent to it).</summary>

@@ -24,15 +24,15 @@ public static class CustomerLinks
             events.Add(new CustomerLinkRevoked(earlier.LinkId, "A new link was issued.", issue.Actor.Id, issue.Now));
         }
         events.Add(new CustomerLinkIssued(issue.LinkId, issue.Channel, issue.To, issue.ExpiresAt, issue.Actor.Id, issue.Now));
-        return Accept(state, events);
+        return Decision.Accept(state, events);
     }
 
     public static Decision Deliver(CaseState state, RecordLinkDelivery delivery) =>
         delivery.Actor.Role != Roles.System
             ? Decision.Reject(RejectionKind.Forbidden, "The messenger delivers", "Only the bank's messenger records a delivery.")
-            : state.CustomerLink?.LinkId != delivery.LinkId
-                ? Decision.Reject(RejectionKind.Conflict, "Not the current link", $"Link {delivery.LinkId} is not the case's current link.")
-                : Accept(state, [new CustomerLinkDelivered(delivery.LinkId, delivery.Channel, delivery.Reference, delivery.Now)]);
+            : state.CustomerLink?.LinkId != delivery.LinkId && !state.Participants.ContainsKey(delivery.LinkId)
+                ? Decision.Reject(RejectionKind.Conflict, "Not the current link", $"Link {delivery.LinkId} is neither the case's current customer link nor a participant's.")
+                : Decision.Accept(state, [new CustomerLinkDelivered(delivery.LinkId, delivery.Channel, delivery.Reference, delivery.Now)]);
 
     public static Decision Redeem(CaseState state, RedeemCustomerLink redeem)
     {
@@ -47,7 +47,7 @@ public static class CustomerLinks
             { Redeemed: true } => Decision.Reject(RejectionKind.Conflict, "Link already used", "This link was already used. Please ask your teller for a new one."),
             { } link when link.ExpiresAt <= redeem.Now => Decision.Reject(RejectionKind.Conflict, "Link expired", "This link has expired. Please ask your teller for a new one."),
             null => Decision.Reject(RejectionKind.NotFound, "Unknown link", "The case has no customer link."),
-            _ => Accept(state, [new CustomerLinkRedeemed(redeem.LinkId, redeem.Method, redeem.Now)]),
+            _ => Decision.Accept(state, [new CustomerLinkRedeemed(redeem.LinkId, redeem.Method, redeem.Now)]),
         };
     }
 
@@ -66,7 +66,7 @@ public static class CustomerLinks
             return Decision.Reject(RejectionKind.Invalid, "A reason is required", "Say why the link is revoked.", [new FieldError("/reason", "A reason is required.")]);
         }
         return state.CustomerLink is { Revoked: false } link
-            ? Accept(state, [new CustomerLinkRevoked(link.LinkId, revoke.Reason.Trim(), revoke.Actor.Id, revoke.Now)])
+            ? Decision.Accept(state, [new CustomerLinkRevoked(link.LinkId, revoke.Reason.Trim(), revoke.Actor.Id, revoke.Now)])
             : new Decision.Accepted([], state);
     }
 
@@ -87,7 +87,4 @@ public static class CustomerLinks
         }
         return (null, new CustomerConfirmed(bookmark.StepId, bookmark.BookmarkId, confirmation.LinkId, confirmation.Method, resume.Now));
     }
-
-    private static Decision.Accepted Accept(CaseState state, IReadOnlyList<object> events) =>
-        new(events, events.Aggregate(state, (s, e) => CaseEvolver.Evolve(s, e)!));
 }

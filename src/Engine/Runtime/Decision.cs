@@ -18,6 +18,10 @@ public abstract record Decision
 
     public sealed record Rejected(RejectionKind Kind, string Title, string Detail, IReadOnlyList<FieldError> Errors) : Decision;
 
+    /// <summary>Accepts <paramref name="events"/>, with the state they make.</summary>
+    public static Accepted Accept(CaseState state, IReadOnlyList<object> events) =>
+        new(events, events.Aggregate(state, (s, e) => CaseEvolver.Evolve(s, e)!));
+
     public static Rejected Reject(RejectionKind kind, string title, string detail, IReadOnlyList<FieldError>? errors = null) =>
         new(kind, title, detail, errors ?? []);
 }

@@ -24,6 +24,10 @@ public sealed class TokenIssuer(SymmetricSecurityKey key, TimeProvider clock)
     public (string Token, DateTimeOffset ExpiresAt) IssueCustomer(Guid caseId, string linkId, TimeSpan lifetime) =>
         Issue($"customer:{caseId:N}", "customer", caseId, lifetime, linkId);
 
+    /// <summary>An invited participant's token: bound to one case and their own link; it opens the case's video room and nothing else.</summary>
+    public (string Token, DateTimeOffset ExpiresAt) IssueParticipant(Guid caseId, string linkId, TimeSpan lifetime) =>
+        Issue($"participant:{linkId}", Engine.Activities.Roles.Participant, caseId, lifetime, linkId);
+
     private (string Token, DateTimeOffset ExpiresAt) Issue(string user, string role, Guid? caseId, TimeSpan lifetime, string? linkId = null, string? sessionId = null)
     {
         var now = clock.GetUtcNow();

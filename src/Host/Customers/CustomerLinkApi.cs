@@ -53,16 +53,12 @@ public static class CustomerLinkApi
         {
             return ApiProblems.From(refused);
         }
-        MessageReceipt receipt;
-        try
+        var (receipt, notSent) = await SendAsync(() => links.SendAsync(id, linkId, contact, expires, PublicOrigin(http), cancellation));
+        if (notSent is not null)
         {
-            receipt = await links.SendAsync(id, linkId, contact, expires, PublicOrigin(http), cancellation);
+            return notSent;
         }
-        catch (MessageNotSentException ex)
-        {
-            return ApiProblems.Problem(StatusCodes.Status502BadGateway, "Link not sent", $"The link was issued but the messenger did not take it: {ex.Message} Send it again.", []);
-        }
-        var delivered = await cases.ExecuteAsync(id, new RecordLinkDelivery(linkId, receipt.Channel, receipt.Reference, Messenger, clock.GetUtcNow()),
+        var delivered = await cases.ExecuteAsync(id, new RecordLinkDelivery(linkId, receipt!.Channel, receipt.Reference, Messenger, clock.GetUtcNow()),
             RequestActor.Context(http), cancellation);
         return delivered.Rejection is { } late
             ? ApiProblems.From(late) // a newer link overtook this one while it was being sent
@@ -77,8 +73,21 @@ public static class CustomerLinkApi
         return outcome.Rejection is { } refused ? ApiProblems.From(refused) : TypedResults.NoContent();
     }
 
+    /// <summary>Hands a link to the messenger: its receipt, or 502 when the messenger did not take it (the link is on record, unused).</summary>
+    internal static async Task<(MessageReceipt? Receipt, ProblemHttpResult? NotSent)> SendAsync(Func<Task<MessageReceipt>> send)
+    {
+        try
+        {
+            return (await send(), null);
+        }
+        catch (MessageNotSentException ex)
+        {
+            return (null, ApiProblems.Problem(StatusCodes.Status502BadGateway, "Link not sent", $"The link was issued but the messenger did not take it: {ex.Message} Send it again.", []));
+        }
+    }
+
     /// <summary>Where the customer's phone reaches the Host: <c>Engine:PublicUrl</c> when set (behind a proxy), else this request's origin.</summary>
-    private static string PublicOrigin(HttpContext http) =>
+    internal static string PublicOrigin(HttpContext http) =>
         http.RequestServices.GetRequiredService<IConfiguration>()["Engine:PublicUrl"]?.TrimEnd('/') is { Length: > 0 } configured
             ? configured
             : $"{http.Request.Scheme}://{http.Request.Host}";

@@ -16,6 +16,9 @@ public sealed class CustomerLinkRecord
     public string Contact { get; set; } = "";
 
     public DateTimeOffset ExpiresAt { get; set; }
+
+    /// <summary>Whose link: the customer's, or an invited participant's (<see cref="Engine.Activities.Roles.Participant"/>).</summary>
+    public string Party { get; set; } = Engine.Activities.Roles.Customer;
 }
 
 /// <summary>Makes a link's code, keeps its record and sends the link to the customer.</summary>
@@ -25,17 +28,26 @@ public sealed class CustomerLinkCodes(IDocumentStore store, OneTimeCodes codes, 
 
     public string Channel => messenger.Channel;
 
-    public async Task<MessageReceipt> SendAsync(Guid caseId, string linkId, string contact, DateTimeOffset expires, string origin, CancellationToken cancellation)
+    public async Task<MessageReceipt> SendAsync(Guid caseId, string linkId, string contact, DateTimeOffset expires, string origin, CancellationToken cancellation) =>
+        await SendAsync(new CustomerLinkRecord { CaseId = caseId, LinkId = linkId, Contact = contact, ExpiresAt = expires }, origin,
+            url => $"【远程银行】请打开链接办理您的业务，两小时内有效，仅限本人使用，请勿转发：{url}", cancellation);
+
+    /// <summary>An invited participant's link: it opens the case's video room for them and nothing else.</summary>
+    public async Task<MessageReceipt> SendToParticipantAsync(Guid caseId, string linkId, string contact, DateTimeOffset expires, string origin, CancellationToken cancellation) =>
+        await SendAsync(new CustomerLinkRecord { CaseId = caseId, LinkId = linkId, Contact = contact, ExpiresAt = expires, Party = Engine.Activities.Roles.Participant }, origin,
+            url => $"【远程银行】银行柜员邀请您加入一次视频业务（协助办理），两小时内有效，仅限本人使用，请勿转发：{url}", cancellation);
+
+    private async Task<MessageReceipt> SendAsync(CustomerLinkRecord record, string origin, Func<string, string> text, CancellationToken cancellation)
     {
         var code = OneTimeCodes.NewLinkCode();
+        record.Id = codes.Hash(Scope, code);
         await using (var session = store.LightweightSession())
         {
-            session.Insert(new CustomerLinkRecord { Id = codes.Hash(Scope, code), CaseId = caseId, LinkId = linkId, Contact = contact, ExpiresAt = expires });
+            session.Insert(record);
             await session.SaveChangesAsync(cancellation);
         }
-        var url = $"{origin}/customer/?case={caseId}&code={code}";
-        return await messenger.SendAsync(new CustomerMessage(caseId, contact, "link",
-            $"【远程银行】请打开链接办理您的业务，两小时内有效，仅限本人使用，请勿转发：{url}", Url: url), cancellation);
+        var url = $"{origin}/customer/?case={record.CaseId}&code={code}";
+        return await messenger.SendAsync(new CustomerMessage(record.CaseId, record.Contact, "link", text(url), Url: url), cancellation);
     }
 
     /// <summary>The link a code opens on this case, or null when the code is unknown or belongs to another case.</summary>

@@ -23,7 +23,8 @@ public static class CustomerSessionApi
 
     public sealed record SessionRequest(Guid? CaseId, string? Code, string? Otp);
 
-    public sealed record CustomerSession(string Token, DateTimeOffset ExpiresAt);
+    /// <summary>The session's token; <c>As</c> is "customer", or the invited participant's role (with their name).</summary>
+    public sealed record CustomerSession(string Token, DateTimeOffset ExpiresAt, string As, string? Name);
 
     public static void MapCustomerSessionApi(this WebApplication app)
     {
@@ -64,21 +65,33 @@ public static class CustomerSessionApi
             return wrong;
         }
         var now = clock.GetUtcNow();
-        var redeemed = await cases.ExecuteAsync(link!.CaseId, new RedeemCustomerLink(link.LinkId, $"one-time code via {links.Channel}", CustomerActor(link.CaseId), now),
+        var participant = link!.Party == Roles.Participant;
+        var method = $"one-time code via {links.Channel}";
+        var redeemed = await cases.ExecuteAsync(link.CaseId, participant
+                ? new RedeemParticipantLink(link.LinkId, method, ParticipantActor(link.LinkId), now)
+                : new RedeemCustomerLink(link.LinkId, method, CustomerActor(link.CaseId), now),
             RequestActor.Context(http), cancellation);
         if (redeemed.Rejection is { } rejected)
         {
             return ApiProblems.From(rejected);
         }
+        if (participant)
+        {
+            var invited = redeemed.State!.Participants[link.LinkId];
+            var (seat, until) = tokens.IssueParticipant(link.CaseId, link.LinkId, SessionLifetime);
+            return TypedResults.Ok(new CustomerSession(seat, until, invited.Role, invited.Name));
+        }
         var (token, expires) = tokens.IssueCustomer(link.CaseId, link.LinkId, SessionLifetime);
-        return TypedResults.Ok(new CustomerSession(token, expires));
+        return TypedResults.Ok(new CustomerSession(token, expires, Roles.Customer, null));
     }
 
     public static Actor CustomerActor(Guid caseId) => new($"customer:{caseId:N}", Roles.Customer);
 
+    public static Actor ParticipantActor(string linkId) => new($"participant:{linkId}", Roles.Participant);
+
     private static string Purpose(CustomerLinkRecord link) => $"open/{link.LinkId}";
 
-    /// <summary>The link a code names, if it still opens: the case's current link, not used, not expired, not revoked.</summary>
+    /// <summary>The link a code names, if it still opens: the case's current customer link or a standing invitation, not used, not expired, not revoked.</summary>
     private static async Task<(CustomerLinkRecord? Link, ProblemHttpResult? Refused)> OpenableAsync(ClaimsPrincipal user, Guid? caseId, string? code,
         CaseCommandService cases, CustomerLinkCodes links, TimeProvider clock, CancellationToken cancellation)
     {
@@ -94,15 +107,31 @@ public static class CustomerSessionApi
         }
         var link = await links.FindAsync(id, code, cancellation);
         var state = link is null ? null : await cases.CurrentAsync(id, null, cancellation);
-        return (link, state?.CustomerLink) switch
+        if (link is null || state is null)
         {
-            (null, _) or (_, null) => (null, ApiProblems.NotFound("Unknown link", "This link is not valid. Please ask your teller for a new one.")),
-            (_, { } current) when current.LinkId != link.LinkId || current.Revoked =>
-                (null, ApiProblems.Problem(StatusCodes.Status410Gone, "Link replaced", "This link no longer works: a newer one was sent to you, or it was stopped.", [])),
-            (_, { Redeemed: true }) => (null, ApiProblems.Conflict("Link already used", "This link was already used. Please ask your teller for a new one.")),
-            _ when state!.IsClosed => (null, ApiProblems.Conflict("Case closed", "This case is finished; the link no longer opens it.")),
-            _ when link.ExpiresAt <= clock.GetUtcNow() => (null, ApiProblems.Problem(StatusCodes.Status410Gone, "Link expired", "This link has expired. Please ask your teller for a new one.", [])),
-            _ => (link, null),
-        };
+            return (null, ApiProblems.NotFound("Unknown link", "This link is not valid. Please ask your teller for a new one."));
+        }
+        var refused = (link.Party == Roles.Participant ? ParticipantStanding(link, state) : CustomerStanding(link, state))
+            ?? (state.IsClosed ? ApiProblems.Conflict("Case closed", "This case is finished; the link no longer opens it.")
+                : link.ExpiresAt <= clock.GetUtcNow() ? ApiProblems.Problem(StatusCodes.Status410Gone, "Link expired", "This link has expired. Please ask your teller for a new one.", [])
+                : null);
+        return refused is null ? (link, null) : (null, refused);
     }
+
+    private static ProblemHttpResult? CustomerStanding(CustomerLinkRecord link, CaseState state) => state.CustomerLink switch
+    {
+        null => ApiProblems.NotFound("Unknown link", "This link is not valid. Please ask your teller for a new one."),
+        { } current when current.LinkId != link.LinkId || current.Revoked =>
+            ApiProblems.Problem(StatusCodes.Status410Gone, "Link replaced", "This link no longer works: a newer one was sent to you, or it was stopped.", []),
+        { Redeemed: true } => ApiProblems.Conflict("Link already used", "This link was already used. Please ask your teller for a new one."),
+        _ => null,
+    };
+
+    private static ProblemHttpResult? ParticipantStanding(CustomerLinkRecord link, CaseState state) => state.Participants.GetValueOrDefault(link.LinkId) switch
+    {
+        null => ApiProblems.NotFound("Unknown link", "This link is not valid. Please ask your teller for a new one."),
+        { Removed: true } => ApiProblems.Problem(StatusCodes.Status410Gone, "Invitation withdrawn", "The teller withdrew this invitation; the link no longer works.", []),
+        { Redeemed: true } => ApiProblems.Conflict("Link already used", "This link was already used. Please ask your teller for a new one."),
+        _ => null,
+    };
 }

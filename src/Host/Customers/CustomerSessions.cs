@@ -10,29 +10,35 @@ namespace VirtualBranch.Host.Customers;
 /// <summary>
 /// A customer's token speaks for the customer only while its link is the case's current one: a new link, or a revoked one,
 /// ends every session the old link opened, on every Host: the check reads the case at its latest version in the database.
+/// An invited participant's token works while their invitation stands (opened, not withdrawn), checked the same way.
 /// </summary>
 public static class CustomerSessions
 {
     public static async Task ValidateAsync(TokenValidatedContext context)
     {
         var user = context.Principal;
-        if (user?.FindFirstValue(Auth.AuthSetup.RoleClaim) != Roles.Customer)
+        var role = user?.FindFirstValue(Auth.AuthSetup.RoleClaim);
+        if (role is not (Roles.Customer or Roles.Participant))
         {
             return;
         }
         var services = context.HttpContext.RequestServices;
         var cancellation = context.HttpContext.RequestAborted;
         CaseState? state = null;
-        if (Guid.TryParse(user.FindFirstValue(Media.CaseAccess.CaseClaim), out var caseId))
+        if (Guid.TryParse(user!.FindFirstValue(Media.CaseAccess.CaseClaim), out var caseId))
         {
             // The stream's version from the database first: another Host may have revoked the link since this one cached the case.
             await using var session = services.GetRequiredService<IDocumentStore>().QuerySession();
             var stream = await session.Events.FetchStreamStateAsync(caseId, cancellation);
             state = stream is null ? null : await services.GetRequiredService<CaseCommandService>().CurrentAsync(caseId, stream.Version, cancellation);
         }
-        if (state?.CustomerLink?.Admits(user.FindFirstValue(CustomerConfirmations.LinkClaim)) != true)
+        var link = user!.FindFirstValue(CustomerConfirmations.LinkClaim) ?? "";
+        var admitted = role == Roles.Customer
+            ? state?.CustomerLink?.Admits(link) == true
+            : state?.Participants.GetValueOrDefault(link)?.Admitted == true;
+        if (!admitted)
         {
-            context.Fail("This customer session's link was replaced or revoked.");
+            context.Fail(role == Roles.Customer ? "This customer session's link was replaced or revoked." : "This participant's invitation was withdrawn.");
         }
     }
 }

@@ -18,6 +18,7 @@ public static class CustomersSetup
     public static void MapCustomers(this WebApplication app)
     {
         app.MapCustomerLinkApi();
+        app.MapParticipantApi();
         app.MapCustomerSessionApi();
         app.MapCustomerConfirmationApi();
     }

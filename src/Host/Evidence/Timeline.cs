@@ -35,6 +35,7 @@ public sealed record CaseTimeline(Guid CaseId, string Number, string DefinitionI
         var definition = catalog.Find(opened.DefinitionId, opened.DefinitionVersion);
         var steps = new List<TimelineStep>();
         var open = new Dictionary<string, int>(StringComparer.Ordinal);
+        var invited = new Dictionary<string, ParticipantInvited>(StringComparer.Ordinal);
         var marks = new List<TimelineMark> { new(1, opened.OpenedAt, $"Case {opened.Number} opened on {opened.DefinitionId} v{opened.DefinitionVersion}", opened.OpenedBy) };
         void Update(string stepId, Func<TimelineStep, TimelineStep> change)
         {
@@ -43,6 +44,7 @@ public sealed record CaseTimeline(Guid CaseId, string Number, string DefinitionI
                 steps[index] = change(steps[index]);
             }
         }
+        string Invitee(string linkId) => invited.TryGetValue(linkId, out var p) ? $"{p.Role} {p.Name}" : $"participant {linkId}";
         foreach (var e in events.Skip(1))
         {
             var who = e.GetHeader(HashChain.ActorIdHeader)?.ToString();
@@ -99,7 +101,25 @@ public sealed record CaseTimeline(Guid CaseId, string Number, string DefinitionI
                     marks.Add(new(e.Version, l.IssuedAt, $"Customer link sent to {l.To} by {l.Channel}, valid until {l.ExpiresAt:u}", l.IssuedBy));
                     break;
                 case CustomerLinkDelivered l:
-                    marks.Add(new(e.Version, l.DeliveredAt, $"Customer link delivered ({l.Channel} reference {l.Reference})", who));
+                    marks.Add(new(e.Version, l.DeliveredAt, invited.TryGetValue(l.LinkId, out var guest)
+                        ? $"Link of {guest.Role} {guest.Name} delivered ({l.Channel} reference {l.Reference})"
+                        : $"Customer link delivered ({l.Channel} reference {l.Reference})", who));
+                    break;
+                case ParticipantInvited p:
+                    invited[p.LinkId] = p;
+                    marks.Add(new(e.Version, p.InvitedAt, $"{p.Role} {p.Name} invited into the video session; link sent to {p.To} by {p.Channel}, valid until {p.ExpiresAt:u}", p.InvitedBy));
+                    break;
+                case ParticipantLinkRedeemed p:
+                    marks.Add(new(e.Version, p.RedeemedAt, $"{Invitee(p.LinkId)} opened their link ({p.Method})", who));
+                    break;
+                case ParticipantRemoved p:
+                    marks.Add(new(e.Version, p.RemovedAt, $"{Invitee(p.LinkId)} taken out of the case: {p.Reason}", p.RemovedBy));
+                    break;
+                case ParticipantJoined p:
+                    marks.Add(new(e.Version, p.JoinedAt, $"{p.Role} {p.Name} joined the video room", who));
+                    break;
+                case ParticipantLeft p:
+                    marks.Add(new(e.Version, p.LeftAt, $"{p.Role} {p.Name} left the video room", who));
                     break;
                 case CustomerLinkRedeemed l:
                     marks.Add(new(e.Version, l.RedeemedAt, $"Customer link opened by the customer ({l.Method})", who));

@@ -15,6 +15,12 @@ public static class CaseAccess
     public static bool IsCustomerOf(ClaimsPrincipal user, Guid caseId) =>
         user.FindFirstValue(Auth.AuthSetup.RoleClaim) == Roles.Customer && user.FindFirstValue(CaseClaim) == caseId.ToString();
 
+    /// <summary>An invited participant's token: the link it was opened with, when it names this case; else null.</summary>
+    public static string? ParticipantLinkIn(ClaimsPrincipal user, Guid caseId) =>
+        user.FindFirstValue(Auth.AuthSetup.RoleClaim) == Roles.Participant && user.FindFirstValue(CaseClaim) == caseId.ToString()
+            ? user.FindFirstValue(Customers.CustomerConfirmations.LinkClaim)
+            : null;
+
     /// <summary>
     /// Why <paramref name="user"/> may not act on this case (403 problem details), or null when they may: a customer token
     /// only on its own case, everyone else by <see cref="CaseAccessRule"/> (the assignment lock included).

@@ -2,8 +2,11 @@ using System.Collections.Concurrent;
 using System.Net.WebSockets;
 using System.Security.Claims;
 using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Npgsql;
 using VirtualBranch.Engine.Activities;
+using VirtualBranch.Engine.Runtime;
 using VirtualBranch.Host.Cases;
 using VirtualBranch.Host.Media;
 using VirtualBranch.Workflows.Media;
@@ -11,10 +14,13 @@ using VirtualBranch.Workflows.Media;
 namespace VirtualBranch.Host.Workbench;
 
 /// <summary>
-/// The video room of a case: the Host relays WebRTC signalling (offers, answers, ICE candidates) between the
-/// case's teller and its customer over a WebSocket, and tells each when the other joins or leaves. A room admits
-/// the teller <see cref="CaseAccess"/> lets act on the case (or a supervisor) and the customer whose link names the case.
-/// The two may be connected to different Hosts: what the other is not connected here for goes through <see cref="RoomRelay"/>.
+/// The video room of a case: the Host relays WebRTC signalling (offers, answers, ICE candidates) between the people in it
+/// over WebSockets, and tells each who joins and leaves. Everyone has a seat: the teller (whom <see cref="CaseAccess"/> lets
+/// act on the case, or a supervisor), the customer (whose link names the case), each invited participant (a relative, an
+/// interpreter: <c>participant:{link}</c>) and supervisors listening in (<c>observer:{user}</c>). Pages connect to each other
+/// in a mesh; a message names the seat it is for and the room stamps the seat it came from. People may be connected to
+/// different Hosts: what is for a seat not connected here goes through <see cref="RoomRelay"/>. Participants' and
+/// observers' joining and leaving are events in the case.
 /// </summary>
 public sealed class VideoRooms
 {
@@ -33,23 +39,44 @@ public sealed class VideoRooms
         relay.Deliver = FromAnotherHostAsync;
     }
 
-    /// <summary>Who reports that the customer left the room.</summary>
-    public static readonly Engine.Runtime.Actor RoomActor = new("video-room", Roles.System);
+    /// <summary>Who reports that the customer left the room, and who came and went.</summary>
+    public static readonly Actor RoomActor = new("video-room", Roles.System);
 
-    // A reload or a network blip closes the socket for a moment; only a customer who stays away is a disruption.
+    /// <summary>Sent to every seat ("*") through the relay.</summary>
+    private const string Everyone = "*";
+
+    // A reload or a network blip closes the socket for a moment; only someone who stays away has left.
     private readonly TimeSpan _grace;
+
+    /// <summary>Someone's place in the room: <c>Id</c> is what messages are addressed to.</summary>
+    public sealed record Seat(string Id, string Role, string Name)
+    {
+        /// <summary>Whether their coming and going are events of the case (everyone but the teller and the customer).</summary>
+        public bool Recorded => Id is not (Roles.Teller or Roles.Customer);
+    }
 
     private sealed class Room
     {
+        /// <summary>The seats connected to this Host.</summary>
         public readonly ConcurrentDictionary<string, Peer> Peers = new(StringComparer.Ordinal);
+
+        /// <summary>The seats connected to other Hosts, with their connection's id.</summary>
+        public readonly ConcurrentDictionary<string, string> Elsewhere = new(StringComparer.Ordinal);
+
+        public bool Holds(string seat) => Peers.ContainsKey(seat) || Elsewhere.ContainsKey(seat);
     }
 
     /// <summary>A connected browser; a WebSocket takes one send at a time, and messages come from this Host and others.</summary>
-    private sealed class Peer(WebSocket socket) : IDisposable
+    private sealed class Peer(WebSocket socket, Seat seat) : IDisposable
     {
         private readonly SemaphoreSlim _sending = new(1, 1);
 
         public WebSocket Socket => socket;
+
+        public Seat Seat => seat;
+
+        /// <summary>This connection, so a late "left" of an earlier connection of the same seat is told apart.</summary>
+        public string Connection { get; } = Guid.NewGuid().ToString("N")[..12];
 
         public async Task SendAsync(string message)
         {
@@ -78,6 +105,11 @@ public sealed class VideoRooms
             }
         }
 
+        public string Describe(string type) => new JsonObject
+        {
+            ["type"] = type, ["id"] = seat.Id, ["role"] = seat.Role, ["name"] = seat.Name, ["conn"] = Connection,
+        }.ToJsonString();
+
         public void Dispose() => _sending.Dispose();
     }
 
@@ -85,7 +117,41 @@ public sealed class VideoRooms
 
     /// <summary>Whether <paramref name="user"/> holds a role that sits in video rooms at all (which room is decided on joining).</summary>
     public static bool SeatsRole(ClaimsPrincipal user) =>
-        user.IsInRole(Roles.Teller) || user.IsInRole(Roles.Supervisor) || user.FindFirstValue(Auth.AuthSetup.RoleClaim) == Roles.Customer;
+        user.IsInRole(Roles.Teller) || user.IsInRole(Roles.Supervisor)
+        || user.FindFirstValue(Auth.AuthSetup.RoleClaim) is Roles.Customer or Roles.Participant;
+
+    /// <summary>The seat the caller takes in the case's room, or why they have none.</summary>
+    private static (Seat? Seat, IResult? Refused) SeatOf(HttpContext http, CaseState state)
+    {
+        var user = http.User;
+        if (CaseAccess.IsCustomerOf(user, state.Id))
+        {
+            return (new Seat(Roles.Customer, Roles.Customer, CustomerName(state)), null);
+        }
+        if (CaseAccess.ParticipantLinkIn(user, state.Id) is { } link)
+        {
+            return state.Participants.GetValueOrDefault(link) is { Admitted: true } invited
+                ? (new Seat(ParticipantEvents.Seat(link), invited.Role, invited.Name), null)
+                : (null, Problems.ApiProblems.Forbidden("Invitation withdrawn", "The teller withdrew this invitation."));
+        }
+        if (!user.IsInRole(Roles.Teller) && !user.IsInRole(Roles.Supervisor))
+        {
+            return (null, Problems.ApiProblems.Forbidden("Not your room", "This video room is for the case's teller, its customer and the people they invited."));
+        }
+        if (CaseAccess.Refusal(user, state) is { } refused)
+        {
+            return (null, refused);
+        }
+        var actor = RequestActor.Of(user);
+        return http.Request.Query["seat"] == "observer" && user.IsInRole(Roles.Supervisor)
+            ? (new Seat($"observer:{actor.Id}", Roles.Supervisor, actor.Id), null)
+            : (new Seat(Roles.Teller, Roles.Teller, actor.Id), null);
+    }
+
+    private static string CustomerName(CaseState state) =>
+        state.Data.ValueKind == JsonValueKind.Object && state.Data.TryGetProperty("customerName", out var name) && name.ValueKind == JsonValueKind.String
+            ? name.GetString()!
+            : Roles.Customer;
 
     public async Task<IResult> JoinAsync(Guid caseId, HttpContext http, CaseCommandService cases)
     {
@@ -93,34 +159,39 @@ public sealed class VideoRooms
         {
             return Problems.ApiProblems.Invalid("The video room is a WebSocket.", [new("Upgrade", "Expected a WebSocket request.")]);
         }
-        var role = CaseAccess.IsCustomerOf(http.User, caseId) ? Roles.Customer
-            : http.User.IsInRole(Roles.Teller) || http.User.IsInRole(Roles.Supervisor) ? Roles.Teller : null;
         var state = await cases.CurrentAsync(caseId, null, http.RequestAborted);
-        if (role is null || state is null || state.IsClosed)
+        if (state is null || state.IsClosed)
         {
-            return Problems.ApiProblems.Forbidden("Not your room", "This video room is for the case's teller and customer only.");
+            return Problems.ApiProblems.Forbidden("Not your room", "This case is closed or does not exist; its video room is shut.");
         }
-        if (CaseAccess.Refusal(http.User, state) is { } refused)
+        var (seat, refused) = SeatOf(http, state);
+        if (seat is null)
         {
-            return refused;
+            return refused!;
         }
         using var socket = await http.WebSockets.AcceptWebSocketAsync();
-        using var me = new Peer(socket);
+        using var me = new Peer(socket, seat);
         var room = _rooms.GetOrAdd(caseId, _ => new Room());
-        if (room.Peers.TryRemove(role, out var previous))
+        if (room.Peers.TryRemove(seat.Id, out var previous))
         {
             previous.Socket.Abort(); // the same person rejoining after a drop replaces the dead connection
         }
-        room.Peers[role] = me;
+        room.Peers[seat.Id] = me;
+        room.Elsewhere.TryRemove(seat.Id, out _);
+        await me.SendAsync(me.Describe("welcome"));
+        if (seat.Recorded)
+        {
+            await RecordPresenceAsync(caseId, seat, joined: true, cases);
+        }
         if (state.Fact(MediaFacts.VideoSession) is { } session && Guid.TryParse(session.GetString(), out var sessionId))
         {
-            await media.ReportParticipantAsync(sessionId, role, joined: true, http.RequestAborted);
+            await media.ReportParticipantAsync(sessionId, seat.Role, joined: true, http.RequestAborted);
         }
-        await Tell(caseId, room, role, $$"""{"type":"peer-joined","role":"{{role}}"}""", announce: true);
-        if (room.Peers.ContainsKey(Other(role)))
+        foreach (var other in room.Peers.Values.Where(p => p != me))
         {
-            await me.SendAsync(Present(Other(role)));
+            await me.SendAsync(other.Describe("peer-present"));
         }
+        await AnnounceAsync(caseId, room, me, me.Describe("peer-joined"));
         var buffer = new byte[64 * 1024];
         try
         {
@@ -138,27 +209,57 @@ public sealed class VideoRooms
                 {
                     break;
                 }
-                await Tell(caseId, room, role, message.ToString());
+                if (Addressed(message.ToString(), seat) is { } signal)
+                {
+                    await TellAsync(caseId, room, seat.Id, signal.To, signal.Body);
+                }
             }
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException)
         {
-            log.LogInformation("The {Role} of case {CaseId} dropped: {Reason}", role, caseId, ex.Message);
+            log.LogInformation("{Seat} of case {CaseId} dropped: {Reason}", seat.Id, caseId, ex.Message);
         }
         finally
         {
-            var left = room.Peers.TryRemove(new KeyValuePair<string, Peer>(role, me)); // false when a rejoin replaced this socket
-            await Tell(caseId, room, role, $$"""{"type":"peer-left","role":"{{role}}"}""", announce: true);
-            if (left && role == Roles.Customer)
+            var left = room.Peers.TryRemove(new KeyValuePair<string, Peer>(seat.Id, me)); // false when a rejoin replaced this socket
+            await AnnounceAsync(caseId, room, me, me.Describe("peer-left"));
+            if (left && (seat.Id == Roles.Customer || seat.Recorded))
             {
-                _ = ReportIfStillGoneAsync(caseId, room, cases);
+                _ = ActIfStillGoneAsync(caseId, room, seat, cases);
             }
         }
         return Results.Empty;
     }
 
-    /// <summary>The customer left and did not come back within the grace: the case's video step decides what that means.</summary>
-    private async Task ReportIfStillGoneAsync(Guid caseId, Room room, CaseCommandService cases)
+    /// <summary>
+    /// A signalling message from a page, addressed to a seat (<c>to</c>; a page that names none speaks to the teller, and the
+    /// teller to the customer) and stamped with the seat it came from. Anything else is dropped.
+    /// </summary>
+    private (string To, string Body)? Addressed(string text, Seat from)
+    {
+        try
+        {
+            if (JsonNode.Parse(text) is not JsonObject message || message["type"]?.GetValue<string>() is not ("offer" or "answer" or "candidate"))
+            {
+                return null;
+            }
+            var to = message["to"] is JsonValue target && target.TryGetValue<string>(out var named) ? named
+                : from.Id == Roles.Teller ? Roles.Customer : Roles.Teller;
+            message["from"] = from.Id;
+            return to == from.Id ? null : (to, message.ToJsonString());
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException)
+        {
+            log.LogDebug("A signalling message from {Seat} was not JSON with a type: {Reason}", from.Id, ex.Message);
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// The person did not come back within the grace: for the customer the case's video step decides what that means
+    /// (a disruption); anyone else has left, which the case records.
+    /// </summary>
+    private async Task ActIfStillGoneAsync(Guid caseId, Room room, Seat seat, CaseCommandService cases)
     {
         try
         {
@@ -166,11 +267,16 @@ public sealed class VideoRooms
             {
                 await Task.Delay(_grace, clock);
             }
-            if (room.Peers.ContainsKey(Roles.Customer))
+            if (room.Holds(seat.Id))
             {
                 return;
             }
-            var outcome = await cases.ExecuteAsync(caseId, new Engine.Runtime.ReportDisruption("customer-left",
+            if (seat.Recorded)
+            {
+                await RecordPresenceAsync(caseId, seat, joined: false, cases);
+                return;
+            }
+            var outcome = await cases.ExecuteAsync(caseId, new ReportDisruption("customer-left",
                 $"The customer's connection to the video room closed and did not come back within {_grace.TotalSeconds:0} s.", RoomActor, clock.GetUtcNow()),
                 new RequestContext($"room:{caseId:N}", null), CancellationToken.None);
             if (outcome.Rejection is { } refused)
@@ -180,31 +286,46 @@ public sealed class VideoRooms
         }
         catch (Exception ex)
         {
-            log.LogError(ex, "The disruption of case {CaseId} could not be recorded", caseId);
+            log.LogError(ex, "What {Seat} leaving case {CaseId} means could not be recorded", seat.Id, caseId);
         }
     }
 
-    private static string Other(string role) => role == Roles.Customer ? Roles.Teller : Roles.Customer;
-
-    private static string Present(string role) => $$"""{"type":"peer-present","role":"{{role}}"}""";
-
-    /// <summary>
-    /// To the other person in the room: here when they are connected here, else through the relay to the Host they are on.
-    /// Arrivals and departures are announced to every Host, since this one cannot know where the other will connect.
-    /// </summary>
-    private async Task Tell(Guid caseId, Room room, string from, string message, bool announce = false)
+    private async Task RecordPresenceAsync(Guid caseId, Seat seat, bool joined, CaseCommandService cases)
     {
-        if (room.Peers.TryGetValue(Other(from), out var peer))
+        var outcome = await cases.ExecuteAsync(caseId, new RecordPresence(seat.Id, seat.Role, seat.Name, joined, RoomActor, clock.GetUtcNow()),
+            new RequestContext($"room:{caseId:N}", null), CancellationToken.None);
+        if (outcome.Rejection is { } refused)
+        {
+            log.LogWarning("{Seat} {Change} case {CaseId}'s room, not recorded: {Detail}", seat.Id, joined ? "joining" : "leaving", caseId, refused.Detail);
+        }
+    }
+
+    /// <summary>To one seat: here when it is connected here, else through the relay to the Host it is on.</summary>
+    private async Task TellAsync(Guid caseId, Room room, string from, string to, string message)
+    {
+        if (room.Peers.TryGetValue(to, out var peer))
         {
             await peer.SendAsync(message);
-            if (!announce)
-            {
-                return;
-            }
+            return;
         }
+        await RelayAsync(caseId, from, to, message);
+    }
+
+    /// <summary>Arrivals and departures go to everyone here and to every Host, since this one cannot know where others connect.</summary>
+    private async Task AnnounceAsync(Guid caseId, Room room, Peer from, string message)
+    {
+        foreach (var peer in room.Peers.Values.Where(p => p != from && p.Seat.Id != from.Seat.Id))
+        {
+            await peer.SendAsync(message);
+        }
+        await RelayAsync(caseId, from.Seat.Id, Everyone, message);
+    }
+
+    private async Task RelayAsync(Guid caseId, string from, string to, string message)
+    {
         try
         {
-            await relay.PublishAsync(caseId, from, Other(from), message, CancellationToken.None);
+            await relay.PublishAsync(caseId, from, to, message, CancellationToken.None);
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
         {
@@ -212,17 +333,53 @@ public sealed class VideoRooms
         }
     }
 
-    /// <summary>A message from a peer on another Host; a newcomer there also learns who is connected here.</summary>
+    /// <summary>A message from a seat on another Host; a newcomer there also learns who is connected here.</summary>
     private async Task FromAnotherHostAsync(RoomSignal signal)
     {
-        if (!_rooms.TryGetValue(signal.CaseId, out var room) || !room.Peers.TryGetValue(signal.To, out var peer))
+        if (!_rooms.TryGetValue(signal.CaseId, out var room))
         {
             return;
         }
-        await peer.SendAsync(signal.Body);
-        if (signal.Body.Contains("\"type\":\"peer-joined\"", StringComparison.Ordinal))
+        var (type, connection) = Kind(signal.Body);
+        if (type == "peer-left")
         {
-            await relay.PublishAsync(signal.CaseId, signal.To, signal.From, Present(signal.To), CancellationToken.None);
+            if (room.Elsewhere.TryGetValue(signal.From, out var known) && known == connection)
+            {
+                room.Elsewhere.TryRemove(signal.From, out _);
+            }
+        }
+        else if (type is "peer-joined" or "peer-present" && connection is not null)
+        {
+            room.Elsewhere[signal.From] = connection;
+        }
+        if (signal.To != Everyone)
+        {
+            if (room.Peers.TryGetValue(signal.To, out var peer))
+            {
+                await peer.SendAsync(signal.Body);
+            }
+            return;
+        }
+        foreach (var peer in room.Peers.Values.Where(p => p.Seat.Id != signal.From))
+        {
+            await peer.SendAsync(signal.Body);
+            if (type == "peer-joined")
+            {
+                await relay.PublishAsync(signal.CaseId, peer.Seat.Id, signal.From, peer.Describe("peer-present"), CancellationToken.None);
+            }
+        }
+    }
+
+    private static (string? Type, string? Connection) Kind(string body)
+    {
+        try
+        {
+            var message = JsonNode.Parse(body);
+            return (message?["type"]?.GetValue<string>(), message?["conn"]?.GetValue<string>());
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        {
+            return (null, null);
         }
     }
 }

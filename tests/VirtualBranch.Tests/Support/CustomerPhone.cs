@@ -23,19 +23,24 @@ public sealed class CustomerPhone(HostFixture host)
 
     public static string CodeIn(string url) => System.Web.HttpUtility.ParseQueryString(new Uri(url).Query)["code"]!;
 
+    /// <summary>The latest message of this kind sent to <paramref name="to"/> for the case (an invited participant's phone).</summary>
+    public OutboxEntry Latest(Guid caseId, string kind, string to) => Messages.Last(m => m.CaseId == caseId && m.Kind == kind && m.To == to);
+
     /// <summary>Asks for the code that opens the link, and opens it: the customer's client, with its token.</summary>
-    public async Task<HttpClient> OpenLinkAsync(Guid caseId, string? linkCode = null)
+    public async Task<HttpClient> OpenLinkAsync(Guid caseId, string? linkCode = null) => (await OpenSessionAsync(caseId, linkCode ?? LinkCode(caseId))).Client;
+
+    /// <summary>Opens a link with the one-time code sent for it: the client with the session's token, and what the Host answered.</summary>
+    public async Task<(HttpClient Client, JsonElement Session)> OpenSessionAsync(Guid caseId, string linkCode)
     {
-        linkCode ??= LinkCode(caseId);
         var anonymous = host.CreateClient();
         var sent = await anonymous.PostAsJsonAsync("/api/customer/code", new { caseId, code = linkCode });
         sent.StatusCode.ShouldBe(HttpStatusCode.Accepted, await sent.Content.ReadAsStringAsync());
-        var session = await anonymous.PostAsJsonAsync("/api/customer/session", new { caseId, code = linkCode, otp = Latest(caseId, "code").Code });
-        session.StatusCode.ShouldBe(HttpStatusCode.OK, await session.Content.ReadAsStringAsync());
-        var customer = host.CreateClient();
-        customer.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
-            (await session.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString());
-        return customer;
+        var opened = await anonymous.PostAsJsonAsync("/api/customer/session", new { caseId, code = linkCode, otp = Latest(caseId, "code").Code });
+        opened.StatusCode.ShouldBe(HttpStatusCode.OK, await opened.Content.ReadAsStringAsync());
+        var session = await opened.Content.ReadFromJsonAsync<JsonElement>();
+        var client = host.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", session.GetProperty("token").GetString());
+        return (client, session);
     }
 
     /// <summary>Answers a customer's step as the customer does: asks for a code, reads it, and sends the answer with it.</summary>

@@ -4,6 +4,7 @@ using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 using Shouldly;
 using VirtualBranch.Tests.Support;
+using static VirtualBranch.Tests.Support.PageSteps;
 
 namespace VirtualBranch.Tests.Workbench;
 
@@ -48,9 +49,7 @@ public sealed class WorkbenchTests(BrowserHostFixture host, BrowserFixture brows
         var customer = await customerContext.NewPageAsync();
 
         await teller.GotoAsync("/teller/");
-        await teller.GetByLabel("用户名 / Username").FillAsync("teller");
-        await teller.GetByLabel("密码 / Password").FillAsync(host.PasswordOf("teller"));
-        await teller.GetByRole(AriaRole.Button, new() { Name = "登录 / Sign in" }).ClickAsync();
+        await SignInAsync(teller, "teller", host.PasswordOf("teller"));
         await teller.Locator("#new-definition option[value=loan-face-signing]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
         await teller.Locator("#new-definition").SelectOptionAsync("loan-face-signing");
         await Expect(() => teller.Locator("#new-data").InputValueAsync(), v => v.Contains("loanAmount", StringComparison.Ordinal));
@@ -157,9 +156,7 @@ public sealed class WorkbenchTests(BrowserHostFixture host, BrowserFixture brows
         await using var context = await browser.Browser.NewContextAsync(new() { BaseURL = host.BaseAddress!.ToString(), ViewportSize = new() { Width = 1400, Height = 1000 } });
         var page = await context.NewPageAsync();
         await page.GotoAsync("/teller/");
-        await page.GetByLabel("用户名 / Username").FillAsync("teller");
-        await page.GetByLabel("密码 / Password").FillAsync(host.PasswordOf("teller"));
-        await page.GetByRole(AriaRole.Button, new() { Name = "登录 / Sign in" }).ClickAsync();
+        await SignInAsync(page, "teller", host.PasswordOf("teller"));
         async Task<(int Segment, int Uploaded)> RecordAsync()
         {
             await page.GetByRole(AriaRole.Button, new() { Name = number }).ClickAsync();
@@ -242,9 +239,7 @@ public sealed class WorkbenchTests(BrowserHostFixture host, BrowserFixture brows
             {
                 await page.Locator("#signout").ClickAsync();
             }
-            await page.GetByLabel("用户名 / Username").FillAsync(user);
-            await page.GetByLabel("密码 / Password").FillAsync(host.PasswordOf(user));
-            await page.GetByRole(AriaRole.Button, new() { Name = "登录 / Sign in" }).ClickAsync();
+            await SignInAsync(page, user, host.PasswordOf(user));
             await page.Locator("#filter").SelectOptionAsync("supervisor");
             await page.GetByRole(AriaRole.Button, new() { Name = number }).ClickAsync();
             await Expect(() => page.Locator("#who").TextContentAsync(), w => w!.StartsWith(user + " ", StringComparison.Ordinal));
@@ -282,22 +277,4 @@ public sealed class WorkbenchTests(BrowserHostFixture host, BrowserFixture brows
     private static async Task<JsonElement> Api(IPage page, string path) =>
         JsonDocument.Parse(await page.EvaluateAsync<string>($"async () => JSON.stringify(await vb.call('GET', '{path}'))")).RootElement.Clone();
 
-    /// <summary>Waits for the page to show something (bounded); the answer is asserted, not the time it took.</summary>
-    /// <summary>The next one-time code the phone receives for the case, once the Host has sent it.</summary>
-    private static async Task<string> NextCode(CustomerPhone phone, Guid caseId, int seen)
-    {
-        await Expect(() => Task.FromResult(phone.Messages.Count(m => m.CaseId == caseId && m.Kind == "code")), n => n > seen);
-        return phone.Latest(caseId, "code").Code!;
-    }
-
-    /// <summary>The customer types the code sent for the consent they just gave, and confirms it.</summary>
-    private static async Task ConfirmWithCode(IPage customer, CustomerPhone phone, Guid caseId, int seen)
-    {
-        var form = customer.Locator("form.confirm");
-        await form.GetByLabel("短信验证码").FillAsync(await NextCode(phone, caseId, seen));
-        await form.GetByRole(AriaRole.Button, new() { Name = "确认" }).ClickAsync();
-    }
-
-    private static Task Expect<T>(Func<Task<T>> read, Func<T, bool> ok, TimeSpan? limit = null) =>
-        Eventually.Until(read, ok, limit ?? TimeSpan.FromSeconds(60), value => $"The page did not show what was expected; it shows: {value}");
 }

@@ -7,7 +7,7 @@ namespace VirtualBranch.Host.Auth.Sessions;
 
 /// <summary>
 /// A local account's cookie or access token authenticates only while its session is active in PostgreSQL, so sign-out
-/// and a password change take effect at once. A customer's token has no session: it is bound to its case and the case's current link instead.
+/// and a password change take effect at once. A customer's or an invited participant's token has no session: it is bound to its case and link instead.
 /// </summary>
 public static class SessionValidation
 {
@@ -22,9 +22,9 @@ public static class SessionValidation
 
     public static async Task ValidateToken(TokenValidatedContext context)
     {
-        if (IsCustomer(context.Principal))
+        if (HoldsLink(context.Principal))
         {
-            await Customers.CustomerSessions.ValidateAsync(context); // bound to the case's current link instead
+            await Customers.CustomerSessions.ValidateAsync(context); // bound to the case's link instead
             return;
         }
         if (await ActiveSessionOf(context.Principal, SessionKind.Token, context.HttpContext) is null)
@@ -38,9 +38,9 @@ public static class SessionValidation
             ? await http.RequestServices.GetRequiredService<SessionStore>().ActiveAsync(id, kind, http.RequestAborted)
             : null;
 
-    // TokenIssuer.IssueCustomer's tokens: role customer, bound to a case, no session.
-    private static bool IsCustomer(ClaimsPrincipal? principal) =>
+    // TokenIssuer.IssueCustomer's and IssueParticipant's tokens: bound to a case and a link, no session.
+    private static bool HoldsLink(ClaimsPrincipal? principal) =>
         principal?.FindFirst(SessionStore.IdClaim) is null
-        && principal?.FindFirst(AuthSetup.RoleClaim)?.Value == "customer"
+        && principal?.FindFirst(AuthSetup.RoleClaim)?.Value is Engine.Activities.Roles.Customer or Engine.Activities.Roles.Participant
         && principal.FindFirst(Media.CaseAccess.CaseClaim) is not null;
 }

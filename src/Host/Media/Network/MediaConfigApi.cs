@@ -27,7 +27,7 @@ public static class MediaConfigApi
     {
         if (!VideoRooms.SeatsRole(http.User))
         {
-            return ApiProblems.Forbidden("Not in a video call", "ICE servers and TURN credentials are for those who join video rooms: tellers, supervisors and customers.");
+            return ApiProblems.Forbidden("Not in a video call", "ICE servers and TURN credentials are for those who join video rooms: tellers, supervisors, customers and the people they invite.");
         }
         return TypedResults.Ok(For(ice, secret, RequestActor.Of(http.User).Id, clock.GetUtcNow()));
     }

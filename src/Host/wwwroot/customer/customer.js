@@ -2,15 +2,25 @@
   const $ = (id) => document.getElementById(id);
   const params = new URLSearchParams(location.search);
   const caseId = params.get("case"), code = params.get("code");
-  const kept = caseId && sessionStorage.getItem("vb.customer." + caseId);
+  const kept = (() => { try { return caseId && JSON.parse(sessionStorage.getItem("vb.customer." + caseId) || "null"); } catch { return null; } })();
   const t = (zh, en) => ($("lang").value === "en" ? en : zh);
-  let room = null, shown = "";
+  let room = null, shown = "", seat = { as: "customer", name: null };
+  const roles = { relative: ["亲属", "relative"], interpreter: ["翻译", "interpreter"] };
 
   function translate() {
     document.documentElement.lang = $("lang").value === "en" ? "en" : "zh-CN";
     document.querySelectorAll("[data-zh]").forEach((e) => (e.textContent = $("lang").value === "en" ? e.dataset.en : e.dataset.zh));
     $("title").textContent = t("远程银行", "Remote banking");
+    if (seat.as !== "customer") { invited(); return; }
     shown = ""; if (vb.state.token) poll();
+  }
+
+  // An invited relative or interpreter is in the call and the recording, and sees nothing of the case itself.
+  function invited() {
+    const [zh, en] = roles[seat.as] || [seat.as, seat.as];
+    $("case-number").textContent = t(`${seat.name}，您已受邀以${zh}身份加入视频。`, `${seat.name}, you are invited into the video call as the ${en}.`);
+    $("ask").innerHTML = "<p class='muted'></p>";
+    $("ask").firstChild.textContent = t("本次视频将全程录音录像。", "The call is recorded on audio and video.");
   }
 
   async function poll() {
@@ -87,7 +97,7 @@
   $("lang").addEventListener("change", translate);
   $("join").addEventListener("click", async () => {
     $("join").classList.add("hidden");
-    room = await vbRoom(caseId, "customer", {
+    room = await vbRoom(caseId, seat.as === "customer" ? "customer" : "participant", {
       localVideo: $("local"), remoteVideo: $("remote"),
       onStatus: (s) => { $("connection").textContent = s === "reconnecting" ? t("连接中断，正在重新连接…", "Connection lost, reconnecting…") : s === "connected" ? t("已连接", "Connected") : s === "waiting" ? t("正在等待柜员…", "Waiting for the teller…") : s; },
     });
@@ -104,24 +114,24 @@
     why.removeAttribute("data-zh"); why.removeAttribute("data-en");
     $("verify").classList.add("hidden"); $("no-link").classList.remove("hidden"); translate(); why.textContent = e.message;
   }
-  function enter(token) {
-    vb.state.token = token;
+  function enter(session) {
+    vb.state.token = session.token; seat = { as: session.as || "customer", name: session.name };
     $("verify").classList.add("hidden"); $("session").classList.remove("hidden");
     translate();
-    setInterval(() => poll().catch(() => {}), 1500);
+    if (seat.as === "customer") setInterval(() => poll().catch(() => {}), 1500);
   }
   $("verify-form").addEventListener("submit", async (event) => {
     event.preventDefault();
     try {
-      const token = (await vb.call("POST", "/api/customer/session", { caseId, code, otp: $("otp").value })).token;
-      sessionStorage.setItem("vb.customer." + caseId, token); history.replaceState(null, "", `/customer/?case=${caseId}`);
-      enter(token);
+      const session = await vb.call("POST", "/api/customer/session", { caseId, code, otp: $("otp").value });
+      sessionStorage.setItem("vb.customer." + caseId, JSON.stringify(session)); history.replaceState(null, "", `/customer/?case=${caseId}`);
+      enter(session);
     } catch (e) { if (e.status === 400 || e.status === 429) $("verify-error").textContent = fieldMessage(e); else refuse(e); }
   });
   $("resend").addEventListener("click", () => sendCode().then(() => { $("verify-error").textContent = ""; }).catch((e) => { $("verify-error").textContent = e.message; }));
   async function start() {
     vb.state.credentials = "omit";
-    if (kept) { enter(kept); return; }
+    if (kept && kept.token) { enter(kept); return; }
     if (!caseId || !code) { $("no-link").classList.remove("hidden"); translate(); return; }
     try { await sendCode(); } catch (e) { refuse(e); return; }
     $("verify").classList.remove("hidden"); translate(); $("otp").focus();

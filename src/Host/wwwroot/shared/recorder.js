@@ -3,17 +3,21 @@
 // reload continues the recording as the next segment. Chunks go up in order with their SHA-256; a chunk the network or
 // a restarting Host lost is sent again until it lands; a chunk the Host refuses stops the recorder and says why.
 
-// A composite of the given <video> elements (one tile each) with their streams' audio mixed.
+// A composite of the given <video> elements (one tile each, in a grid on a 1280×720 frame) with their streams' audio mixed.
+// add(video) and remove(video) change who is on it while it records: someone joining the call joins the recording.
 window.vbComposite = (videos) => {
-  const W = 640, H = 480, canvas = document.createElement("canvas");
-  canvas.width = W * videos.length; canvas.height = H;
-  const g = canvas.getContext("2d");
+  const W = 1280, H = 720, canvas = document.createElement("canvas");
+  canvas.width = W; canvas.height = H;
+  const tiles = [...videos], g = canvas.getContext("2d");
   const draw = () => {
-    g.fillStyle = "#000"; g.fillRect(0, 0, canvas.width, canvas.height);
-    videos.forEach((v, i) => {
+    g.fillStyle = "#000"; g.fillRect(0, 0, W, H);
+    const columns = Math.ceil(Math.sqrt(tiles.length)), rows = Math.ceil(tiles.length / columns);
+    const tw = W / columns, th = H / rows;
+    tiles.forEach((v, i) => {
       if (v.readyState < 2 || !v.videoWidth) return;
-      const scale = Math.min(W / v.videoWidth, H / v.videoHeight), w = v.videoWidth * scale, h = v.videoHeight * scale;
-      g.drawImage(v, i * W + (W - w) / 2, (H - h) / 2, w, h);
+      const x = (i % columns) * tw, y = Math.floor(i / columns) * th;
+      const scale = Math.min(tw / v.videoWidth, th / v.videoHeight), w = v.videoWidth * scale, h = v.videoHeight * scale;
+      g.drawImage(v, x + (tw - w) / 2, y + (th - h) / 2, w, h);
     });
   };
   const painter = setInterval(draw, 1000 / 15); // a timer, not requestAnimationFrame: it keeps drawing when the tab is hidden
@@ -25,7 +29,13 @@ window.vbComposite = (videos) => {
   };
   videos.forEach((v) => listen(v.srcObject));
   const stream = new MediaStream([...canvas.captureStream(15).getVideoTracks(), ...mix.stream.getAudioTracks()]);
-  return { stream, listen, stop() { clearInterval(painter); stream.getTracks().forEach((t) => t.stop()); audio.close().catch(() => {}); } };
+  return {
+    stream, listen,
+    get tiles() { return tiles.length; },
+    add(video) { if (!tiles.includes(video)) tiles.push(video); listen(video.srcObject); },
+    remove(video) { const i = tiles.indexOf(video); if (i >= 0) tiles.splice(i, 1); },
+    stop() { clearInterval(painter); stream.getTracks().forEach((t) => t.stop()); audio.close().catch(() => {}); },
+  };
 };
 
 // onState({ segment, uploaded, retrying, refused }) after every change.

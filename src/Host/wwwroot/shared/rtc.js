@@ -1,7 +1,13 @@
-// The video room: WebRTC between the teller's and the customer's browsers, signalled through the Host. The ICE servers
-// (STUN, and TURN with credentials issued to this caller) and the transport policy come from /api/media/config; without
-// any ICE server, candidates stay on 127.0.0.1 (one machine, tests). Rejoins by itself after a dropped connection.
-window.vbRoom = async (caseId, role, { localVideo, remoteVideo, onStatus, onRemote }) => {
+// The video room: WebRTC between everyone in a case's call (the teller, the customer, invited participants, a supervisor
+// listening in), signalled through the Host. Each pair connects directly (a mesh: calls here have a handful of people);
+// in each pair the one who leads (teller, then supervisor, then customer, then participants) makes the offer and offers
+// again when the connection fails. The ICE servers (STUN, and TURN with credentials issued to this caller) and the
+// transport policy come from /api/media/config; without any ICE server, candidates stay on 127.0.0.1 (one machine, tests).
+// Rejoins by itself after a dropped connection.
+//
+// remoteVideo shows the main other person (the customer for the teller, the teller for everyone else); anyone else gets a
+// <video> of their own next to it. onRemote(stream, peer, video) and onLeft(peer) tell the page who comes and goes.
+window.vbRoom = async (caseId, role, { localVideo, remoteVideo, onStatus, onRemote, onLeft, listenOnly }) => {
   let config = await vb.call("GET", "/api/media/config");
   // TURN credentials open new relays only for a few minutes: fetch fresh ones halfway, so a rejoin late in a call still relays.
   let renewal = null;
@@ -13,71 +19,127 @@ window.vbRoom = async (caseId, role, { localVideo, remoteVideo, onStatus, onRemo
     }, seconds * 500);
   };
   renew(config.credentialSeconds);
-  const stream = await navigator.mediaDevices.getUserMedia({ video: true, audio: true });
-  localVideo.srcObject = stream;
-  let pc = null, ws = null, closed = false;
-  // ICE candidates can be gathered before our offer or answer is sent, and can arrive before the remote description is
-  // set: hold them until each side is ready, or the only loopback candidate is lost and the call never connects.
-  let outgoing = [], described = false, incoming = [];
+  const stream = listenOnly ? null : await navigator.mediaDevices.getUserMedia({ video: true, audio: true });
+  if (stream) localVideo.srcObject = stream;
+  const primary = role === "teller" ? "customer" : "teller";
+  const peers = new Map();
+  let me = { id: role, role }, ws = null, closed = false;
   const send = (message) => { if (ws && ws.readyState === 1) ws.send(JSON.stringify(message)); };
   const status = (s) => { try { onStatus && onStatus(s); } catch { /* a page's handler must never break the room */ } };
-  function peer() {
-    if (pc) pc.close();
-    outgoing = []; described = false; incoming = [];
-    pc = new RTCPeerConnection({ iceServers: config.iceServers, iceTransportPolicy: config.iceTransportPolicy });
-    stream.getTracks().forEach((track) => pc.addTrack(track, stream));
-    pc.ontrack = (event) => { remoteVideo.srcObject = event.streams[0]; onRemote && onRemote(event.streams[0]); };
+  const rank = (r) => ({ teller: 0, supervisor: 1, customer: 2 })[r] ?? 3;
+  const leads = (p) => rank(me.role) - rank(p.role) < 0 || (rank(me.role) === rank(p.role) && me.id < p.id);
+
+  function known(info) {
+    let p = peers.get(info.id);
+    if (!p) { p = { id: info.id, pc: null, outgoing: [], described: false, incoming: [], watchdog: null, video: null }; peers.set(info.id, p); }
+    if (info.role) p.role = info.role;
+    if (info.name) p.name = info.name;
+    if (info.conn) p.conn = info.conn;
+    return p;
+  }
+
+  function show(p, remote) {
+    if (p.id === primary) p.video = remoteVideo;
+    else if (!p.video) {
+      p.video = document.createElement("video");
+      p.video.autoplay = true; p.video.playsInline = true; p.video.className = "peer"; p.video.dataset.seat = p.id;
+      p.video.setAttribute("aria-label", `${p.name || p.role} (${p.role})`);
+      remoteVideo.parentElement.appendChild(p.video);
+    }
+    p.video.srcObject = remote;
+    try { onRemote && onRemote(remote, { id: p.id, role: p.role, name: p.name }, p.video); } catch { /* the page's handler */ }
+  }
+
+  function forget(p) {
+    clearTimeout(p.watchdog);
+    if (p.pc) p.pc.close();
+    peers.delete(p.id);
+    if (p.video && p.video !== remoteVideo) p.video.remove();
+    try { onLeft && onLeft({ id: p.id, role: p.role, name: p.name }); } catch { /* the page's handler */ }
+  }
+
+  // ICE candidates can be gathered before our offer or answer is sent, and can arrive before the remote description is
+  // set: hold them until each side is ready, or the only loopback candidate is lost and the call never connects.
+  function connectTo(p) {
+    if (p.pc) p.pc.close();
+    p.outgoing = []; p.described = false; p.incoming = [];
+    const pc = p.pc = new RTCPeerConnection({ iceServers: config.iceServers, iceTransportPolicy: config.iceTransportPolicy });
+    if (stream) stream.getTracks().forEach((track) => pc.addTrack(track, stream));
+    else { pc.addTransceiver("audio", { direction: "recvonly" }); pc.addTransceiver("video", { direction: "recvonly" }); }
+    pc.ontrack = (event) => show(p, event.streams[0] || new MediaStream([event.track]));
     pc.onicecandidate = (event) => {
       if (event.candidate && (!config.loopbackOnly || event.candidate.candidate.includes("127.0.0.1"))) {
-        if (described) send({ type: "candidate", candidate: event.candidate }); else outgoing.push(event.candidate);
+        if (p.described) send({ type: "candidate", to: p.id, candidate: event.candidate }); else p.outgoing.push(event.candidate);
       }
     };
-    const mine = pc;
     pc.onconnectionstatechange = () => {
-      status(mine.connectionState);
-      if (role === "teller" && !closed && pc === mine && (mine.connectionState === "failed" || mine.connectionState === "disconnected")) {
-        clearTimeout(watchdog);
-        watchdog = setTimeout(() => { if (!closed && pc === mine && mine.connectionState !== "connected") offer(); }, 2000);
+      if (p.id === primary) status(pc.connectionState);
+      if (leads(p) && !closed && p.pc === pc && (pc.connectionState === "failed" || pc.connectionState === "disconnected")) {
+        clearTimeout(p.watchdog);
+        p.watchdog = setTimeout(() => { if (!closed && p.pc === pc && pc.connectionState !== "connected") offer(p); }, 2000);
       }
     };
+    return pc;
   }
-  function sendDescription(type) {
-    send({ type, sdp: pc.localDescription });
-    described = true;
-    outgoing.forEach((candidate) => send({ type: "candidate", candidate })); outgoing = [];
+  function sendDescription(p, type) {
+    send({ type, to: p.id, sdp: p.pc.localDescription });
+    p.described = true;
+    p.outgoing.forEach((candidate) => send({ type: "candidate", to: p.id, candidate })); p.outgoing = [];
   }
-  async function remote(sdp) {
-    await pc.setRemoteDescription(sdp);
-    for (const candidate of incoming) { try { await pc.addIceCandidate(candidate); } catch { /* stale */ } }
-    incoming = [];
+  async function remote(p, sdp) {
+    await p.pc.setRemoteDescription(sdp);
+    for (const candidate of p.incoming) { try { await p.pc.addIceCandidate(candidate); } catch { /* stale */ } }
+    p.incoming = [];
   }
-  // The teller leads: if a call does not reach "connected" (a lost candidate, a busy machine, a network blip),
+  // The leader of a pair offers; if the call does not reach "connected" (a lost candidate, a busy machine, a network blip),
   // it offers again rather than leave both people looking at a black screen.
-  let watchdog = null;
-  async function offer() {
-    peer();
-    const mine = pc;
+  async function offer(p) {
+    const pc = connectTo(p);
     await pc.setLocalDescription(await pc.createOffer());
-    sendDescription("offer");
-    clearTimeout(watchdog);
-    watchdog = setTimeout(() => { if (!closed && pc === mine && pc.connectionState !== "connected") offer(); }, 5000);
+    sendDescription(p, "offer");
+    clearTimeout(p.watchdog);
+    p.watchdog = setTimeout(() => { if (!closed && p.pc === pc && pc.connectionState !== "connected") offer(p); }, 5000);
   }
   function connect() {
-    ws = new WebSocket(`${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/api/cases/${caseId}/room${vb.state.token ? "?access_token=" + encodeURIComponent(vb.state.token) : ""}`);
+    ws = new WebSocket(`${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/api/cases/${caseId}/room${listenOnly ? "?seat=observer" : ""}${vb.state.token ? (listenOnly ? "&" : "?") + "access_token=" + encodeURIComponent(vb.state.token) : ""}`);
     ws.onopen = () => status("waiting");
     ws.onmessage = async (event) => {
       const message = JSON.parse(event.data);
-      if ((message.type === "peer-joined" || message.type === "peer-present") && role === "teller") await offer();
-      else if (message.type === "offer") { peer(); await remote(message.sdp); await pc.setLocalDescription(await pc.createAnswer()); sendDescription("answer"); }
-      else if (message.type === "answer" && pc) await remote(message.sdp);
+      const from = message.from || primary;
+      if (message.type === "welcome") me = { id: message.id, role: message.role };
+      else if (message.type === "peer-joined" || message.type === "peer-present") {
+        const p = known(message);
+        if (leads(p)) await offer(p);
+      } else if (message.type === "offer") {
+        const p = known({ id: from }); connectTo(p); await remote(p, message.sdp);
+        await p.pc.setLocalDescription(await p.pc.createAnswer()); sendDescription(p, "answer");
+      } else if (message.type === "answer") { const p = peers.get(from); if (p && p.pc) await remote(p, message.sdp); }
       else if (message.type === "candidate") {
-        if (!pc || !pc.remoteDescription) incoming.push(message.candidate);
-        else { try { await pc.addIceCandidate(message.candidate); } catch { /* a late candidate for an old connection */ } }
+        const p = peers.get(from);
+        if (!p) return;
+        if (!p.pc || !p.pc.remoteDescription) p.incoming.push(message.candidate);
+        else { try { await p.pc.addIceCandidate(message.candidate); } catch { /* a late candidate for an old connection */ } }
+      } else if (message.type === "peer-left") {
+        const p = peers.get(message.id);
+        if (!p || (message.conn && p.conn && message.conn !== p.conn)) return; // an earlier connection of someone who is back
+        forget(p);
+        if (message.id === primary) status("peer-left");
       }
-      else if (message.type === "peer-left") status("peer-left");
     };
     ws.onclose = () => { if (!closed) { status("reconnecting"); setTimeout(connect, 1000); } };
   }
   connect();
-  return { stream, get connection() { return pc; }, drop() { ws.close(); }, close() { closed = true; clearTimeout(renewal); ws.close(); if (pc) pc.close(); stream.getTracks().forEach((t) => t.stop()); } };
+  return {
+    stream,
+    /** The connection to the main other person (the customer for the teller, the teller for anyone else). */
+    get connection() { const p = peers.get(primary); return p ? p.pc : null; },
+    /** Everyone else in the room as this page sees them. */
+    get peers() { return [...peers.values()].map((p) => ({ id: p.id, role: p.role, name: p.name, state: p.pc ? p.pc.connectionState : "new" })); },
+    drop() { ws.close(); },
+    close() {
+      closed = true; clearTimeout(renewal); ws.close();
+      peers.forEach((p) => { clearTimeout(p.watchdog); if (p.pc) p.pc.close(); });
+      if (stream) stream.getTracks().forEach((t) => t.stop());
+    },
+  };
 };

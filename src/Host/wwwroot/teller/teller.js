@@ -96,7 +96,9 @@
       let read;
       if (w.activityType === "video-session") {
         form.innerHTML = `<p>确认柜员与客户均已进入视频。Confirm teller and customer are both in the video session.</p>`;
-        read = () => ({ participants: [{ role: "teller", name: vb.state.user }, { role: "customer", name: c.data.customerName || "customer" }] });
+        // Everyone else connected in the room (an invited relative or interpreter) is listed with them.
+        read = () => ({ participants: [{ role: "teller", name: vb.state.user }, { role: "customer", name: c.data.customerName || "customer" },
+          ...(room ? room.peers.filter((p) => p.role !== "customer" && p.role !== "supervisor" && p.role !== "teller" && p.state === "connected").map((p) => ({ role: p.role, name: p.name })) : [])] });
       } else if (w.activityType === "willingness-confirmation") {
         const script = view.scripts.find((s) => s.stepId === w.stepId).questions;
         const answers = {};
@@ -140,7 +142,7 @@
     if (active && !recorder && !starting && room) {
       starting = true;
       try {
-        composite = vbComposite([$("local"), $("remote")]);
+        composite = vbComposite([$("local"), $("remote"), ...document.querySelectorAll(".videos video.peer")]);
         if (remoteStream) composite.listen(remoteStream);
         recordingStartedAt = Date.parse(recording.startedAt);
         recorder = await vbRecorder(recording.recordingId, composite.stream, showRecording);
@@ -179,14 +181,26 @@
     try { const link = await vb.call("POST", `/api/cases/${current}/customer-link`); $("link-status").className = ""; $("link-status").textContent = `已发送至 / Sent to ${link.sentTo}`; }
     catch (e) { $("link-status").className = "error"; $("link-status").textContent = e.message; }
   });
+  // An invited relative or interpreter gets a single-use link on their own phone; the teller sees where it went, never the link.
+  $("invite-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const status = $("invite-status");
+    try {
+      const sent = await vb.call("POST", `/api/cases/${current}/participants`, { role: $("invite-role").value, name: $("invite-name").value, mobile: $("invite-mobile").value });
+      status.className = ""; status.textContent = `已邀请 ${sent.name}，链接已发送至 / Invited ${sent.name}; link sent to ${sent.sentTo}`;
+      $("invite-name").value = ""; $("invite-mobile").value = "";
+    } catch (e) { status.className = "error"; status.textContent = [e.message, ...((e.problem && e.problem.errors) || []).map((x) => x.message)].join(" "); }
+  });
   $("start-video").addEventListener("click", async () => {
     const caseId = current;
     room = await vbRoom(current, "teller", { localVideo: $("local"), remoteVideo: $("remote"),
       // A failed call is a disruption: the case's video step decides whether it goes on, restarts the identity check or ends.
       onStatus: (s) => { $("video-status").textContent = s; if (s === "failed") vb.call("POST", `/api/cases/${caseId}/disruptions`, { kind: "connection-failed", detail: "The teller's call to the customer failed." }).then(() => refresh()).catch(() => {}); },
-      onRemote: (s) => { remoteStream = s; if (composite) composite.listen(s); } });
+      // Whoever is in the call is in the recording: someone who joins mid-recording gets a tile and their voice is mixed in.
+      onRemote: (s, peer, video) => { if (peer.id === "customer") remoteStream = s; if (composite) composite.add(video); },
+      onLeft: (peer) => { if (composite) document.querySelectorAll(`.videos video[data-seat="${CSS.escape(peer.id)}"]`).forEach((v) => composite.remove(v)); } });
   });
   setInterval(() => { if (vb.signedIn) { loadQueue().catch(() => {}); refresh().catch(() => {}); } }, 1500);
-  window.tellerPage = { get room() { return room; }, get recorder() { return recorder; }, get stoppedRecording() { return stoppedRecording; }, get caseId() { return current; } };
+  window.tellerPage = { get room() { return room; }, get recorder() { return recorder; }, get stoppedRecording() { return stoppedRecording; }, get caseId() { return current; }, get tiles() { return composite ? composite.tiles : 0; } };
   show();
 })();

@@ -1,0 +1,39 @@
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace VirtualBranch.Tests.Support;
+
+/// <summary>A page's WebSocket to a case's video room, spoken by hand: join, read the next message of a kind, send.</summary>
+public static class RoomSockets
+{
+    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
+
+    public static async Task<WebSocket> JoinAsync(WebApplicationFactory<Program> on, Guid caseId, string token, string query = "") =>
+        await on.Server.CreateWebSocketClient().ConnectAsync(
+            new Uri($"ws://localhost/api/cases/{caseId}/room?{query}{(query.Length > 0 ? "&" : "")}access_token={Uri.EscapeDataString(token)}"), Cancellation);
+
+    /// <summary>The next message of <paramref name="type"/> (that <paramref name="matches"/>), skipping others; at most 30 s.</summary>
+    public static async Task<JsonElement> ReceiveAsync(this WebSocket socket, string type, Func<JsonElement, bool>? matches = null)
+    {
+        var buffer = new byte[64 * 1024];
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
+        limit.CancelAfter(TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            var result = await socket.ReceiveAsync(buffer, limit.Token);
+            var message = JsonDocument.Parse(Encoding.UTF8.GetString(buffer, 0, result.Count)).RootElement.Clone();
+            if (message.GetProperty("type").GetString() == type && (matches is null || matches(message)))
+            {
+                return message;
+            }
+        }
+    }
+
+    public static Task SendAsync(this WebSocket socket, object message) =>
+        socket.SendAsync(JsonSerializer.SerializeToUtf8Bytes(message), WebSocketMessageType.Text, true, Cancellation);
+
+    /// <summary>The bearer token a test client carries.</summary>
+    public static string Token(this HttpClient client) => client.DefaultRequestHeaders.Authorization!.Parameter!;
+}
