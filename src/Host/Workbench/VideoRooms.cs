@@ -29,12 +29,15 @@ public sealed class VideoRooms
     private readonly ILogger<VideoRooms> log;
     private readonly RoomRelay relay;
 
-    public VideoRooms(IMediaAdapter media, IConfiguration configuration, TimeProvider clock, RoomRelay relay, ILogger<VideoRooms> log)
+    private readonly CancellationToken stopping;
+
+    public VideoRooms(IMediaAdapter media, IConfiguration configuration, TimeProvider clock, RoomRelay relay, IHostApplicationLifetime lifetime, ILogger<VideoRooms> log)
     {
         this.media = media;
         this.clock = clock;
         this.log = log;
         this.relay = relay;
+        stopping = lifetime.ApplicationStopping;
         _grace = TimeSpan.FromSeconds(Math.Max(0, configuration.GetValue("Media:DisruptionGraceSeconds", 15)));
         relay.Deliver = FromAnotherHostAsync;
     }
@@ -193,6 +196,8 @@ public sealed class VideoRooms
         }
         await AnnounceAsync(caseId, room, me, me.Describe("peer-joined"));
         var buffer = new byte[64 * 1024];
+        // A Host that stops (a deploy, a restart) lets go of its rooms at once: the pages connect again, here or to another Host.
+        using var listening = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, stopping);
         try
         {
             while (socket.State == WebSocketState.Open)
@@ -201,7 +206,7 @@ public sealed class VideoRooms
                 WebSocketReceiveResult result;
                 do
                 {
-                    result = await socket.ReceiveAsync(buffer, http.RequestAborted);
+                    result = await socket.ReceiveAsync(buffer, listening.Token);
                     message.Append(Encoding.UTF8.GetString(buffer, 0, result.Count));
                 }
                 while (!result.EndOfMessage && message.Length < 256 * 1024);
@@ -222,13 +227,31 @@ public sealed class VideoRooms
         finally
         {
             var left = room.Peers.TryRemove(new KeyValuePair<string, Peer>(seat.Id, me)); // false when a rejoin replaced this socket
+            if (stopping.IsCancellationRequested)
+            {
+                await CloseAsync(socket, "The Host is restarting; connect again.");
+            }
             await AnnounceAsync(caseId, room, me, me.Describe("peer-left"));
-            if (left && (seat.Id == Roles.Customer || seat.Recorded))
+            if (left && !stopping.IsCancellationRequested && (seat.Id == Roles.Customer || seat.Recorded))
             {
                 _ = ActIfStillGoneAsync(caseId, room, seat, cases);
             }
         }
         return Results.Empty;
+    }
+
+    /// <summary>Says goodbye to a page (1001, going away) without waiting long for it to answer.</summary>
+    private static async Task CloseAsync(WebSocket socket, string why)
+    {
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        try
+        {
+            await socket.CloseOutputAsync(WebSocketCloseStatus.EndpointUnavailable, why, limit.Token);
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException or IOException)
+        {
+            socket.Abort();
+        }
     }
 
     /// <summary>
@@ -327,7 +350,7 @@ public sealed class VideoRooms
         {
             await relay.PublishAsync(caseId, from, to, message, CancellationToken.None);
         }
-        catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException or ObjectDisposedException)
         {
             log.LogWarning(ex, "Signalling for case {CaseId} could not reach the other Hosts", caseId);
         }

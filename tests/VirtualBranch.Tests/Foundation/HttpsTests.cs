@@ -41,7 +41,7 @@ public sealed class HttpsTests
         });
         try
         {
-            var address = await ListeningAddress(host);
+            var address = await HostProcess.ListeningAddressAsync(host);
             address.Scheme.ShouldBe("https");
 
             using var trusting = new HttpClient(new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, presented, _, _) => Trusts(certificate, presented) });
@@ -74,26 +74,5 @@ public sealed class HttpsTests
         chain.ChainPolicy.CustomTrustStore.Add(trusted);
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
         return chain.Build(presented) && presented.MatchesHostname("127.0.0.1");
-    }
-
-    /// <summary>The address Kestrel says it listens on (port 0 picks a free one), read from the Host's output.</summary>
-    private static async Task<Uri> ListeningAddress(Process host)
-    {
-        const string marker = "Now listening on: ";
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        limit.CancelAfter(TimeSpan.FromMinutes(2));
-        var seen = new List<string>();
-        while (await host.StandardOutput.ReadLineAsync(limit.Token) is { } line)
-        {
-            seen.Add(line);
-            if (line.IndexOf(marker, StringComparison.Ordinal) is >= 0 and var at)
-            {
-                // Keep reading what it writes, so a full pipe never stops the Host.
-                _ = host.StandardOutput.BaseStream.CopyToAsync(Stream.Null, TestContext.Current.CancellationToken);
-                _ = host.StandardError.BaseStream.CopyToAsync(Stream.Null, TestContext.Current.CancellationToken);
-                return new Uri(line[(at + marker.Length)..].Trim());
-            }
-        }
-        throw new ShouldAssertException($"The Host exited without listening: {string.Join('\n', seen)} {await host.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken)}");
     }
 }

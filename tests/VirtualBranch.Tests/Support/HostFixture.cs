@@ -49,7 +49,8 @@ public class HostFixture : IAsyncLifetime
         _factory = CreateFactory();
         if (ServesBrowsers)
         {
-            _factory.UseKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, 0));
+            var port = BaseAddress?.Port ?? 0; // a restarted Host comes back where the pages look for it
+            _factory.UseKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, port));
             _factory.StartServer();
             var addresses = _factory.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
                 .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses;
@@ -69,6 +70,32 @@ public class HostFixture : IAsyncLifetime
     }
 
     private readonly List<WebApplicationFactory<Program>> _others = [];
+
+    /// <summary>
+    /// The built Host as a separate process on a loopback port, on this fixture's database and data folder (so it shares
+    /// the signing keys and the demo accounts): a second node as an operator runs it. The caller kills it.
+    /// </summary>
+    public async Task<(System.Diagnostics.Process Process, Uri Address)> StartHostProcessAsync()
+    {
+        var pages = Path.Combine(Host.Configuration.EngineOptionsSetup.FindRepositoryRoot(AppContext.BaseDirectory), "src", "Host"); // its wwwroot
+        var process = HostProcess.Start(["--urls", "http://127.0.0.1:0", "--contentRoot", pages], new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Engine"] = Database.ConnectionString,
+            ["Engine__DataDirectory"] = DataDirectory,
+            ["Engine__SoloNode"] = "true",
+            ["Engine__CreateDemoAccounts"] = "false",
+        });
+        try
+        {
+            return (process, await HostProcess.ListeningAddressAsync(process));
+        }
+        catch
+        {
+            process.Kill(entireProcessTree: true);
+            process.Dispose();
+            throw;
+        }
+    }
 
     private WebApplicationFactory<Program> CreateFactory()
     {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Shouldly;
 
 namespace VirtualBranch.Tests.Support;
 
@@ -50,5 +51,26 @@ public static class HostProcess
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>The address Kestrel says it listens on (port 0 picks a free one), read from the Host's output.</summary>
+    public static async Task<Uri> ListeningAddressAsync(Process host)
+    {
+        const string marker = "Now listening on: ";
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        limit.CancelAfter(TimeSpan.FromMinutes(2));
+        var seen = new List<string>();
+        while (await host.StandardOutput.ReadLineAsync(limit.Token) is { } line)
+        {
+            seen.Add(line);
+            if (line.IndexOf(marker, StringComparison.Ordinal) is >= 0 and var at)
+            {
+                // Keep reading what it writes, so a full pipe never stops the Host.
+                _ = host.StandardOutput.BaseStream.CopyToAsync(Stream.Null, TestContext.Current.CancellationToken);
+                _ = host.StandardError.BaseStream.CopyToAsync(Stream.Null, TestContext.Current.CancellationToken);
+                return new Uri(line[(at + marker.Length)..].Trim());
+            }
+        }
+        throw new ShouldAssertException($"The Host exited without listening: {string.Join('\n', seen)} {await host.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken)}");
     }
 }

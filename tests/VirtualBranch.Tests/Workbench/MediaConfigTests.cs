@@ -136,7 +136,7 @@ public sealed class MediaConfigTests(MediaConfigTests.TurnConfiguredHost host) :
         foreach (var user in new[] { "analyst", "regulator", "corebanking" })
         {
             var refused = await (await host.ClientFor(user)).GetAsync("/api/media/config", TestContext.Current.CancellationToken);
-            (await refused.Problem(HttpStatusCode.Forbidden)).GetProperty("detail").GetString()!.ShouldContain("tellers, supervisors and customers");
+            (await refused.Problem(HttpStatusCode.Forbidden)).GetProperty("detail").GetString()!.ShouldContain("tellers, supervisors, customers and the people they invite");
         }
     }
 
