@@ -4,10 +4,13 @@ using VirtualBranch.Engine.Activities;
 
 namespace VirtualBranch.Engine.Definitions;
 
-/// <summary>The outcome of reading a definition: the definition when it is sound, and every problem found.</summary>
+/// <summary>The outcome of reading a definition: the definition when it is sound, every problem found, and warnings that do not refuse it.</summary>
 public sealed record DefinitionReadResult(WorkflowDefinition? Definition, IReadOnlyList<DefinitionProblem> Problems)
 {
     public bool IsValid => Definition is not null && Problems.Count == 0;
+
+    /// <summary>What the analyst should know but may publish (a loop that never waits).</summary>
+    public IReadOnlyList<DefinitionProblem> Warnings { get; init; } = [];
 }
 
 /// <summary>Reads definition JSON into a <see cref="WorkflowDefinition"/>, reporting every problem at once.</summary>
@@ -17,7 +20,7 @@ public sealed partial class DefinitionParser(ActivityRegistry activities, Defini
     public const int MaxDepth = 64;
 
     private static readonly HashSet<string> KnownFields =
-        ["$schema", "id", "version", "name", "description", "inputs", "variables", "activities", "connections", "policies"];
+        ["$schema", "id", "version", "name", "description", "inputs", "outputs", "variables", "activities", "connections", "policies"];
 
     public DefinitionReadResult Read(string json)
     {
@@ -68,6 +71,11 @@ public sealed partial class DefinitionParser(ActivityRegistry activities, Defini
         {
             problems.AddRange(checks.Schema("$.inputs", schema));
         }
+        var outputs = Field(root, "outputs", JsonValueKind.Object, problems, required: false);
+        if (outputs is { } outputSchema)
+        {
+            problems.AddRange(checks.Schema("$.outputs", outputSchema));
+        }
         var variables = Field(root, "variables", JsonValueKind.Object, problems, required: false);
         var policies = Field(root, "policies", JsonValueKind.Object, problems, required: false);
         var nodes = ReadActivities(root, problems);
@@ -78,7 +86,7 @@ public sealed partial class DefinitionParser(ActivityRegistry activities, Defini
 
         if (problems.Count > 0 || id is null || version is null || name is null || inputs is null)
         {
-            return new DefinitionReadResult(null, problems);
+            return new DefinitionReadResult(null, problems) { Warnings = [.. graph.Warnings(StepLimits.DefaultMaxStepsPerCommand)] };
         }
         var canonical = CanonicalJson.Write(WithoutEditorHints(root));
         var definition = new WorkflowDefinition
@@ -88,6 +96,7 @@ public sealed partial class DefinitionParser(ActivityRegistry activities, Defini
             Name = name,
             Description = description,
             Inputs = inputs.Value,
+            Outputs = outputs ?? default,
             Variables = variables is { } v ? v.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.Clone()) : new Dictionary<string, JsonElement>(),
             Activities = nodes.Select(n => n.Node).ToList(),
             Connections = connections.Select(c => c.Connection).ToList(),
@@ -97,7 +106,8 @@ public sealed partial class DefinitionParser(ActivityRegistry activities, Defini
         };
         var paths = nodes.ToDictionary(n => n.Node.Id, n => n.Path, StringComparer.Ordinal);
         var broken = rules.SelectMany(rule => rule.Check(definition, id => paths.GetValueOrDefault(id, "$.activities"))).ToList();
-        return broken.Count > 0 ? new DefinitionReadResult(null, broken) : new DefinitionReadResult(definition, []);
+        var warnings = graph.Warnings(StepLimits.MaxStepsPerCommandOf(definition)).ToList();
+        return broken.Count > 0 ? new DefinitionReadResult(null, broken) { Warnings = warnings } : new DefinitionReadResult(definition, []) { Warnings = warnings };
     }
 
     private List<PlacedActivity> ReadActivities(JsonElement root, List<DefinitionProblem> problems)

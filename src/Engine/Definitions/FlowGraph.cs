@@ -3,7 +3,7 @@ using VirtualBranch.Engine.Activities.Control;
 
 namespace VirtualBranch.Engine.Definitions;
 
-/// <summary>Checks of the flowchart as a whole: start, connections, reachability, loops that never wait.</summary>
+/// <summary>Checks of the flowchart as a whole: start, connections, reachability; and loops that never wait, as warnings.</summary>
 internal sealed class FlowGraph(IReadOnlyList<PlacedActivity> nodes, IReadOnlyList<PlacedConnection> connections, ActivityRegistry activities)
 {
     private readonly Dictionary<string, PlacedActivity> _byId = nodes.ToDictionary(n => n.Node.Id, StringComparer.Ordinal);
@@ -60,13 +60,23 @@ internal sealed class FlowGraph(IReadOnlyList<PlacedActivity> nodes, IReadOnlyLi
                 yield return new(unreachable.Path, ProblemCodes.UnreachableActivity, $"Activity '{unreachable.Node.Id}' cannot be reached from the start.");
             }
         }
+    }
+
+    /// <summary>
+    /// Loops that never wait: Elsa runs them (a counter through a decision), so they are allowed; the case may pass at most
+    /// <see cref="StepLimits"/> steps in one command, and the analyst is told.
+    /// </summary>
+    public IEnumerable<DefinitionProblem> Warnings(long maxSteps)
+    {
+        var valid = connections.Select(c => c.Connection)
+            .Where(c => _byId.ContainsKey(c.From) && _byId.ContainsKey(c.To)).Distinct().ToList();
         foreach (var cycle in StronglyConnected(valid).Where(c => c.Count > 1 || valid.Any(v => v.From == c[0] && v.To == c[0])))
         {
             if (!cycle.Any(Waits))
             {
                 var first = _byId[cycle.Order(StringComparer.Ordinal).First()];
-                yield return new(first.Path, ProblemCodes.LoopWithoutWait,
-                    $"The activities {string.Join(" → ", cycle.Order(StringComparer.Ordinal))} form a loop with no waiting step; it would run forever.");
+                yield return new(first.Path, ProblemCodes.LoopWithoutWait, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"The activities {string.Join(" → ", cycle.Order(StringComparer.Ordinal))} form a loop with no waiting step: a case may pass at most {maxSteps:N0} steps in one command (policies.{StepLimits.Policy}), after which the step fails."));
             }
         }
     }

@@ -23,7 +23,7 @@ public static class ProblemCatalog
         [ProblemCodes.UnreachableActivity] = "从开始节点无法到达该活动。",
         [ProblemCodes.NoStart] = "流程没有开始节点（start）。",
         [ProblemCodes.MultipleStarts] = "流程只能有一个开始节点。",
-        [ProblemCodes.LoopWithoutWait] = "循环中没有任何等待步骤，会无限执行。",
+        [ProblemCodes.LoopWithoutWait] = "循环中没有等待步骤：一条命令内最多执行 maxStepsPerCommand 步（默认 1000），超出则该步失败。",
         [ProblemCodes.ExpressionSyntax] = "表达式无法解析。",
         [ProblemCodes.InvalidSchema] = "JSON Schema 无效。",
         [ProblemCodes.InvalidDuration] = "期限既不是 ISO 8601 时长，也不是表达式。",

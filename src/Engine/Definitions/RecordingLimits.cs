@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace VirtualBranch.Engine.Definitions;
 
 /// <summary>How large and how long a case's recording may grow: <c>policies.maxRecordingBytes</c> and <c>policies.maxRecordingMinutes</c>, else the defaults.</summary>
@@ -28,9 +26,5 @@ public static class RecordingLimits
             ? $"The recording began at {startedAt:u} and may run at most {MaxDurationOf(definition).TotalMinutes:0} minutes; this chunk came at {now:u}."
             : null;
 
-    private static long? Policy(WorkflowDefinition? definition, string name) =>
-        definition is not null && definition.Policies.ValueKind == JsonValueKind.Object
-        && definition.Policies.TryGetProperty(name, out var given) && given.TryGetInt64(out var value) && value > 0
-            ? value
-            : null;
+    private static long? Policy(WorkflowDefinition? definition, string name) => definition?.PolicyNumber(name);
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using VirtualBranch.Engine.Activities.Control;
 using VirtualBranch.Engine.Definitions;
 using VirtualBranch.Engine.Diagrams;
 using VirtualBranch.Engine.Runtime;
@@ -8,12 +9,15 @@ using VirtualBranch.Engine.Runtime;
 namespace VirtualBranch.Engine.Interchange;
 
 /// <summary>
-/// Writes one of our definitions as an Elsa 3 workflow definition (a Flowchart) that Elsa Studio opens: control
-/// activities as Elsa's own where nothing is lost, everything else as custom <c>VirtualBranch.&lt;type&gt;</c> activities
-/// with their inputs; the case inputs schema and policies ride along in <c>customProperties.virtualBranch</c>.
+/// Writes one of our definitions as an Elsa 3 workflow definition in the shape Elsa's own serializer writes (3.6):
+/// a Flowchart whose activities carry <c>type</c>, <c>version</c>, <c>nodeId</c>, <c>customProperties</c> and
+/// <c>metadata.designer.position</c>, inputs as <c>{ typeName, expression: { type, value } }</c>, connections as
+/// <c>source</c>/<c>target</c> with ports. Control activities become Elsa's own where nothing is lost, everything else
+/// a custom <c>VirtualBranch.&lt;type&gt;</c> activity; our inputs, outputs and policies ride in <c>customProperties.virtualBranch</c>.
 /// </summary>
 public static class ElsaExporter
 {
+    private const string RootId = "flowchart";
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static string Export(WorkflowDefinition definition)
@@ -23,10 +27,20 @@ public static class ElsaExporter
         foreach (var node in definition.Activities)
         {
             var box = layout.Box(node.Id);
-            var elsa = Activity(node);
+            var elsa = ElsaActivityWriter.Write(node);
             elsa["id"] = node.Id;
+            elsa["nodeId"] = $"Workflow1:{RootId}:{node.Id}";
+            elsa["name"] = node.Id;
             elsa["version"] = 1;
-            var metadata = new JsonObject { ["designer"] = new JsonObject { ["position"] = new JsonObject { ["x"] = box.X, ["y"] = box.Y } } };
+            elsa["customProperties"] = new JsonObject { ["canStartWorkflow"] = node.Type == Start.TypeName, ["runAsynchronously"] = false };
+            var metadata = new JsonObject
+            {
+                ["designer"] = new JsonObject
+                {
+                    ["position"] = new JsonObject { ["x"] = box.X, ["y"] = box.Y },
+                    ["size"] = new JsonObject { ["width"] = box.Width, ["height"] = box.Height },
+                },
+            };
             if (node.Title is not null)
             {
                 metadata["displayText"] = node.Title;
@@ -34,12 +48,12 @@ public static class ElsaExporter
             elsa["metadata"] = metadata;
             activities.Add(elsa);
         }
-        var types = definition.Activities.ToDictionary(a => a.Id, a => ElsaTypeOf(a));
         var connections = new JsonArray([.. definition.Connections.Select(c => (JsonNode)new JsonObject
         {
-            ["source"] = new JsonObject { ["activity"] = c.From, ["port"] = types[c.From].StartsWith(ElsaMapping.CustomPrefix, StringComparison.Ordinal) ? c.Outcome : ElsaMapping.Port(definition.Activity(c.From)!.Type, c.Outcome) },
+            ["source"] = new JsonObject { ["activity"] = c.From, ["port"] = ElsaActivityWriter.PortOf(definition.Activity(c.From)!, c.Outcome) },
             ["target"] = new JsonObject { ["activity"] = c.To, ["port"] = "In" },
         })]);
+        var outputs = definition.Outputs.ValueKind == JsonValueKind.Object ? JsonNode.Parse(definition.Outputs.GetRawText()) : null;
         var workflow = new JsonObject
         {
             ["id"] = definition.Id,
@@ -47,89 +61,82 @@ public static class ElsaExporter
             ["name"] = definition.Name,
             ["description"] = definition.Description,
             ["version"] = definition.Version,
-            ["isPublished"] = true,
-            ["variables"] = new JsonArray([.. definition.Variables.Select(v => (JsonNode)new JsonObject
-            {
-                ["id"] = v.Key, ["name"] = v.Key, ["typeName"] = "Object", ["value"] = v.Value.GetRawText(),
-            })]),
+            ["toolVersion"] = "3.6.0.0",
+            ["variables"] = new JsonArray([.. definition.Variables.Select(v => (JsonNode)Variable(v.Key, v.Value))]),
+            ["inputs"] = Arguments(JsonNode.Parse(definition.Inputs.GetRawText()), input: true),
+            ["outputs"] = Arguments(outputs, input: false),
+            ["outcomes"] = new JsonArray([.. (outputs?["properties"]?[CaseOutput.Outcomes]?["items"]?["enum"] as JsonArray ?? []).Select(o => o?.DeepClone())]),
             ["customProperties"] = new JsonObject
             {
                 ["virtualBranch"] = new JsonObject
                 {
                     ["inputs"] = JsonNode.Parse(definition.Inputs.GetRawText()),
+                    ["outputs"] = outputs?.DeepClone(),
                     ["policies"] = definition.Policies.ValueKind == JsonValueKind.Object ? JsonNode.Parse(definition.Policies.GetRawText()) : null,
                     ["contentHash"] = definition.ContentHash,
                 },
             },
-            ["root"] = new JsonObject { ["type"] = "Elsa.Flowchart", ["id"] = "flowchart", ["version"] = 1, ["activities"] = activities, ["connections"] = connections },
+            ["isReadonly"] = false,
+            ["isSystem"] = false,
+            ["isLatest"] = true,
+            ["isPublished"] = true,
+            ["options"] = new JsonObject { ["autoUpdateConsumingWorkflows"] = false },
+            ["root"] = new JsonObject
+            {
+                ["type"] = "Elsa.Flowchart",
+                ["version"] = 1,
+                ["id"] = RootId,
+                ["nodeId"] = $"Workflow1:{RootId}",
+                ["metadata"] = new JsonObject(),
+                ["customProperties"] = new JsonObject { ["canStartWorkflow"] = false, ["runAsynchronously"] = false },
+                ["activities"] = activities,
+                ["variables"] = new JsonArray(),
+                ["connections"] = connections,
+            },
         };
         return workflow.ToJsonString(Indented);
     }
 
-    private static string ElsaTypeOf(ActivityNode node) => Activity(node)["type"]!.GetValue<string>();
-
-    private static JsonObject Activity(ActivityNode node)
+    /// <summary>A variable as Elsa declares it: its type alias and its initial value as text.</summary>
+    private static JsonObject Variable(string name, JsonElement value)
     {
-        string? Text(string name) => node.Text(name);
-        switch (node.Type)
+        var (typeName, text) = value.ValueKind switch
         {
-            case "start":
-                return new JsonObject { ["type"] = "Elsa.Start" };
-            case "end" when !node.Inputs.EnumerateObject().Any():
-                return new JsonObject { ["type"] = "Elsa.End" };
-            case "note" when node.Inputs.EnumerateObject().Count() == 1:
-                return new JsonObject { ["type"] = "Elsa.WriteLine", ["text"] = Literal("String", Text("message")!) };
-            case "set-variable":
-                return new JsonObject { ["type"] = "Elsa.SetVariable", ["variable"] = new JsonObject { ["id"] = Text("variable"), ["name"] = Text("variable") }, ["value"] = Script("Object", Text("value")!) };
-            case "decision":
-                return new JsonObject { ["type"] = "Elsa.FlowDecision", ["condition"] = Script("Boolean", Text("condition")!) };
-            case "switch":
-                return new JsonObject
-                {
-                    ["type"] = "Elsa.FlowSwitch",
-                    ["cases"] = new JsonArray([.. node.Input("cases")!.Value.EnumerateArray().Select(c => (JsonNode)new JsonObject
-                    {
-                        ["label"] = c.GetProperty("outcome").GetString(),
-                        ["condition"] = new JsonObject { ["type"] = "JavaScript", ["value"] = c.GetProperty("condition").GetString() },
-                    })]),
-                };
-            case "fork":
-                return new JsonObject { ["type"] = "Elsa.FlowFork", ["branches"] = Literal("String[]", node.Input("branches")!.Value.GetRawText()) };
-            case "join":
-                return new JsonObject { ["type"] = "Elsa.FlowJoin", ["mode"] = Literal("FlowJoinMode", Text("mode") == "any" ? "WaitAny" : "WaitAll") };
-            case "timer":
-                var duration = Text("duration")!;
-                return new JsonObject
-                {
-                    ["type"] = "Elsa.Delay",
-                    ["timeSpan"] = IsoDuration.TryParse(duration, out var span)
-                        ? Literal("TimeSpan", span.ToString("c", CultureInfo.InvariantCulture))
-                        : Script("TimeSpan", duration),
-                };
-            case "wait-for-signal":
-                var wait = new JsonObject { ["type"] = "Elsa.Event", ["eventName"] = Literal("String", Text("signal")!) };
-                foreach (var extra in node.Inputs.EnumerateObject().Where(p => p.Name != "signal"))
-                {
-                    wait[extra.Name] = Custom(extra.Value);
-                }
-                return wait;
-            default:
-                var custom = new JsonObject { ["type"] = ElsaMapping.CustomPrefix + node.Type };
-                foreach (var input in node.Inputs.EnumerateObject())
-                {
-                    custom[input.Name] = Custom(input.Value);
-                }
-                return custom;
-        }
+            JsonValueKind.String => ("String", value.GetString()),
+            JsonValueKind.Number when value.TryGetInt64(out var whole) => ("Int64", whole.ToString(CultureInfo.InvariantCulture)),
+            JsonValueKind.Number => ("Double", value.GetRawText()),
+            JsonValueKind.True or JsonValueKind.False => ("Boolean", value.GetRawText()),
+            _ => ("Object", value.GetRawText()),
+        };
+        return new JsonObject { ["id"] = name, ["name"] = name, ["typeName"] = typeName, ["isArray"] = false, ["value"] = text, ["storageDriverTypeName"] = null };
     }
 
-    private static JsonObject Literal(string typeName, string value) =>
-        new() { ["typeName"] = typeName, ["expression"] = new JsonObject { ["type"] = "Literal", ["value"] = value } };
-
-    private static JsonObject Script(string typeName, string value) =>
-        new() { ["typeName"] = typeName, ["expression"] = new JsonObject { ["type"] = "JavaScript", ["value"] = value } };
-
-    private static JsonObject Custom(JsonElement value) => value.ValueKind == JsonValueKind.String
-        ? Literal("String", value.GetString()!)
-        : new JsonObject { ["typeName"] = "Object", ["expression"] = new JsonObject { ["type"] = "Object", ["value"] = value.GetRawText() } };
+    /// <summary>Elsa's workflow inputs or outputs for the properties of one of our schemas (the outcomes list is Elsa's <c>outcomes</c>).</summary>
+    private static JsonArray Arguments(JsonNode? schema, bool input)
+    {
+        var arguments = new JsonArray();
+        foreach (var (name, property) in schema?["properties"] as JsonObject ?? [])
+        {
+            if (!input && name == CaseOutput.Outcomes)
+            {
+                continue;
+            }
+            var (alias, isArray) = ElsaMapping.TypeOf(property);
+            var argument = new JsonObject
+            {
+                ["type"] = alias,
+                ["name"] = name,
+                ["displayName"] = ElsaJson.Text(property?["title"]) ?? name,
+                ["description"] = ElsaJson.Text(property?["description"]) ?? "",
+                ["category"] = "",
+                ["isArray"] = isArray,
+            };
+            if (input)
+            {
+                argument["uiHint"] = "singleline";
+            }
+            arguments.Add(argument);
+        }
+        return arguments;
+    }
 }

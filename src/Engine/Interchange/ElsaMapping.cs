@@ -1,8 +1,10 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
 namespace VirtualBranch.Engine.Interchange;
 
-/// <summary>How Elsa 3's flowchart activities and ports correspond to ours (documented in the README).</summary>
+/// <summary>How Elsa 3's flowchart activities, ports and types correspond to ours (documented in the README).</summary>
 public static partial class ElsaMapping
 {
     public const string CustomPrefix = "VirtualBranch.";
@@ -17,6 +19,7 @@ public static partial class ElsaMapping
         ["Elsa.Fault"] = "end",
         ["Elsa.WriteLine"] = "note",
         ["Elsa.SetVariable"] = "set-variable",
+        ["Elsa.SetOutput"] = "set-output",
         ["Elsa.FlowDecision"] = "decision",
         ["Elsa.FlowSwitch"] = "switch",
         ["Elsa.FlowFork"] = "fork",
@@ -31,6 +34,7 @@ public static partial class ElsaMapping
     {
         ["Elsa.HttpEndpoint"] = "HTTP endpoints have no counterpart: cases start through the case API (POST /api/cases)",
         ["Elsa.SendHttpRequest"] = "HTTP requests from a definition are not allowed: steps that need the outside world are activities with intents",
+        ["Elsa.FlowSendHttpRequest"] = "HTTP requests from a definition are not allowed: steps that need the outside world are activities with intents",
         ["Elsa.WriteHttpResponse"] = "HTTP responses have no counterpart",
         ["Elsa.RunCSharp"] = "C# scripts are not allowed: expressions are sandboxed JavaScript",
         ["Elsa.RunJavaScript"] = "free-standing scripts are not allowed: use set-variable with an expression",
@@ -62,13 +66,50 @@ public static partial class ElsaMapping
         _ => outcome,
     };
 
-    /// <summary>Elsa's JavaScript reads variables and inputs through functions; ours reads vars and data.</summary>
-    public static string Expression(string elsa) =>
-        InputFunction().Replace(VariableFunction().Replace(elsa.Replace("variables.", "vars.", StringComparison.Ordinal), "vars.$1"), "data.$1");
+    /// <summary>Elsa's type alias without namespace or generic noise: <c>System.Boolean</c> → <c>Boolean</c>.</summary>
+    public static string TypeAlias(string? typeName) => typeName is null ? "Object" : typeName.StartsWith("System.", StringComparison.Ordinal) ? typeName[7..] : typeName;
 
-    [GeneratedRegex("""getVariable\(\s*["']([A-Za-z_][A-Za-z0-9_]*)["']\s*\)""")]
-    private static partial Regex VariableFunction();
+    public static bool IsList(string alias) =>
+        alias.EndsWith("[]", StringComparison.Ordinal) || alias.StartsWith("List<", StringComparison.Ordinal)
+        || alias.StartsWith("ICollection<", StringComparison.Ordinal) || alias.StartsWith("IEnumerable<", StringComparison.Ordinal);
 
-    [GeneratedRegex("""getInput\(\s*["']([A-Za-z_][A-Za-z0-9_]*)["']\s*\)""")]
-    private static partial Regex InputFunction();
+    /// <summary>The JSON Schema of an Elsa workflow input or output of this type.</summary>
+    public static JsonObject SchemaOf(string alias, bool isArray)
+    {
+        JsonObject Item(string a) => a switch
+        {
+            "String" or "Char" or "Guid" => new JsonObject { ["type"] = "string" },
+            "Int16" or "Int32" or "Int64" or "Byte" => new JsonObject { ["type"] = "integer" },
+            "Double" or "Decimal" or "Single" => new JsonObject { ["type"] = "number" },
+            "Boolean" => new JsonObject { ["type"] = "boolean" },
+            "DateTime" or "DateTimeOffset" => new JsonObject { ["type"] = "string", ["format"] = "date-time" },
+            _ => [],
+        };
+        return isArray || IsList(alias) ? new JsonObject { ["type"] = "array", ["items"] = Item(alias.TrimEnd('[', ']')) } : Item(alias);
+    }
+
+    /// <summary>The Elsa type alias (and whether it is an array) for one of our JSON Schemas.</summary>
+    public static (string Alias, bool IsArray) TypeOf(JsonNode? schema)
+    {
+        var type = schema?["type"]?.GetValue<string>();
+        if (type == "array")
+        {
+            return (TypeOf(schema!["items"]).Alias, true);
+        }
+        return (type switch
+        {
+            "string" when schema?["format"]?.GetValue<string>() == "date-time" => "DateTimeOffset",
+            "string" => "String",
+            "integer" => "Int64",
+            "number" => "Double",
+            "boolean" => "Boolean",
+            _ => "Object",
+        }, false);
+    }
+
+    /// <summary>Elsa names generated JavaScript accessors with Humanizer's Pascalize: <c>child_result</c> → <c>ChildResult</c>.</summary>
+    public static string Pascalize(string name) => PascalBoundary().Replace(name, m => m.Groups[1].Value.ToUpper(CultureInfo.InvariantCulture));
+
+    [GeneratedRegex("(?:^|[ _-]+)([A-Za-z])")]
+    private static partial Regex PascalBoundary();
 }

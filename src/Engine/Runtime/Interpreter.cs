@@ -14,9 +14,6 @@ public sealed record FlowContext(WorkflowDefinition Definition, ActivityRegistry
 /// </summary>
 internal sealed class Interpreter(CaseState state, FlowContext flow, Actor actor, DateTimeOffset now)
 {
-    /// <summary>A guard against a flow that never waits; validation refuses such loops, this catches the rest.</summary>
-    public const int MaxStepsPerCommand = 1_000;
-
     private readonly List<object> _events = [];
     private readonly Queue<(string StepId, string? From)> _ready = new();
 
@@ -38,13 +35,16 @@ internal sealed class Interpreter(CaseState state, FlowContext flow, Actor actor
     public void RunUntilIdle()
     {
         var steps = 0;
+        var limit = StepLimits.MaxStepsPerCommandOf(flow.Definition);
         while (_ready.Count > 0 && State.Status == CaseStatus.Running)
         {
             var (stepId, from) = _ready.Dequeue();
             var node = flow.Definition.Activity(stepId)!;
-            if (++steps > MaxStepsPerCommand)
+            if (++steps > limit)
             {
-                Emit(new StepFailed(stepId, $"The flow ran {MaxStepsPerCommand} steps without waiting; a loop with no waiting step?", now));
+                // Elsa would run such a loop forever; the bound (policies.maxStepsPerCommand) fails the step instead.
+                Emit(new StepFailed(stepId, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"Step '{stepId}' would be step {steps:N0} run in one command, past the limit of {limit:N0} (policies.{StepLimits.Policy}): the flow loops without waiting."), now));
                 return;
             }
             Emit(new StepStarted(stepId, node.Type, from, now));

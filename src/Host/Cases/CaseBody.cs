@@ -1,4 +1,5 @@
 using System.Text.Json;
+using VirtualBranch.Engine.Activities.Control;
 using VirtualBranch.Engine.Runtime;
 
 namespace VirtualBranch.Host.Cases;
@@ -14,6 +15,7 @@ public sealed record CaseBody(
     long Version,
     JsonElement Data,
     IReadOnlyDictionary<string, JsonElement> Variables,
+    IReadOnlyDictionary<string, JsonElement> Output,
     IReadOnlyList<WaitingBody> Waiting,
     string? Result,
     string? ResultReason,
@@ -24,7 +26,7 @@ public sealed record CaseBody(
 {
     public static CaseBody From(CaseState state) => new(
         state.Id, state.Number, state.DefinitionId, state.DefinitionVersion, state.DefinitionHash,
-        state.Status.ToString().ToLowerInvariant(), state.Version, state.Data, state.Variables,
+        state.Status.ToString().ToLowerInvariant(), state.Version, state.Data, state.Variables, CaseOutput.Of(state),
         [.. state.Bookmarks.Values.Select(b => new WaitingBody(b.BookmarkId, b.StepId, b.ActivityType, b.Title, b.Role, b.InputSchema, b.Deadline, b.Signal))],
         state.Result, state.ResultReason,
         state.Fault is { } fault ? new FaultBody(fault.StepId, fault.Error) : null,

@@ -36,6 +36,10 @@ internal static class AuthoringVerbs
         foreach (var file in files)
         {
             var read = parser.Read(File.ReadAllText(file));
+            foreach (var warning in read.Warnings)
+            {
+                console.MarkupLineInterpolated($"[yellow]WARN[/]  {Path.GetFileName(file)}  {warning.Path}  [[{warning.Code}]]  {ProblemCatalog.Message(warning, chinese)}");
+            }
             if (read.IsValid)
             {
                 console.MarkupLineInterpolated($"[green]ok[/]    {Path.GetFileName(file)}  {read.Definition!.Id} v{read.Definition.Version}  sha256 {read.Definition.ContentHash[..16]}…");

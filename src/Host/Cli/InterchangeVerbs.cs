@@ -7,9 +7,24 @@ using VirtualBranch.Workflows;
 
 namespace VirtualBranch.Host.Cli;
 
-/// <summary><c>import-elsa &lt;file&gt; [--partial] [--out file]</c> and <c>export-elsa &lt;definition.json&gt; [--out file]</c>.</summary>
+/// <summary>
+/// <c>import-elsa &lt;file&gt; [--partial] [--out file]</c> and <c>export-elsa &lt;definition.json&gt; [--out file]</c>.
+/// An import writes only a valid definition, unless <c>--partial</c>; its exit code says what happened.
+/// </summary>
 internal static class InterchangeVerbs
 {
+    /// <summary>The file is no Elsa workflow (not JSON, no root activity, a root container with no counterpart); nothing written.</summary>
+    public const int NotElsa = 3;
+
+    /// <summary>Some activities or expressions do not carry over; nothing written (ask for <c>--partial</c>).</summary>
+    public const int DoesNotConvert = 4;
+
+    /// <summary>Everything carried over but the definition does not validate; nothing written.</summary>
+    public const int Invalid = 5;
+
+    /// <summary><c>--partial</c>: written with marked placeholders or problems to fix before it can be published.</summary>
+    public const int WrittenPartial = 6;
+
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private static readonly Lazy<DefinitionParser> Parser = new(() => new ServiceCollection().AddRemoteBanking().BuildServiceProvider().GetRequiredService<DefinitionParser>());
 
@@ -21,20 +36,38 @@ internal static class InterchangeVerbs
             return CliVerbs.Usage;
         }
         var result = ElsaImporter.Import(File.ReadAllText(file), partial);
+        foreach (var activity in result.Activities)
+        {
+            console.MarkupLineInterpolated($"{activity.Fate,-13}  {activity.Path}  {activity.ElsaType} '{activity.ElsaId}' → {activity.StepId ?? "-"} ({activity.StepType ?? "-"}){(activity.Note is null ? "" : $": {activity.Note}")}");
+        }
         foreach (var issue in result.Issues)
         {
             console.MarkupLineInterpolated($"[yellow]does not map[/]  {issue.Path}  {issue.ElsaType} '{issue.ActivityId}': {issue.Reason}");
         }
+        if (!result.Readable)
+        {
+            console.MarkupLineInterpolated($"[red]Not an Elsa workflow; nothing was written.[/] (exit {NotElsa})");
+            return NotElsa;
+        }
         if (result.Definition is null)
         {
-            console.MarkupLineInterpolated($"[red]Nothing was converted:[/] {result.Issues.Count} activities do not map. Use --partial for a definition with marked placeholders.");
-            return CliVerbs.Failed;
+            console.MarkupLineInterpolated($"[red]Nothing was written:[/] {result.Issues.Count} things do not carry over. Use --partial for a definition with marked placeholders. (exit {DoesNotConvert})");
+            return DoesNotConvert;
         }
         var json = result.Definition.ToJsonString(Indented);
         var read = Parser.Value.Read(json);
         foreach (var problem in read.Problems)
         {
             console.MarkupLineInterpolated($"[red]problem[/]  {problem.Path}  [[{problem.Code}]]  {problem.Message}");
+        }
+        foreach (var warning in read.Warnings)
+        {
+            console.MarkupLineInterpolated($"[yellow]warning[/]  {warning.Path}  [[{warning.Code}]]  {warning.Message}");
+        }
+        if (!read.IsValid && !partial)
+        {
+            console.MarkupLineInterpolated($"[red]Nothing was written:[/] the converted definition has {read.Problems.Count} problem(s). Use --partial to write it anyway. (exit {Invalid})");
+            return Invalid;
         }
         if (output is null)
         {
@@ -45,7 +78,12 @@ internal static class InterchangeVerbs
             File.WriteAllText(output, json + "\n");
             console.MarkupLineInterpolated($"[green]wrote[/] {output}");
         }
-        return read.IsValid && result.Issues.Count == 0 ? CliVerbs.Ok : CliVerbs.Failed;
+        if (result.Issues.Count > 0 || !read.IsValid)
+        {
+            console.MarkupLineInterpolated($"[yellow]Partial:[/] {result.Issues.Count} placeholder(s) and {read.Problems.Count} problem(s) to fix before it can be published. (exit {WrittenPartial})");
+            return WrittenPartial;
+        }
+        return CliVerbs.Ok;
     }
 
     public static int Export(string file, string? output, IAnsiConsole console, TextWriter stdout)

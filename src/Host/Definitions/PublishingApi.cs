@@ -15,7 +15,8 @@ public static class PublishingApi
 {
     public sealed record ProblemItem(string Path, string Code, string Message, string Detail);
 
-    public sealed record ValidationReport(bool Valid, string? Id, int? Version, string? ContentHash, IReadOnlyList<ProblemItem> Problems);
+    /// <summary>Problems refuse the definition; warnings (a loop that never waits) do not.</summary>
+    public sealed record ValidationReport(bool Valid, string? Id, int? Version, string? ContentHash, IReadOnlyList<ProblemItem> Problems, IReadOnlyList<ProblemItem> Warnings);
 
     public sealed record Published(string Id, int Version, string ContentHash);
 
@@ -28,13 +29,17 @@ public static class PublishingApi
             .WithSummary("Every problem of a definition at once: JSON path, code and a sentence (Accept-Language: zh or en).");
         definitions.MapPost("/", Publish).RequireAuthorization(Policies.Analyst).WithName("PublishDefinition")
             .WithSummary("Publish a new version if it validates; an existing version is never overwritten.");
+        definitions.MapPost("/import-elsa", ElsaImportApi.Import).RequireAuthorization(Policies.Analyst).WithName("ImportElsaWorkflow")
+            .WithSummary("Converts an Elsa 3 workflow definition (?partial=true keeps marked placeholders): what became of each activity, and the definition's problems. Nothing is stored.");
         definitions.MapGet("/{id}/diff", Diff).RequireAuthorization(Policies.Reader).WithName("DiffDefinitionVersions")
             .WithSummary("Activities and connections added, removed and changed between ?from=N and ?to=M.");
     }
 
     public static ValidationReport Report(DefinitionReadResult read, bool chinese) => new(
         read.IsValid, read.Definition?.Id, read.Definition?.Version, read.Definition?.ContentHash,
-        [.. read.Problems.Select(p => new ProblemItem(p.Path, p.Code, ProblemCatalog.Message(p, chinese), p.Message))]);
+        [.. read.Problems.Select(p => Item(p, chinese))], [.. read.Warnings.Select(p => Item(p, chinese))]);
+
+    private static ProblemItem Item(DefinitionProblem problem, bool chinese) => new(problem.Path, problem.Code, ProblemCatalog.Message(problem, chinese), problem.Message);
 
     private static async Task<Results<Ok<ValidationReport>, ProblemHttpResult>> Validate(HttpRequest request, DefinitionParser parser, CancellationToken cancellation)
     {
@@ -83,7 +88,7 @@ public static class PublishingApi
         : catalog.Find(id, to) is not { } after ? ApiProblems.NotFound("No such version", $"'{id}' has no version {to}.")
         : TypedResults.Ok(DefinitionDiff.Between(before, after));
 
-    private static async Task<string?> Body(HttpRequest request, CancellationToken cancellation)
+    internal static async Task<string?> Body(HttpRequest request, CancellationToken cancellation)
     {
         var bytes = await Media.ContentDigest.ReadBodyAsync(request, DefinitionParser.MaxBytes + 1, cancellation);
         return bytes is null || bytes.Length > DefinitionParser.MaxBytes ? null : Encoding.UTF8.GetString(bytes);

@@ -1,4 +1,5 @@
 using JasperFx.Events;
+using VirtualBranch.Engine.Activities.Control;
 using VirtualBranch.Engine.Definitions;
 using VirtualBranch.Engine.Integrity;
 using VirtualBranch.Engine.Runtime;
@@ -75,6 +76,9 @@ public sealed record CaseTimeline(Guid CaseId, string Number, string DefinitionI
                     break;
                 case VariableSet v:
                     Update(v.StepId, t => t with { Records = [.. t.Records, $"{v.Name} = {v.Value.GetRawText()}"] });
+                    break;
+                case OutputSet o:
+                    Update(o.StepId, t => t with { Records = [.. t.Records, $"output {o.Name} = {o.Value.GetRawText()}"] });
                     break;
                 case StepRetried r:
                     marks.Add(new(e.Version, r.RetriedAt, $"Step {r.StepId} retried", r.RetriedBy));

@@ -39,7 +39,8 @@ public static class CaseStoreSetup
         store.Schema.For<Customers.CustomerLinkRecord>();
         store.Schema.For<Customers.CodeChallenge>();
         store.Events.AddEventType<Media.MediaAdapterCalled>();
-        store.AddCaseStreams(CaseEventScan.DomainEventTypes(typeof(VirtualBranch.Workflows.WorkflowsAssembly).Assembly));
+        // The engine's control activities declare domain events too (a case output set).
+        store.AddCaseStreams(CaseEventScan.DomainEventTypes(typeof(VirtualBranch.Workflows.WorkflowsAssembly).Assembly, typeof(Engine.Activities.Control.OutputSet).Assembly));
     }
 
     /// <summary>The singleton registered by an earlier <c>AddXxx</c> call, without building a provider.</summary>

@@ -38,6 +38,7 @@ public sealed class CaseApiTests(HostFixture host) : IClassFixture<HostFixture>
         var closed = await teller.WaitUntilClosed(id, TimeSpan.FromSeconds(90));
         closed.GetProperty("status").GetString().ShouldBe("completed");
         closed.GetProperty("waiting").GetArrayLength().ShouldBe(0);
+        closed.GetProperty("output").GetProperty("decision").GetString().ShouldBe("approved", "the set-output step gives the decision back");
 
         var types = await host.Database.ScalarAsync<string>($"select string_agg(type, ',' order by version) from vb.mt_events where stream_id = '{id}'");
         types!.Split(',').ShouldContain("deadline_reached");

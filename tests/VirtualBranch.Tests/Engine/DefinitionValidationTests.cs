@@ -94,11 +94,17 @@ public sealed class DefinitionValidationTests
     }
 
     [Fact]
-    public void loop_with_no_waiting_step() =>
-        Single(new FlowBuilder()
+    public void loop_with_no_waiting_step_is_a_warning_naming_the_step_bound()
+    {
+        var read = new FlowBuilder()
             .Activity("a", "note", new { message = "a" }).Activity("b", "set-variable", new { variable = "n", value = "1" })
-            .Connect("start", "done", "a").Connect("a", "done", "b").Connect("b", "done", "a"), ProblemCodes.LoopWithoutWait)
-            .Message.ShouldContain("a → b");
+            .Connect("start", "done", "a").Connect("a", "done", "b").Connect("b", "done", "a").Read();
+        read.IsValid.ShouldBeTrue("Elsa runs loops that never wait; the step bound stops one that would run forever");
+        var warning = read.Warnings.ShouldHaveSingleItem();
+        warning.Code.ShouldBe(ProblemCodes.LoopWithoutWait);
+        warning.Message.ShouldContain("a → b");
+        warning.Message.ShouldContain("at most 1,000 steps in one command");
+    }
 
     [Fact]
     public void loop_through_a_waiting_step_is_fine() =>
@@ -107,7 +113,7 @@ public sealed class DefinitionValidationTests
             .Activity("again", "decision", new { condition = "input === null" })
             .Activity("finish", "end")
             .Connect("start", "done", "ask").Connect("ask", "done", "again").Connect("again", "true", "ask").Connect("again", "false", "finish")
-            .Read().Problems.ShouldBeEmpty();
+            .Read().ShouldSatisfyAllConditions(r => r.Problems.ShouldBeEmpty(), r => r.Warnings.ShouldBeEmpty());
 
     [Fact]
     public void expression_that_does_not_parse() =>

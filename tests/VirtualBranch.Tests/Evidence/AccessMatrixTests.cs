@@ -79,6 +79,7 @@ public sealed class AccessMatrixTests(AccessMatrixTests.CaseFixture host) : ICla
         ["GET /api/definitions/{id}/diff"] = new(Staff),
         ["POST /api/definitions/validate"] = new(Staff),
         ["POST /api/definitions/"] = new([Who.Analyst]),
+        ["POST /api/definitions/import-elsa"] = new([Who.Analyst]),
         ["POST /api/cases/"] = new(Workers),
         ["POST /api/cases/{id:guid}/bookmarks/{bookmarkId}"] = new([.. Workers, Who.Customer]),
         ["POST /api/cases/{id:guid}/signals/{name}"] = new([Who.System, Who.Supervisor]),

@@ -15,6 +15,7 @@ public sealed class FlowBuilder(string id = "test-flow", int version = 1)
     private readonly JsonArray _connections = [];
     private JsonNode _inputs = JsonNode.Parse("""{ "type": "object" }""")!;
     private readonly JsonObject _variables = [];
+    private JsonNode? _policies;
 
     public FlowBuilder Activity(string activityId, string type, object? inputs = null, string? title = null)
     {
@@ -59,7 +60,23 @@ public sealed class FlowBuilder(string id = "test-flow", int version = 1)
         return this;
     }
 
-    public string Json() => new JsonObject
+    public FlowBuilder Policies(object policies)
+    {
+        _policies = JsonSerializer.SerializeToNode(policies);
+        return this;
+    }
+
+    public string Json()
+    {
+        var json = Body();
+        if (_policies is not null)
+        {
+            json["policies"] = _policies.DeepClone();
+        }
+        return json.ToJsonString();
+    }
+
+    private JsonObject Body() => new()
     {
         ["id"] = id,
         ["version"] = version,
@@ -68,7 +85,7 @@ public sealed class FlowBuilder(string id = "test-flow", int version = 1)
         ["variables"] = _variables.DeepClone(),
         ["activities"] = _activities.DeepClone(),
         ["connections"] = _connections.DeepClone(),
-    }.ToJsonString();
+    };
 
     public DefinitionReadResult Read() => EngineKit.Parser.Read(Json());
 

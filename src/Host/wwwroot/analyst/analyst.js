@@ -44,24 +44,25 @@
     $("gutter").innerHTML = Array.from({ length: count }, (_, n) => bad.has(n + 1) ? `<span class="bad">${n + 1}</span>` : `${n + 1}`).join("\n");
   }
 
-  function showProblems(problems) {
+  function showProblems(problems, warnings = []) {
     const locate = jsonLines($("source").value);
     const body = $("problems").querySelector("tbody");
     body.innerHTML = "";
     const lines = [];
-    for (const p of problems) {
+    for (const p of [...problems, ...warnings]) {
       const line = locate(p.path); lines.push(line);
       const row = document.createElement("tr");
+      if (warnings.includes(p)) row.className = "warning";
       for (const text of [String(line), p.path, p.code, p.message]) { const cell = document.createElement("td"); cell.textContent = text; row.appendChild(cell); }
       body.appendChild(row);
     }
-    $("problems").classList.toggle("hidden", problems.length === 0);
+    $("problems").classList.toggle("hidden", problems.length + warnings.length === 0);
     gutter(lines);
   }
 
   async function validate() {
     const report = await vb.call("POST", "/api/definitions/validate", $("source").value, { headers: headers() });
-    showProblems(report.problems);
+    showProblems(report.problems, report.warnings);
     $("summary").className = report.valid ? "ok" : "error";
     $("summary").textContent = report.valid
       ? (lang() === "zh" ? `校验通过：${report.id} v${report.version}` : `Valid: ${report.id} v${report.version}`)
@@ -83,7 +84,52 @@
     }
   }
 
+  const fates = { converted: "已转换 / converted", placeholder: "占位 / placeholder", "not-converted": "未转换 / not converted", added: "已添加 / added" };
+
+  function row(cells) {
+    const tr = document.createElement("tr");
+    for (const text of cells) { const cell = document.createElement("td"); cell.textContent = text; tr.appendChild(cell); }
+    return tr;
+  }
+
+  // Converts an Elsa workflow on the server (nothing is stored) and puts what converts into the editor to publish.
+  async function importElsa() {
+    const file = $("elsa-file").files[0];
+    if (!file) return;
+    const body = $("elsa-report").querySelector("tbody"), issues = $("elsa-issues");
+    body.innerHTML = ""; issues.innerHTML = "";
+    try {
+      const report = await vb.call("POST", `/api/definitions/import-elsa?partial=${$("elsa-partial").checked}`, await file.text(), { headers: headers() });
+      for (const a of report.activities) {
+        const tr = row([`${a.elsaType || "—"} ${a.elsaId}`.trim(), a.stepId ? `${a.stepId} (${a.stepType})` : "—", fates[a.fate] || a.fate, a.note || ""]);
+        tr.className = a.fate; body.appendChild(tr);
+      }
+      for (const i of report.issues) { const li = document.createElement("li"); li.textContent = `${i.path}: ${i.reason}`; issues.appendChild(li); }
+      $("elsa-report").classList.toggle("hidden", report.activities.length === 0);
+      if (report.definition) {
+        $("source").value = JSON.stringify(report.definition, null, 2);
+        gutter([]);
+        $("elsa-summary").className = report.issues.length === 0 ? "ok" : "error";
+        $("elsa-summary").textContent = lang() === "zh"
+          ? `已转换 ${report.definition.id}，见下方编辑器${report.issues.length ? `；${report.issues.length} 处占位须修改` : ""}`
+          : `Converted ${report.definition.id}: see the editor below${report.issues.length ? `; ${report.issues.length} placeholder(s) to replace` : ""}`;
+        await validate();
+      } else {
+        $("elsa-summary").className = "error";
+        $("elsa-summary").textContent = lang() === "zh"
+          ? `未转换：${report.issues.length} 处无法转换；可勾选“保留占位”`
+          : `Nothing converted: ${report.issues.length} thing(s) do not carry over; tick "keep placeholders" to convert the rest`;
+      }
+    } catch (error) {
+      $("elsa-report").classList.add("hidden");
+      $("elsa-summary").className = "error";
+      $("elsa-summary").textContent = [error.message, ...((error.problem && error.problem.errors) || []).map(e => `${e.path}: ${e.message}`)].join(" ");
+    }
+  }
+
   vb.wireSignIn(show);
+  $("elsa-file").addEventListener("change", importElsa);
+  $("elsa-partial").addEventListener("change", importElsa);
   $("validate").addEventListener("click", validate);
   $("publish").addEventListener("click", publish);
   $("source").addEventListener("input", () => gutter([]));
