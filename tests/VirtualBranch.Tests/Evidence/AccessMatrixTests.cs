@@ -88,6 +88,8 @@ public sealed class AccessMatrixTests(AccessMatrixTests.CaseFixture host) : ICla
         ["POST /api/cases/{id:guid}/legal-hold/"] = new([Who.Supervisor]),
         ["POST /api/cases/{id:guid}/legal-hold/release"] = new([Who.Supervisor]),
         ["POST /api/cases/{id:guid}/customer-link"] = new(Workers),
+        ["POST /api/cases/{id:guid}/participants"] = new(Workers),
+        ["POST /api/cases/{id:guid}/participants/{linkId}/remove"] = new(Workers),
         ["POST /api/cases/{id:guid}/documents"] = new([.. Workers, Who.Customer]),
         ["PUT /api/recordings/{recordingId:guid}/chunks/{index:int}"] = new([.. Workers, Who.Customer]),
         ["PUT /api/recordings/{recordingId:guid}/segments/{segment:int}/chunks/{index:int}"] = new([.. Workers, Who.Customer]),
