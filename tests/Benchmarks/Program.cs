@@ -103,6 +103,8 @@ try
     report.Line($"events per case: {eventsPerCase} in {batches.Count} transactions " +
         $"({string.Join(", ", batches.SelectMany(b => b).GroupBy(e => e.GetType().Name).OrderByDescending(g => g.Count()).Select(g => $"{g.Key} {g.Count()}"))})");
     report.Set("eventsPerCase", eventsPerCase);
+    report.Line("events by command: " + string.Join("; ", LoanDriver.Commands.Zip(batches,
+        (command, events) => $"{command} {events.Count} ({string.Join(", ", events.Select(e => e.GetType().Name))})")));
     var pure = new PureEngine(services.GetRequiredService<FlowFactory>(), services.GetRequiredService<DefinitionCatalog>(),
         services.GetRequiredService<BankSigner>(), store.Options.Serializer());
     CoreCost.Measure(pure, driver, services.GetRequiredService<DefinitionCatalog>(), 100); // warm up
