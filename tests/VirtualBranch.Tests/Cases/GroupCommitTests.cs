@@ -27,7 +27,7 @@ public sealed class GroupCommitTests(HostFixture host) : IClassFixture<HostFixtu
 
         outcomes.ShouldAllBe(o => o.IsCompletedSuccessfully);
         var transactions = await host.Database.ScalarAsync<long>(
-            $"select count(distinct xmin::text) from vb.mt_events where stream_id in ('{first}', '{second}') and type = 'step_resumed'");
+            $"select count(distinct xmin::text) from vb.mt_events where stream_id in ('{first}', '{second}') and data->'Resumed' is not null");
         transactions.ShouldBe(1L, "both commands' events were written by one transaction");
         foreach (var (append, correlation) in batch.Zip(["corr-first", "corr-second"]))
         {
@@ -57,7 +57,7 @@ public sealed class GroupCommitTests(HostFixture host) : IClassFixture<HostFixtu
         (await StreamSnapshot.Of(host.Database, stale)).ShouldBe(staleBefore);
         foreach (var id in new[] { first, third })
         {
-            (await host.Database.ScalarAsync<long>($"select count(*) from vb.mt_events where stream_id = '{id}' and type = 'step_resumed'")).ShouldBe(1L);
+            (await host.Database.ScalarAsync<long>($"select count(*) from vb.mt_events where stream_id = '{id}' and data->'Resumed'->>'BookmarkId' = 'intake.1'")).ShouldBe(1L);
         }
     }
 
