@@ -77,6 +77,26 @@ public sealed class GroupCommitTests(HostFixture host) : IClassFixture<HostFixtu
         correlations.ShouldBe("corr-first");
     }
 
+    [Fact]
+    public async Task each_event_is_stored_as_the_text_its_chain_link_was_taken_over_without_serialising_it_again()
+    {
+        var id = await OpenAsync();
+        var append = await IntakeAsync(id, "corr-text");
+        // The link's text differs from what serialising the event would give (its step's outcome is written as "chained"):
+        // what the store keeps shows which of the two it wrote.
+        var first = append.Links[0];
+        var chained = first.Json.Replace("\"Outcomes\":[\"done\"]", "\"Outcomes\":[\"chained\"]", StringComparison.Ordinal);
+        chained.ShouldNotBe(first.Json);
+        var links = append.Links.ToList();
+        links[0] = first with { Json = chained };
+
+        await host.Services.GetRequiredService<CaseWriter>().WriteAsync(append with { Links = links });
+
+        var stored = await host.Database.ScalarAsync<string>(
+            $"select data->'Outcomes'->>0 from vb.mt_events where stream_id = '{id}' and version = {append.Before!.State.Version + 1}");
+        stored.ShouldBe("chained");
+    }
+
     private async Task<Guid> OpenAsync() =>
         (await (await host.ClientFor("teller")).OpenCase("service-request", new { customerName = "张三", amount = 500_000 })).Id();
 
