@@ -23,6 +23,8 @@ public static class CaseStoreConfiguration
             .Duplicate(s => s.Assignee)
             .Duplicate(s => s.Number, configure: index => index.IsUnique = true);
         options.Schema.For<StoredDefinition>().Index(d => d.DefinitionId);
+        // Each event is serialised once: the store writes the text the hash chain was taken over (see CaseStreams.Append).
+        options.Serializer(new ChainedEventSerializer(options.Serializer()));
         return options;
     }
 

@@ -30,7 +30,8 @@ public static class CaseStreams
     /// <summary>
     /// Appends chained events with optimistic concurrency: the store refuses the write if anyone appended since
     /// <paramref name="before"/>. Each row keeps its link of the chain in its headers, and who asked (correlation,
-    /// causation, user) in its metadata: set per event, since one session may carry several cases' commands.
+    /// causation, user) in its metadata: set per event, since one session may carry several cases' commands. Its data is
+    /// the JSON the link was hashed over, not serialised again (<see cref="ChainedEventSerializer"/>).
     /// </summary>
     public static void Append(IDocumentSession session, Guid caseId, CachedCase? before, IReadOnlyList<ChainLink> links,
         string? correlationId = null, string? causationId = null)
@@ -41,6 +42,7 @@ public static class CaseStreams
             : session.Events.Append(caseId, before.State.Version + all.Length, all);
         foreach (var (@event, link) in action.Events.Zip(links))
         {
+            ChainedEventSerializer.Remember(link.Data, link.Json);
             @event.SetHeader(HashChain.FormatHeader, HashChain.CurrentFormat);
             @event.SetHeader(HashChain.PreviousHeader, link.Previous);
             @event.SetHeader(HashChain.HashHeader, link.Hash);

@@ -141,8 +141,7 @@ public static class CaseDecider
         {
             run.Emit(confirmed);
         }
-        run.Emit(new StepResumed(bookmark.StepId, bookmarkId, input.Clone(), actor.Id, actor.Role, now));
-        run.Apply(node, result);
+        run.Apply(node, result, resume: new StepResume(bookmarkId, input.Clone(), actor.Id, actor.Role));
         run.RunUntilIdle();
         return new Decision.Accepted(run.Events, run.State);
     }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace VirtualBranch.Engine.Runtime;
 
@@ -34,8 +35,40 @@ public sealed record CaseOpened(
     DateTimeOffset OpenedAt,
     string OpenedBy);
 
-/// <summary>The flow reached a step (from the previous step, when there is one).</summary>
+/// <summary>
+/// The flow reached a step (from the previous step, when there is one). Written alone only when nothing else of the step
+/// follows in the same command (a join still waiting for a branch); otherwise the step's next event carries the start
+/// (<see cref="StepStart"/>). Streams written before that have one for every start.
+/// </summary>
 public sealed record StepStarted(string StepId, string ActivityType, string? ArrivedFrom, DateTimeOffset StartedAt);
+
+/// <summary>The start a step's event carries when the step started in the same command: no separate <see cref="StepStarted"/>.</summary>
+public sealed record StepStart(string ActivityType, string? ArrivedFrom);
+
+/// <summary>
+/// The resume a step's event carries when the input that resumed the step also ended or renewed its wait in the same
+/// command: no separate <see cref="StepResumed"/>.
+/// </summary>
+public sealed record StepResume(string BookmarkId, JsonElement Input, string ResumedBy, string Role);
+
+/// <summary>
+/// Where a command leaves a step (waiting, completed, failed). It carries what else the same command did to the step, so
+/// that each fact is one event: the start, when the step started in this command, and the resume, when an input resumed
+/// it. Both are left out of the JSON when absent, so events of streams written before read and serialise as they were.
+/// </summary>
+public abstract record StepTransition
+{
+    /// <summary>The step the transition is of.</summary>
+    public abstract string StepId { get; init; }
+
+    /// <summary>The step started in this command (absent: it started earlier, or in a stream written before starts were carried).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public StepStart? Started { get; init; }
+
+    /// <summary>The input that resumed the step in this command (absent: no resume, or a separate <see cref="StepResumed"/>).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public StepResume? Resumed { get; init; }
+}
 
 /// <summary>A step waits: for a role's input, a timer or a signal.</summary>
 public sealed record StepWaiting(
@@ -48,22 +81,25 @@ public sealed record StepWaiting(
     DateTimeOffset? Deadline,
     string? DeadlineOutcome,
     string? Signal,
-    DateTimeOffset WaitingSince);
+    DateTimeOffset WaitingSince) : StepTransition;
 
-/// <summary>Someone resumed a waiting step with this input.</summary>
+/// <summary>
+/// Someone resumed a waiting step with this input. Written alone only when the step neither ends nor waits again in the
+/// same command; otherwise the step's next event carries it (<see cref="StepResume"/>).
+/// </summary>
 public sealed record StepResumed(string StepId, string BookmarkId, JsonElement Input, string ResumedBy, string Role, DateTimeOffset ResumedAt);
 
 /// <summary>A waiting step's deadline passed before anyone resumed it.</summary>
 public sealed record DeadlineReached(string StepId, string BookmarkId, DateTimeOffset Deadline, DateTimeOffset ReachedAt);
 
 /// <summary>A step finished with these outcomes (and an output later steps can read).</summary>
-public sealed record StepCompleted(string StepId, IReadOnlyList<string> Outcomes, JsonElement? Output, DateTimeOffset CompletedAt);
+public sealed record StepCompleted(string StepId, IReadOnlyList<string> Outcomes, JsonElement? Output, DateTimeOffset CompletedAt) : StepTransition;
 
 /// <summary>Every branch into a join has arrived; the join starts counting afresh.</summary>
 public sealed record BranchesJoined(string StepId, IReadOnlyList<string> Branches);
 
 /// <summary>A step failed; the case is faulted until the step is retried.</summary>
-public sealed record StepFailed(string StepId, string Error, DateTimeOffset FailedAt);
+public sealed record StepFailed(string StepId, string Error, DateTimeOffset FailedAt) : StepTransition;
 
 /// <summary>A supervisor asked to run a failed step again.</summary>
 public sealed record StepRetried(string StepId, string RetriedBy, DateTimeOffset RetriedAt);

@@ -37,24 +37,14 @@ public static class CaseEvolver
 
     private static CaseState Apply(CaseState state, object @event) => @event switch
     {
-        StepStarted e => state with
-        {
-            Runs = state.Runs.SetItem(e.StepId, state.Runs.GetValueOrDefault(e.StepId) + 1),
-            Arrivals = e.ArrivedFrom is null
-                ? state.Arrivals
-                : state.Arrivals.SetItem(e.StepId, state.Arrivals.GetValueOrDefault(e.StepId, ImmutableSortedSet<string>.Empty.WithComparer(StringComparer.Ordinal)).Add(e.ArrivedFrom)),
-        },
-        StepWaiting e => state with
-        {
-            Bookmarks = state.Bookmarks.SetItem(e.BookmarkId, new Bookmark(
-                e.BookmarkId, e.StepId, e.ActivityType, e.Title, e.Role, e.InputSchema, e.Deadline, e.DeadlineOutcome, e.Signal, e.WaitingSince)),
-        },
-        StepResumed e => state with { Bookmarks = state.Bookmarks.Remove(e.BookmarkId), Actors = state.Actors.SetItem(e.ResumedBy, e.Role) },
+        StepStarted e => Started(state, e.StepId, e.ArrivedFrom),
+        StepWaiting e => Waiting(Carried(state, e), e),
+        StepResumed e => Resumed(state, e.BookmarkId, e.ResumedBy, e.Role),
         DeadlineReached e => state with { Bookmarks = state.Bookmarks.Remove(e.BookmarkId) },
         StepAbandoned e => state with { Bookmarks = state.Bookmarks.Remove(e.BookmarkId) },
-        StepCompleted e => state with { Outputs = e.Output is { } output ? state.Outputs.SetItem(e.StepId, output) : state.Outputs },
+        StepCompleted e => Completed(Carried(state, e), e),
         BranchesJoined e => state with { Arrivals = state.Arrivals.Remove(e.StepId) },
-        StepFailed e => state with { Status = CaseStatus.Faulted, Fault = new StepFault(e.StepId, e.Error) },
+        StepFailed e => Carried(state, e) with { Status = CaseStatus.Faulted, Fault = new StepFault(e.StepId, e.Error) },
         StepRetried => state with { Status = CaseStatus.Running, Fault = null },
         VariableSet e => state with { Variables = state.Variables.SetItem(e.Name, e.Value) },
         NoteRecorded => state,
@@ -73,6 +63,37 @@ public static class CaseEvolver
         IDomainEvent domain => domain.Apply(state),
         _ => ParticipantEvents.Apply(state, @event),
     };
+
+    /// <summary>A step's start: its run counted, and its arrival noted when it came from another step (a join counts arrivals).</summary>
+    internal static CaseState Started(CaseState state, string stepId, string? arrivedFrom) => state with
+    {
+        Runs = state.Runs.SetItem(stepId, state.Runs.GetValueOrDefault(stepId) + 1),
+        Arrivals = arrivedFrom is null
+            ? state.Arrivals
+            : state.Arrivals.SetItem(stepId, state.Arrivals.GetValueOrDefault(stepId, ImmutableSortedSet<string>.Empty.WithComparer(StringComparer.Ordinal)).Add(arrivedFrom)),
+    };
+
+    private static CaseState Waiting(CaseState state, StepWaiting e) => state with
+    {
+        Bookmarks = state.Bookmarks.SetItem(e.BookmarkId, new Bookmark(
+            e.BookmarkId, e.StepId, e.ActivityType, e.Title, e.Role, e.InputSchema, e.Deadline, e.DeadlineOutcome, e.Signal, e.WaitingSince)),
+    };
+
+    private static CaseState Completed(CaseState state, StepCompleted e) =>
+        e.Output is { } output ? state with { Outputs = state.Outputs.SetItem(e.StepId, output) } : state;
+
+    private static CaseState Resumed(CaseState state, string bookmarkId, string resumedBy, string role) =>
+        state with { Bookmarks = state.Bookmarks.Remove(bookmarkId), Actors = state.Actors.SetItem(resumedBy, role) };
+
+    /// <summary>
+    /// The start and the resume a transition carries, applied before the transition itself, in the order a stream written
+    /// before they were carried has them as events of their own: the same stream of facts folds to the same state.
+    /// </summary>
+    private static CaseState Carried(CaseState state, StepTransition transition)
+    {
+        var started = transition.Started is { } start ? Started(state, transition.StepId, start.ArrivedFrom) : state;
+        return transition.Resumed is { } resume ? Resumed(started, resume.BookmarkId, resume.ResumedBy, resume.Role) : started;
+    }
 
     private static CaseState Closed(CaseState state, CaseStatus status, string result, string? reason, DateTimeOffset at) => state with
     {

@@ -29,8 +29,8 @@ internal sealed class Interpreter(CaseState state, FlowContext flow, Actor actor
 
     public void Schedule(string stepId, string? from) => _ready.Enqueue((stepId, from));
 
-    public ActivityContext ContextFor(ActivityNode node) =>
-        new(State, node, flow.Definition, actor, now, flow.Expressions, flow.Schemas);
+    public ActivityContext ContextFor(ActivityNode node, CaseState? state = null) =>
+        new(state ?? State, node, flow.Definition, actor, now, flow.Expressions, flow.Schemas);
 
     public void RunUntilIdle()
     {
@@ -47,8 +47,10 @@ internal sealed class Interpreter(CaseState state, FlowContext flow, Actor actor
                     $"Step '{stepId}' would be step {steps:N0} run in one command, past the limit of {limit:N0} (policies.{StepLimits.Policy}): the flow loops without waiting."), now));
                 return;
             }
-            Emit(new StepStarted(stepId, node.Type, from, now));
-            Apply(node, Execute(node, activity => activity.Execute(ContextFor(node))));
+            // The step runs as started (its run counted, its arrival noted), but its start is written only as part of the
+            // step's next event, which carries it.
+            var started = CaseEvolver.Started(State, stepId, from);
+            Apply(node, Execute(node, activity => activity.Execute(ContextFor(node, started))), new StepStart(node.Type, from));
         }
         if (State.Status == CaseStatus.Running && _ready.Count == 0 && State.Bookmarks.IsEmpty)
         {
@@ -68,32 +70,45 @@ internal sealed class Interpreter(CaseState state, FlowContext flow, Actor actor
         }
     }
 
-    /// <summary>Records a step's result and schedules what follows it.</summary>
-    public void Apply(ActivityNode node, ActivityResult result)
+    /// <summary>
+    /// Records a step's result and schedules what follows it. The step's event comes first and carries the start and the
+    /// resume of this command, when there are any; the step's own domain events follow it. Only a step that neither
+    /// waits nor ends (a join still missing a branch) writes its start or resume as events of their own.
+    /// </summary>
+    public void Apply(ActivityNode node, ActivityResult result, StepStart? start = null, StepResume? resume = null)
     {
         switch (result)
         {
             case ActivityResult.Completed completed:
+                Emit(new StepCompleted(node.Id, completed.Outcomes, completed.Output, now) { Started = start, Resumed = resume });
                 EmitAll(completed.Events);
-                Emit(new StepCompleted(node.Id, completed.Outcomes, completed.Output, now));
                 Follow(node.Id, completed.Outcomes);
                 break;
             case ActivityResult.Waiting waiting:
-                EmitAll(waiting.Events);
                 var request = waiting.Bookmark;
-                Emit(new StepWaiting(node.Id, $"{node.Id}.{State.Runs.GetValueOrDefault(node.Id)}", node.Type, node.Label, request.Role,
-                    request.InputSchema, request.Deadline, request.DeadlineOutcome, request.Signal, now));
+                var run = State.Runs.GetValueOrDefault(node.Id) + (start is null ? 0 : 1);
+                Emit(new StepWaiting(node.Id, $"{node.Id}.{run}", node.Type, node.Label, request.Role,
+                    request.InputSchema, request.Deadline, request.DeadlineOutcome, request.Signal, now) { Started = start, Resumed = resume });
+                EmitAll(waiting.Events);
                 break;
             case ActivityResult.Faulted faulted:
+                Emit(new StepFailed(node.Id, faulted.Error, now) { Started = start, Resumed = resume });
                 EmitAll(faulted.Events);
-                Emit(new StepFailed(node.Id, faulted.Error, now));
                 break;
             case ActivityResult.Ended ended:
+                Emit(new StepCompleted(node.Id, [], null, now) { Started = start, Resumed = resume });
                 EmitAll(ended.Events);
-                Emit(new StepCompleted(node.Id, [], null, now));
                 Emit(new CaseCompleted(ended.Result, ended.Reason, now));
                 break;
             case ActivityResult.Pending pending:
+                if (start is not null)
+                {
+                    Emit(new StepStarted(node.Id, start.ActivityType, start.ArrivedFrom, now));
+                }
+                if (resume is not null)
+                {
+                    Emit(new StepResumed(node.Id, resume.BookmarkId, resume.Input, resume.ResumedBy, resume.Role, now));
+                }
                 EmitAll(pending.Events);
                 break;
             default:

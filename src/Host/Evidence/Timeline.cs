@@ -46,29 +46,50 @@ public sealed record CaseTimeline(Guid CaseId, string Number, string DefinitionI
             }
         }
         string Invitee(string linkId) => invited.TryGetValue(linkId, out var p) ? $"{p.Role} {p.Name}" : $"participant {linkId}";
+        void Start(string stepId, string activityType, DateTimeOffset at, long version)
+        {
+            open[stepId] = steps.Count;
+            steps.Add(new TimelineStep(stepId, definition?.Activity(stepId)?.Label ?? stepId, activityType,
+                steps.Count(x => x.StepId == stepId) + 1, at, null, null, null, null, null, null, null, null, [], version));
+        }
+        void Resume(string stepId, string by, string role, DateTimeOffset at) =>
+            Update(stepId, t => t with { ActedBy = by, ActedAs = role, ActedAt = at });
+        // A step's event may carry its start and its resume from the same command; older streams have them as events of their own.
+        void Carried(IEvent e, StepTransition transition, DateTimeOffset at)
+        {
+            if (transition.Started is { } start)
+            {
+                Start(transition.StepId, start.ActivityType, at, e.Version);
+            }
+            if (transition.Resumed is { } resume)
+            {
+                Resume(transition.StepId, resume.ResumedBy, resume.Role, at);
+            }
+        }
         foreach (var e in events.Skip(1))
         {
             var who = e.GetHeader(HashChain.ActorIdHeader)?.ToString();
             switch (e.Data)
             {
                 case StepStarted s:
-                    open[s.StepId] = steps.Count;
-                    steps.Add(new TimelineStep(s.StepId, definition?.Activity(s.StepId)?.Label ?? s.StepId, s.ActivityType,
-                        steps.Count(x => x.StepId == s.StepId) + 1, s.StartedAt, null, null, null, null, null, null, null, null, [], e.Version));
+                    Start(s.StepId, s.ActivityType, s.StartedAt, e.Version);
                     break;
                 case StepWaiting w:
+                    Carried(e, w, w.WaitingSince);
                     Update(w.StepId, t => t with { WaitedFor = w.Signal is { } signal ? $"signal {signal}" : w.Role, Deadline = w.Deadline });
                     break;
                 case StepResumed r:
-                    Update(r.StepId, t => t with { ActedBy = r.ResumedBy, ActedAs = r.Role, ActedAt = r.ResumedAt });
+                    Resume(r.StepId, r.ResumedBy, r.Role, r.ResumedAt);
                     break;
                 case DeadlineReached d:
                     Update(d.StepId, t => t with { Records = [.. t.Records, $"deadline {d.Deadline:O} passed"] });
                     break;
                 case StepCompleted c:
+                    Carried(e, c, c.CompletedAt);
                     Update(c.StepId, t => t with { Outcome = c.Outcomes.Count == 0 ? "ended" : string.Join(", ", c.Outcomes), EndedAt = c.CompletedAt });
                     break;
                 case StepFailed f:
+                    Carried(e, f, f.FailedAt);
                     Update(f.StepId, t => t with { Error = f.Error, EndedAt = f.FailedAt });
                     break;
                 case NoteRecorded n:

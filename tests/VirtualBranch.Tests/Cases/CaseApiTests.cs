@@ -44,7 +44,7 @@ public sealed class CaseApiTests(HostFixture host) : IClassFixture<HostFixture>
         types!.Split(',').ShouldContain("deadline_reached");
         types.Split(',').TakeLast(2).ShouldBe(["case_completed", "case_sealed"]);
         var metadata = await host.Database.ScalarAsync<string>(
-            $"select concat_ws('|', user_name, headers->>'actor-role') from vb.mt_events where stream_id = '{id}' and type = 'step_resumed' order by version limit 1");
+            $"select concat_ws('|', user_name, headers->>'actor-role') from vb.mt_events where stream_id = '{id}' and data->'Resumed' is not null order by version limit 1");
         metadata.ShouldBe("teller|teller");
     }
 
@@ -64,7 +64,7 @@ public sealed class CaseApiTests(HostFixture host) : IClassFixture<HostFixture>
         var statuses = await Task.WhenAll(racers);
         statuses.Count(s => s == HttpStatusCode.OK).ShouldBe(1);
         statuses.Count(s => s == HttpStatusCode.Conflict).ShouldBe(19);
-        var resumed = await host.Database.ScalarAsync<long>($"select count(*) from vb.mt_events where stream_id = '{opened.Id()}' and type = 'step_resumed'");
+        var resumed = await host.Database.ScalarAsync<long>($"select count(*) from vb.mt_events where stream_id = '{opened.Id()}' and data->'Resumed'->>'BookmarkId' = '{bookmark}'");
         resumed.ShouldBe(1L);
     }
 

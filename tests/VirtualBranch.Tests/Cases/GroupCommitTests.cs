@@ -27,7 +27,7 @@ public sealed class GroupCommitTests(HostFixture host) : IClassFixture<HostFixtu
 
         outcomes.ShouldAllBe(o => o.IsCompletedSuccessfully);
         var transactions = await host.Database.ScalarAsync<long>(
-            $"select count(distinct xmin::text) from vb.mt_events where stream_id in ('{first}', '{second}') and type = 'step_resumed'");
+            $"select count(distinct xmin::text) from vb.mt_events where stream_id in ('{first}', '{second}') and data->'Resumed' is not null");
         transactions.ShouldBe(1L, "both commands' events were written by one transaction");
         foreach (var (append, correlation) in batch.Zip(["corr-first", "corr-second"]))
         {
@@ -57,7 +57,7 @@ public sealed class GroupCommitTests(HostFixture host) : IClassFixture<HostFixtu
         (await StreamSnapshot.Of(host.Database, stale)).ShouldBe(staleBefore);
         foreach (var id in new[] { first, third })
         {
-            (await host.Database.ScalarAsync<long>($"select count(*) from vb.mt_events where stream_id = '{id}' and type = 'step_resumed'")).ShouldBe(1L);
+            (await host.Database.ScalarAsync<long>($"select count(*) from vb.mt_events where stream_id = '{id}' and data->'Resumed'->>'BookmarkId' = 'intake.1'")).ShouldBe(1L);
         }
     }
 
@@ -75,6 +75,26 @@ public sealed class GroupCommitTests(HostFixture host) : IClassFixture<HostFixtu
         var correlations = await host.Database.ScalarAsync<string>(
             $"select string_agg(distinct correlation_id, ',') from vb.mt_events where stream_id = '{id}' and version > {batch[0].Before!.State.Version}");
         correlations.ShouldBe("corr-first");
+    }
+
+    [Fact]
+    public async Task each_event_is_stored_as_the_text_its_chain_link_was_taken_over_without_serialising_it_again()
+    {
+        var id = await OpenAsync();
+        var append = await IntakeAsync(id, "corr-text");
+        // The link's text differs from what serialising the event would give (its step's outcome is written as "chained"):
+        // what the store keeps shows which of the two it wrote.
+        var first = append.Links[0];
+        var chained = first.Json.Replace("\"Outcomes\":[\"done\"]", "\"Outcomes\":[\"chained\"]", StringComparison.Ordinal);
+        chained.ShouldNotBe(first.Json);
+        var links = append.Links.ToList();
+        links[0] = first with { Json = chained };
+
+        await host.Services.GetRequiredService<CaseWriter>().WriteAsync(append with { Links = links });
+
+        var stored = await host.Database.ScalarAsync<string>(
+            $"select data->'Outcomes'->>0 from vb.mt_events where stream_id = '{id}' and version = {append.Before!.State.Version + 1}");
+        stored.ShouldBe("chained");
     }
 
     private async Task<Guid> OpenAsync() =>

@@ -147,7 +147,9 @@ public sealed class CustomerLinkTests(HostFixture host) : IClassFixture<HostFixt
         var events = await EventsAsync(driver.CaseId);
         var at = events.FindIndex(e => e.GetProperty("type").GetString() == "customer_confirmed");
         events[at].GetProperty("data").GetProperty("StepId").GetString().ShouldBe("recording");
-        events[at + 1].GetProperty("type").GetString().ShouldBe("step_resumed");
+        // The step's one event of this command carries the customer's resume (and the step's end).
+        events[at + 1].GetProperty("type").GetString().ShouldBe("step_completed");
+        events[at + 1].GetProperty("data").GetProperty("Resumed").GetProperty("BookmarkId").GetString().ShouldBe(bookmark);
     }
 
     [Fact]

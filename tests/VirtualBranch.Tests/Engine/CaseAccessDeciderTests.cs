@@ -59,7 +59,7 @@ public sealed class CaseAccessDeciderTests
     public void given_case_assigned_to_a_teller_when_its_teller_resumes_then_accepted()
     {
         var scenario = AssignedTo(OtherTeller, TellerStep);
-        Names(scenario.Then(scenario.Resume("work.1", actor: OtherTeller))).ShouldContain("StepResumed");
+        scenario.Then(scenario.Resume("work.1", actor: OtherTeller)).OfType<StepCompleted>().First().Resumed!.ResumedBy.ShouldBe(OtherTeller.Id);
     }
 
     [Fact]

@@ -100,7 +100,8 @@ public sealed class CustomerLinkDeciderTests
         var scenario = Opened();
         scenario.Given(scenario.CustomerJoins());
         var events = scenario.Then(scenario.CustomerAnswers("rec.1", new { consent = true }));
-        Names(events).Take(2).ShouldBe(["CustomerConfirmed", "StepResumed"]);
+        Names(events).Take(2).ShouldBe(["CustomerConfirmed", "StepCompleted"]);
+        ((StepCompleted)events[1]).Resumed!.ResumedBy.ShouldBe(Customer.Id);
         events.OfType<CustomerConfirmed>().Single().ShouldBe(new CustomerConfirmed("rec", "rec.1", LinkId, "one-time code via sms", T0.AddMinutes(1)));
     }
 

@@ -34,7 +34,13 @@ public sealed class WaitingDeciderTests
         var scenario = new CaseScenario(Form);
         scenario.Given(scenario.Open());
         var events = scenario.Then(scenario.Resume("intake.1", new { confirmed = true }));
-        Names(events).Take(2).ShouldBe(["StepResumed", "StepCompleted"]);
+        // One event says who resumed the step, with what, and how it ended; the end step's one event carries its start.
+        Names(events).ShouldBe(["StepCompleted", "StepCompleted", "CaseCompleted"]);
+        var answered = (StepCompleted)events[0];
+        (answered.StepId, answered.Outcomes.Single(), answered.Started).ShouldBe(("intake", "done", null));
+        (answered.Resumed!.BookmarkId, answered.Resumed.ResumedBy, answered.Resumed.Role).ShouldBe(("intake.1", Teller.Id, "teller"));
+        answered.Resumed.Input.GetProperty("confirmed").GetBoolean().ShouldBeTrue();
+        ((StepCompleted)events[1]).Started.ShouldBe(new StepStart("end", "intake"));
         scenario.State!.Outputs["intake"].GetProperty("confirmed").GetBoolean().ShouldBeTrue();
         scenario.State.Status.ShouldBe(CaseStatus.Completed);
     }

@@ -56,9 +56,10 @@ public sealed class CliTests(HostFixture host) : IClassFixture<HostFixture>
         using var output = new StringWriter();
         (await CliVerbs.RunAsync(["verify-bundle", file, "--trust", Path.Combine(host.DataDirectory, "trust-store.pem")], null, output)).ShouldBe(CliVerbs.Ok);
         output.ToString().ShouldContain("is intact");
+        // One flipped bit in the events the bundle carries (a byte at a fixed place in the zip may land in a field the zip
+        // format ignores, such as an entry's time, depending on how long the events are).
         var bytes = await File.ReadAllBytesAsync(file, TestContext.Current.CancellationToken);
-        bytes[bytes.Length / 3] ^= 0xFF;
-        await File.WriteAllBytesAsync(file, bytes, TestContext.Current.CancellationToken);
+        await File.WriteAllBytesAsync(file, Zips.Rewrite(bytes, "events.jsonl", events => events[events.Length / 3] ^= 0x01), TestContext.Current.CancellationToken);
         using var second = new StringWriter();
         (await CliVerbs.RunAsync(["verify-bundle", file, "--trust", Path.Combine(host.DataDirectory, "trust-store.pem")], null, second)).ShouldBe(CliVerbs.Failed);
     }

@@ -64,6 +64,8 @@ public sealed class CaseScenario
         {
             _history.AddRange(accepted.Events);
             State = accepted.State;
+            // Replay is the truth: the state the decider hands on must be the fold of everything recorded, bit for bit.
+            JsonSerializer.Serialize(CaseEvolver.Fold(_history)).ShouldBe(JsonSerializer.Serialize(State), $"replay after {command.GetType().Name}");
         }
         return decision;
     }
@@ -84,4 +86,8 @@ public sealed class CaseScenario
     }
 
     public static IReadOnlyList<string> Names(IEnumerable<object> events) => [.. events.Select(e => e.GetType().Name)];
+
+    /// <summary>The steps that started in these events, in order: on an event of their own, or carried by the step's next event.</summary>
+    public static IReadOnlyList<string> Started(IEnumerable<object> events) =>
+        [.. events.Select(e => e switch { StepStarted s => s.StepId, StepTransition { Started: not null } t => t.StepId, _ => null }).OfType<string>()];
 }
