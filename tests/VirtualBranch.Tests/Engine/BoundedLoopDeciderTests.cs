@@ -22,7 +22,7 @@ public sealed class BoundedLoopDeciderTests
     {
         var scenario = new CaseScenario(CounterLoop("vars.counter < 5").Build());
         var events = scenario.Then(scenario.Open());
-        events.OfType<StepStarted>().Count(s => s.StepId == "count").ShouldBe(5);
+        events.OfType<StepCompleted>().Count(c => c.StepId == "count" && c.Started is not null).ShouldBe(5, "each round starts and ends the step in one event");
         scenario.State!.Status.ShouldBe(CaseStatus.Completed);
         scenario.State.Variables["counter"].GetInt32().ShouldBe(5);
         events.OfType<OutputSet>().Single().ShouldSatisfyAllConditions(o => o.Name.ShouldBe("rounds"), o => o.Value.GetInt32().ShouldBe(5));
@@ -34,7 +34,7 @@ public sealed class BoundedLoopDeciderTests
     {
         var scenario = new CaseScenario(CounterLoop("true").Build());
         var events = scenario.Then(scenario.Open());
-        events.OfType<StepStarted>().Count().ShouldBe(1_000);
+        events.OfType<StepCompleted>().Count(c => c.Started is not null).ShouldBe(1_000, "a thousand steps ran, each one event");
         var failed = events.OfType<StepFailed>().Single();
         failed.StepId.ShouldBe("again", "step 1 is start, then count and again take turns: count is every even step, so the 1,001st is again");
         failed.Error.ShouldBe("Step 'again' would be step 1,001 run in one command, past the limit of 1,000 (policies.maxStepsPerCommand): the flow loops without waiting.");
