@@ -1,6 +1,6 @@
 (() => {
   const $ = (id) => document.getElementById(id);
-  let current = null, room = null, recorder = null, composite = null, starting = false, recordingStartedAt = 0, lastRecording = null, stoppedRecording = null, timer = null, remoteStream = null, lastVersion = -1;
+  let current = null, room = null, recorder = null, composite = null, starting = false, recordingStartedAt = 0, lastRecording = null, stoppedRecording = null, timer = null, remoteStream = null, lastVersion = -1, shownSteps = "";
 
   function show() {
     const ok = vb.signedIn;
@@ -32,7 +32,7 @@
   }
 
   async function openCase(id) {
-    current = id; lastVersion = -1;
+    current = id; lastVersion = -1; shownSteps = "";
     $("case").classList.remove("hidden");
     await refresh();
   }
@@ -51,7 +51,10 @@
     for (const [k, v] of Object.entries(c.data)) { const dt = document.createElement("dt"); dt.textContent = k; const dd = document.createElement("dd"); dd.textContent = v; dl.append(dt, dd); }
     $("diagram").innerHTML = await vb.call("GET", `/api/cases/${current}/diagram`);
     renderDocuments(view);
-    await renderSteps(c, view);
+    // Steps are rebuilt only when what waits changes: a new version for someone joining the call, a delivered link or a
+    // recorded chunk leaves the forms, what the teller typed and the focus as they are.
+    const steps = JSON.stringify([c.status, c.waiting.map((w) => w.bookmarkId), (view.contracts || []).map((p) => [p.stepId, !!p.consentGiven])]);
+    if (steps !== shownSteps) { shownSteps = steps; await renderSteps(c, view); }
     lastRecording = view.recording;
     syncRecording(view.recording);
   }
@@ -123,12 +126,12 @@
         event.preventDefault();
         if (!vbForms.check(form)) return;
         try {
-          await vb.call("POST", `/api/cases/${current}/bookmarks/${w.bookmarkId}`, { input: read() }, { headers: { "If-Match": `"${c.version}"` } });
+          await vb.call("POST", `/api/cases/${current}/bookmarks/${w.bookmarkId}`, { input: read() }, { headers: { "If-Match": `"${lastVersion}"` } });
           await refresh();
         } catch (e) {
           const rest = vbForms.showErrors(form, e.problem && e.problem.errors);
           error.textContent = e.status === 409 ? `${e.message} 已刷新 / Refreshed.` : [e.message, ...rest].join(" ");
-          if (e.status === 409) { lastVersion = -1; setTimeout(refresh, 10); }
+          if (e.status === 409) { lastVersion = -1; shownSteps = ""; setTimeout(refresh, 10); }
         }
       });
       steps.appendChild(box);
