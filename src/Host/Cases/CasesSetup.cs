@@ -25,6 +25,8 @@ public static class CasesSetup
         builder.Services.AddTransient<DeadlineSweep>();
         builder.Services.AddSingleton<DefinitionLibrary>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DefinitionLibrary>());
+        builder.Services.AddSingleton<DefinitionRelay>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<DefinitionRelay>());
         builder.Services.AddHostedService<CaseNumberSequence>();
     }
 
