@@ -14,8 +14,8 @@ namespace VirtualBranch.Host.Cases;
 /// <summary>What a command did: the events appended and the state after them, or why it was refused.</summary>
 public sealed record CommandOutcome(CaseState? State, IReadOnlyList<object> Events, Decision.Rejected? Rejection);
 
-/// <summary>Who asked, for the events' metadata.</summary>
-public sealed record RequestContext(string CorrelationId, string? CausationId);
+/// <summary>Who asked, for the events' metadata; the idempotency key the request carried, if any.</summary>
+public sealed record RequestContext(string CorrelationId, string? CausationId, Idempotency.IdempotencyClaim? Idempotency = null);
 
 /// <summary>
 /// The command path: state (from cache, else the stream) → decide → append with the expected version and the
