@@ -1,8 +1,6 @@
 using System.Text;
-using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 using VirtualBranch.Engine.Definitions;
-using VirtualBranch.Engine.Persistence;
 using VirtualBranch.Engine.Runtime;
 using VirtualBranch.Host.Auth;
 using VirtualBranch.Host.Cases;

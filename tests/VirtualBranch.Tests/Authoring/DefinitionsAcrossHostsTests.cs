@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,8 +19,7 @@ public sealed class DefinitionsAcrossHostsTests(HostFixture host) : IClassFixtur
 {
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(20);
 
-    private static string Flow(string id, int version) => new FlowBuilder(id, version)
-        .Activity("ask", "human-task", new { form = new { type = "object" }, deadline = "PT1H" }).Activity("ok", "end").Chain("start", "ask", "ok").Json();
+    private static string Flow(string id, int version) => FlowBuilder.Asks(id, version, "ask");
 
     private static Task<WorkflowDefinition?> InCatalogOf(IServiceProvider services, string id, int version) =>
         Eventually.Until(() => Task.FromResult(services.GetRequiredService<DefinitionCatalog>().Find(id, version)), d => d is not null, Limit,
@@ -39,7 +37,7 @@ public sealed class DefinitionsAcrossHostsTests(HostFixture host) : IClassFixtur
             (await tellerThere.PostAsJsonAsync("/api/cases", new { definitionId = "spread-flow", data = new { } }, TestContext.Current.CancellationToken))
                 .StatusCode.ShouldBe(HttpStatusCode.BadRequest, "not published yet");
 
-            var published = await analyst.PostAsync("/api/definitions", new StringContent(Flow("spread-flow", 1), Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
+            var published = await analyst.Publish(Flow("spread-flow", 1));
             published.StatusCode.ShouldBe(HttpStatusCode.Created, await published.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
 
             var opened = await Eventually.Until(() => tellerThere.PostAsJsonAsync("/api/cases", new { definitionId = "spread-flow", data = new { } }),

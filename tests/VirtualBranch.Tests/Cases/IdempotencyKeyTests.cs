@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
 using Marten;
 using Microsoft.AspNetCore.Http;
@@ -21,10 +20,7 @@ public sealed class IdempotencyKeyTests(HostFixture host) : IClassFixture<HostFi
 
     public async ValueTask InitializeAsync()
     {
-        var analyst = await host.ClientFor("analyst");
-        var flow = new FlowBuilder("keyed-flow").Activity("first", "human-task", new { form = new { type = "object" }, deadline = "PT1H" })
-            .Activity("second", "human-task", new { form = new { type = "object" }, deadline = "PT1H" }).Activity("ok", "end").Chain("start", "first", "second", "ok").Json();
-        await analyst.PostAsync("/api/definitions", new StringContent(flow, Encoding.UTF8, "application/json")); // 409 after the first test: already there
+        await (await host.ClientFor("analyst")).Publish(FlowBuilder.Asks("keyed-flow", 1, "first", "second")); // 409 after the first test: already there
         _teller = await host.ClientFor("teller");
     }
 

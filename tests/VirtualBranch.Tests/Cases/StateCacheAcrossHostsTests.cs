@@ -1,5 +1,4 @@
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
@@ -21,10 +20,7 @@ public sealed class StateCacheAcrossHostsTests(HostFixture host) : IClassFixture
 
     public async ValueTask InitializeAsync()
     {
-        var analyst = await host.ClientFor("analyst");
-        var flow = new FlowBuilder("two-asks").Activity("first", "human-task", new { form = new { type = "object" }, deadline = "PT1H" })
-            .Activity("second", "human-task", new { form = new { type = "object" }, deadline = "PT1H" }).Activity("ok", "end").Chain("start", "first", "second", "ok").Json();
-        await analyst.PostAsync("/api/definitions", new StringContent(flow, Encoding.UTF8, "application/json")); // 409 after the first test: already there
+        await (await host.ClientFor("analyst")).Publish(FlowBuilder.Asks("two-asks", 1, "first", "second")); // 409 after the first test: already there
         _tellerA = await host.ClientFor("teller");
         _tellerB = host.StartAnotherHost().CreateClient();
         _tellerB.DefaultRequestHeaders.Authorization = _tellerA.DefaultRequestHeaders.Authorization;
