@@ -1,6 +1,7 @@
 using VirtualBranch.Host.ApiDocs;
 using VirtualBranch.Host.Auth;
 using VirtualBranch.Host.Cases;
+using VirtualBranch.Host.Cases.Idempotency;
 using VirtualBranch.Host.Configuration;
 using VirtualBranch.Host.Definitions;
 using VirtualBranch.Host.Evidence;
@@ -45,6 +46,7 @@ return await HostLauncher.RunAsync(args, builder =>
     app.UseForwardedHeaders();
     app.UseProblems();
     app.UseJsonBodyLimit();
+    app.UseIdempotencyKeys();
     app.UseWebSockets();
     app.UseDefaultFiles();
     app.UseStaticFiles();

@@ -27,6 +27,9 @@ public static class CaseStreams
         return new CachedCase(CaseEvolver.Fold(events.Select(e => e.Data))!, head);
     }
 
+    /// <summary>The header holding the client's idempotency key on each event its command appended.</summary>
+    public const string IdempotencyKeyHeader = "idempotency-key";
+
     /// <summary>
     /// Appends chained events with optimistic concurrency: the store refuses the write if anyone appended since
     /// <paramref name="before"/>. Each row keeps its link of the chain in its headers, and who asked (correlation,
@@ -34,7 +37,7 @@ public static class CaseStreams
     /// the JSON the link was hashed over, not serialised again (<see cref="ChainedEventSerializer"/>).
     /// </summary>
     public static void Append(IDocumentSession session, Guid caseId, CachedCase? before, IReadOnlyList<ChainLink> links,
-        string? correlationId = null, string? causationId = null)
+        string? correlationId = null, string? causationId = null, string? idempotencyKey = null)
     {
         var all = links.Select(l => l.Data).ToArray();
         var action = before is null
@@ -52,6 +55,10 @@ public static class CaseStreams
             @event.UserName = link.Actor.Id;
             @event.CorrelationId = correlationId;
             @event.CausationId = causationId;
+            if (idempotencyKey is not null)
+            {
+                @event.SetHeader(IdempotencyKeyHeader, idempotencyKey); // outside the chain's hash: who asked, like the correlation
+            }
         }
     }
 

@@ -14,8 +14,8 @@ namespace VirtualBranch.Host.Cases;
 /// <summary>What a command did: the events appended and the state after them, or why it was refused.</summary>
 public sealed record CommandOutcome(CaseState? State, IReadOnlyList<object> Events, Decision.Rejected? Rejection);
 
-/// <summary>Who asked, for the events' metadata.</summary>
-public sealed record RequestContext(string CorrelationId, string? CausationId);
+/// <summary>Who asked, for the events' metadata; the idempotency key the request carried, if any.</summary>
+public sealed record RequestContext(string CorrelationId, string? CausationId, Idempotency.IdempotencyClaim? Idempotency = null);
 
 /// <summary>
 /// The command path: state (from cache, else the stream) → decide → append with the expected version and the
@@ -31,9 +31,12 @@ public sealed class CaseCommandService(IDocumentStore store, DefinitionCatalog c
     public async Task<CommandOutcome> ExecuteAsync(Guid caseId, CaseCommand command, RequestContext request, CancellationToken cancellation,
         WorkflowDefinition? definitionToOpen = null)
     {
+        var fromStream = false;
         for (var attempt = 1; ; attempt++)
         {
-            var current = command is OpenCase ? null : await CurrentWithHeadAsync(caseId, command.ExpectedVersion, cancellation);
+            var cached = fromStream || command is OpenCase ? null : cache.Get(caseId);
+            var current = cached is { } hit && (command.ExpectedVersion is null || hit.State.Version >= command.ExpectedVersion) ? hit
+                : command is OpenCase ? null : await LoadAsync(caseId, cancellation);
             var state = current?.State;
             var definition = definitionToOpen ?? (state is null ? null : catalog.Find(state.DefinitionId, state.DefinitionVersion));
             if (definition is null)
@@ -41,6 +44,12 @@ public sealed class CaseCommandService(IDocumentStore store, DefinitionCatalog c
                 return Refused(RejectionKind.NotFound, "No such case", $"Case {caseId} does not exist.");
             }
             var decision = CaseDecider.Decide(state, command, flows.For(definition));
+            if (decision is Decision.Rejected or Decision.Accepted { Events.Count: 0 } && ReferenceEquals(current, cached) && current is not null)
+            {
+                // Another Host may have moved the case on since this Host cached it: refuse (or do nothing) only on what the stream says.
+                fromStream = true;
+                continue;
+            }
             if (decision is Decision.Rejected rejected)
             {
                 return new CommandOutcome(state, [], rejected);
@@ -84,15 +93,25 @@ public sealed class CaseCommandService(IDocumentStore store, DefinitionCatalog c
         return ([.. links, .. CaseStreams.Chain(serializer, caseId, links[^1].Hash, links[^1].Version, [seal], Sealer, now)], CaseEvolver.Evolve(accepted.State, seal)!);
     }
 
-    public async Task<CaseState?> CurrentAsync(Guid caseId, long? atLeastVersion, CancellationToken cancellation) =>
-        (await CurrentWithHeadAsync(caseId, atLeastVersion, cancellation))?.State;
-
-    private async Task<CachedCase?> CurrentWithHeadAsync(Guid caseId, long? atLeastVersion, CancellationToken cancellation)
+    /// <summary>
+    /// The case as its stream has it now. The cached state is used only when its version is the stream's (one key lookup),
+    /// since another Host may have appended since; at least <paramref name="atLeastVersion"/> when given.
+    /// </summary>
+    public async Task<CaseState?> CurrentAsync(Guid caseId, long? atLeastVersion, CancellationToken cancellation)
     {
         if (cache.Get(caseId) is { } cached && (atLeastVersion is null || cached.State.Version >= atLeastVersion))
         {
-            return cached;
+            await using var session = store.QuerySession();
+            if ((await session.Events.FetchStreamStateAsync(caseId, cancellation))?.Version == cached.State.Version)
+            {
+                return cached.State;
+            }
         }
+        return (await LoadAsync(caseId, cancellation))?.State;
+    }
+
+    private async Task<CachedCase?> LoadAsync(Guid caseId, CancellationToken cancellation)
+    {
         await using var session = store.QuerySession();
         var loaded = await CaseStreams.LoadHeadAsync(session, caseId, cancellation);
         if (loaded is not null)

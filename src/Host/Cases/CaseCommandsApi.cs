@@ -3,11 +3,12 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using VirtualBranch.Engine.Definitions;
 using VirtualBranch.Engine.Runtime;
 using VirtualBranch.Host.Auth;
+using VirtualBranch.Host.Cases.Idempotency;
 using VirtualBranch.Host.Problems;
 
 namespace VirtualBranch.Host.Cases;
 
-/// <summary>Commands on cases: open, resume a bookmark, signal, cancel, retry a failed step.</summary>
+/// <summary>Commands on cases: open, resume a bookmark, signal, cancel, retry a failed step; each may carry an <c>Idempotency-Key</c>.</summary>
 public static class CaseCommandsApi
 {
     public sealed record OpenCaseRequest(string? DefinitionId, int? Version, JsonElement? Data);
@@ -17,16 +18,19 @@ public static class CaseCommandsApi
 
     public sealed record CancelRequest(string? Reason);
 
+    /// <summary>Every command takes an <c>Idempotency-Key</c>, so a client can retry it safely.</summary>
+    private static readonly IdempotencyFilter Idempotent = new(StatusCodes.Status200OK);
+
     public static void MapCaseCommands(this RouteGroupBuilder cases)
     {
-        cases.MapPost("/", Open).RequireAuthorization(Policies.Worker).WithName("OpenCase").WithSummary("Open a case on a definition (latest version unless one is named).");
+        cases.MapPost("/", Open).AddEndpointFilter(new IdempotencyFilter(StatusCodes.Status201Created)).RequireAuthorization(Policies.Worker).WithName("OpenCase").WithSummary("Open a case on a definition (latest version unless one is named).");
         cases.AddEndpointFilter(VirtualBranch.Host.Media.CaseAccess.CustomerScope);
-        cases.MapPost("/{id:guid}/bookmarks/{bookmarkId}", Resume).RequireAuthorization(p => p.RequireRole("teller", "supervisor", "customer")).WithName("ResumeBookmark")
+        cases.MapPost("/{id:guid}/bookmarks/{bookmarkId}", Resume).AddEndpointFilter(Idempotent).RequireAuthorization(p => p.RequireRole("teller", "supervisor", "customer")).WithName("ResumeBookmark")
             .WithSummary("Resume a waiting step with input; If-Match: \"<version>\" makes it conditional.");
-        cases.MapPost("/{id:guid}/signals/{name}", Signal).RequireAuthorization(Policies.Signaller).WithName("SignalCase")
+        cases.MapPost("/{id:guid}/signals/{name}", Signal).AddEndpointFilter(Idempotent).RequireAuthorization(Policies.Signaller).WithName("SignalCase")
             .WithSummary("Deliver a named signal from another system with a payload.");
-        cases.MapPost("/{id:guid}/cancel", Cancel).RequireAuthorization(Policies.Worker).WithName("CancelCase").WithSummary("Cancel a case, with a reason.");
-        cases.MapPost("/{id:guid}/steps/{stepId}/retry", Retry).RequireAuthorization(Policies.Supervisor).WithName("RetryStep")
+        cases.MapPost("/{id:guid}/cancel", Cancel).AddEndpointFilter(Idempotent).RequireAuthorization(Policies.Worker).WithName("CancelCase").WithSummary("Cancel a case, with a reason.");
+        cases.MapPost("/{id:guid}/steps/{stepId}/retry", Retry).AddEndpointFilter(Idempotent).RequireAuthorization(Policies.Supervisor).WithName("RetryStep")
             .WithSummary("Run a failed step again (supervisor).");
     }
 

@@ -1,5 +1,6 @@
 using Marten;
 using VirtualBranch.Engine.Persistence;
+using VirtualBranch.Host.Cases.Idempotency;
 using Wolverine.Marten;
 
 namespace VirtualBranch.Host.Cases;
@@ -11,7 +12,7 @@ public sealed record PendingAppend(Guid CaseId, CachedCase? Before, IReadOnlyLis
 /// <summary>
 /// Writes decided commands with <see cref="GroupCommit{T}"/>: commands of different cases share a transaction. Each
 /// command's events still carry the expected stream version, so a lost race is refused by the store as before, for
-/// that command alone. Each command's events, summary and messages commit together or not at all. When the Host
+/// that command alone. Each command's events, summary, messages and idempotency key commit together or not at all. When the Host
 /// stops, the commands already queued are written before the services they need go away.
 /// </summary>
 public sealed class CaseWriter : IHostedService, IAsyncDisposable
@@ -49,8 +50,13 @@ public sealed class CaseWriter : IHostedService, IAsyncDisposable
         outbox?.Enroll(session);
         foreach (var append in appends)
         {
-            CaseStreams.Append(session, append.CaseId, append.Before, append.Links, append.Request.CorrelationId, append.Request.CausationId);
+            CaseStreams.Append(session, append.CaseId, append.Before, append.Links, append.Request.CorrelationId, append.Request.CausationId,
+                append.Request.Idempotency?.Key);
             session.Store(append.Summary);
+            if (append.Request.Idempotency is { } claim)
+            {
+                IdempotencyKeys.Record(session, claim, append.CaseId, append.Links[^1].Version);
+            }
         }
         foreach (var append in appends)
         {
@@ -61,5 +67,9 @@ public sealed class CaseWriter : IHostedService, IAsyncDisposable
             }
         }
         await session.SaveChangesAsync();
+        foreach (var append in appends)
+        {
+            append.Request.Idempotency?.Claimed = true;
+        }
     }
 }

@@ -1,6 +1,7 @@
 using Npgsql;
 using VirtualBranch.Engine;
 using VirtualBranch.Workflows;
+using VirtualBranch.Host.Cases.Idempotency;
 using VirtualBranch.Host.Configuration;
 using VirtualBranch.Host.Deadlines;
 using VirtualBranch.Host.Definitions;
@@ -21,10 +22,13 @@ public static class CasesSetup
         builder.Services.AddSingleton<CaseWriter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<CaseWriter>());
         builder.Services.AddSingleton<CaseCommandService>();
+        builder.Services.AddIdempotencyKeys();
         builder.Services.AddTransient<DeadlineJob>();
         builder.Services.AddTransient<DeadlineSweep>();
         builder.Services.AddSingleton<DefinitionLibrary>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DefinitionLibrary>());
+        builder.Services.AddSingleton<DefinitionRelay>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<DefinitionRelay>());
         builder.Services.AddHostedService<CaseNumberSequence>();
     }
 

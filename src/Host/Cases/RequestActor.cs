@@ -12,7 +12,8 @@ public static class RequestActor
         new(user.FindFirstValue("sub") ?? user.Identity?.Name ?? "unknown", user.FindFirstValue(AuthSetup.RoleClaim) ?? "unknown");
 
     public static RequestContext Context(HttpContext http) =>
-        new(http.Request.Headers["X-Correlation-Id"].FirstOrDefault() is { Length: > 0 and <= 200 } given ? given : http.TraceIdentifier, http.TraceIdentifier);
+        new(http.Request.Headers["X-Correlation-Id"].FirstOrDefault() is { Length: > 0 and <= 200 } given ? given : http.TraceIdentifier, http.TraceIdentifier,
+            http.Items[typeof(Idempotency.IdempotencyClaim)] as Idempotency.IdempotencyClaim);
 
     /// <summary>The version in <c>If-Match: "5"</c>; false when the header is there but is not a version.</summary>
     public static bool TryIfMatch(HttpContext http, out long? version)

@@ -7,7 +7,7 @@ using VirtualBranch.Workflows;
 
 namespace VirtualBranch.Host.Cli;
 
-/// <summary>The analyst's verbs, which need no database: <c>schema [file]</c> and <c>validate &lt;file|folder&gt; [--lang zh|en]</c>.</summary>
+/// <summary>The analyst's verbs: <c>schema [file]</c> and <c>validate &lt;file|folder&gt; [--lang zh|en]</c> need no database; <c>publish</c> does.</summary>
 internal static class AuthoringVerbs
 {
     private static readonly Lazy<ServiceProvider> Services = new(() => new ServiceCollection().AddRemoteBanking().BuildServiceProvider());
@@ -53,5 +53,34 @@ internal static class AuthoringVerbs
         }
         console.MarkupLineInterpolated($"{files.Count} definitions, {files.Count - broken} valid, {broken} with problems");
         return broken == 0 ? CliVerbs.Ok : CliVerbs.Failed;
+    }
+
+    /// <summary>
+    /// <c>publish &lt;file&gt;</c>: stores a new version as the publish API does, for every Host on the database (each
+    /// running Host loads it within a second). Exit 1 when it is invalid or the version exists.
+    /// </summary>
+    public static async Task<int> PublishAsync(string file, IServiceProvider services, IAnsiConsole console)
+    {
+        if (!File.Exists(file))
+        {
+            console.MarkupLineInterpolated($"[red]There is no file '{file}'.[/]");
+            return CliVerbs.Usage;
+        }
+        var read = services.GetRequiredService<DefinitionParser>().Read(await File.ReadAllTextAsync(file));
+        if (read.Definition is not { } definition)
+        {
+            foreach (var problem in read.Problems)
+            {
+                console.MarkupLineInterpolated($"[red]FAIL[/]  {Path.GetFileName(file)}  {problem.Path}  [[{problem.Code}]]  {ProblemCatalog.Message(problem, false)}");
+            }
+            return CliVerbs.Failed;
+        }
+        if (await services.GetRequiredService<Definitions.DefinitionLibrary>().PublishAsync(definition, "command-line", CancellationToken.None) is { } refused)
+        {
+            console.MarkupLineInterpolated($"[red]{refused}[/]");
+            return CliVerbs.Failed;
+        }
+        console.MarkupLineInterpolated($"[green]published[/] {definition.Id} v{definition.Version}  sha256 {definition.ContentHash[..16]}…");
+        return CliVerbs.Ok;
     }
 }

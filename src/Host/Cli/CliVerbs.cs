@@ -11,7 +11,7 @@ namespace VirtualBranch.Host.Cli;
 /// The Host's command-line verbs for regulators and operators:
 /// <c>replay &lt;caseId&gt; [--version N]</c>, <c>verify &lt;caseId&gt;|--all</c>, <c>rebuild-summaries</c>, <c>export &lt;caseId&gt; &lt;file.zip&gt;</c>,
 /// <c>verify-bundle &lt;file.zip&gt; --trust &lt;bank.pem|fingerprint&gt; [--tsa tsa.pem]</c>, <c>verify-checkpoints [--known N:hash]</c>,
-/// <c>checkpoint</c>. Exit code 0 when all is well, 1 when evidence fails a check, 2 for a usage error.
+/// <c>checkpoint</c>, <c>publish &lt;definition.json&gt;</c>. Exit code 0 when all is well, 1 when evidence fails a check, 2 for a usage error.
 /// </summary>
 public static class CliVerbs
 {
@@ -19,7 +19,7 @@ public static class CliVerbs
     public const int Failed = 1;
     public const int Usage = 2;
 
-    private static readonly string[] Verbs = ["replay", "verify", "verify-checkpoints", "checkpoint", "rebuild-summaries", "export", "verify-bundle", "schema", "validate", "import-elsa", "export-elsa"];
+    private static readonly string[] Verbs = ["replay", "verify", "verify-checkpoints", "checkpoint", "rebuild-summaries", "export", "verify-bundle", "schema", "validate", "import-elsa", "export-elsa", "publish"];
     private static readonly string[] OfflineVerbs = ["verify-bundle", "schema", "validate", "import-elsa", "export-elsa"];
 
     public static bool IsVerb(string[] args) => args.Length > 0 && Verbs.Contains(args[0]);
@@ -54,6 +54,7 @@ public static class CliVerbs
                 ["validate", var target, "--lang", var lang] => AuthoringVerbs.Validate(target, ProblemCatalog.WantsChinese(lang), console),
                 ["import-elsa", var file, .. var rest] when Options(rest, "--partial") is var (partial, outFile) => InterchangeVerbs.Import(file, partial, outFile, console, output),
                 ["export-elsa", var file, .. var rest] when Options(rest, null) is var (_, outFile) => InterchangeVerbs.Export(file, outFile, console, output),
+                ["publish", var file] => await AuthoringVerbs.PublishAsync(file, services!, console),
                 ["replay", var id] => await CaseVerbs.ReplayAsync(ParseId(id), null, services!, console),
                 ["replay", var id, "--version", var version] => await CaseVerbs.ReplayAsync(ParseId(id), ParseVersion(version), services!, console),
                 ["verify", "--all"] => await CaseVerbs.VerifyAllAsync(services!, console),
@@ -101,7 +102,7 @@ public static class CliVerbs
     internal static int UsageError(IAnsiConsole console, string problem)
     {
         console.MarkupLineInterpolated($"[red]{problem}[/]");
-        console.WriteLine("usage: replay <caseId> [--version N] | verify <caseId>|--all | verify-checkpoints [--known N:hash] | checkpoint | rebuild-summaries | export <caseId> <file.zip> | verify-bundle <file.zip> --trust <bank.pem|fingerprint> [--tsa tsa.pem] [--allow-unanchored] | schema [file] | validate <file|folder> [--lang zh|en] | import-elsa <file.json> [--partial] [--out file] | export-elsa <definition.json> [--out file]");
+        console.WriteLine("usage: replay <caseId> [--version N] | verify <caseId>|--all | verify-checkpoints [--known N:hash] | checkpoint | rebuild-summaries | export <caseId> <file.zip> | verify-bundle <file.zip> --trust <bank.pem|fingerprint> [--tsa tsa.pem] [--allow-unanchored] | schema [file] | validate <file|folder> [--lang zh|en] | publish <definition.json> | import-elsa <file.json> [--partial] [--out file] | export-elsa <definition.json> [--out file]");
         return Usage;
     }
 

@@ -27,6 +27,7 @@ public sealed class DefinitionLibrary(DefinitionParser parser, DefinitionCatalog
             if (published is null)
             {
                 session.Store(ToStored(definition, "definitions-folder"));
+                DefinitionRelay.Announce(session, StoredDefinition.KeyOf(definition.Id, definition.Version));
                 catalog.Add(definition);
             }
             else if (published.ContentHash != definition.ContentHash)
@@ -47,17 +48,31 @@ public sealed class DefinitionLibrary(DefinitionParser parser, DefinitionCatalog
     public async Task<IReadOnlyList<StoredDefinition>> LoadStoredAsync(CancellationToken cancellation) =>
         AddToCatalog(await FetchStoredAsync(cancellation), []);
 
+    /// <summary>One published version (<c>id@version</c>) into the catalog, unless it is there already.</summary>
+    public async Task LoadVersionAsync(string storedKey, CancellationToken cancellation)
+    {
+        await using var session = store.QuerySession();
+        if (await session.LoadAsync<StoredDefinition>(storedKey, cancellation) is { } stored)
+        {
+            AddToCatalog([stored], []);
+        }
+    }
+
     private async Task<IReadOnlyList<StoredDefinition>> FetchStoredAsync(CancellationToken cancellation)
     {
         await using var session = store.QuerySession();
         return await session.Query<StoredDefinition>().ToListAsync(cancellation);
     }
 
-    /// <summary>Parses the stored versions (in parallel; a version just read from a file with the same content is not parsed again).</summary>
+    /// <summary>
+    /// Parses the stored versions (in parallel; a version already in the catalog, or just read from a file, with the same
+    /// content is not parsed again: a published version never changes).
+    /// </summary>
     private IReadOnlyList<StoredDefinition> AddToCatalog(IReadOnlyList<StoredDefinition> stored, IEnumerable<WorkflowDefinition> alreadyRead)
     {
         var known = alreadyRead.ToDictionary(d => (StoredDefinition.KeyOf(d.Id, d.Version), d.ContentHash));
-        var parsed = stored.AsParallel().AsOrdered()
+        var parsed = stored.Where(version => catalog.Find(version.DefinitionId, version.Version)?.ContentHash != version.ContentHash)
+            .AsParallel().AsOrdered()
             .Select(version => known.GetValueOrDefault((version.Id, version.ContentHash)) ?? parser.Read(version.Json).Definition)
             .ToList();
         foreach (var definition in parsed.OfType<WorkflowDefinition>())
@@ -67,7 +82,33 @@ public sealed class DefinitionLibrary(DefinitionParser parser, DefinitionCatalog
         return stored;
     }
 
-    public StoredDefinition ToStored(WorkflowDefinition definition, string publishedBy) => new()
+    /// <summary>
+    /// Publishes a new version (never overwriting one) for every Host: stored with the notification that tells the others
+    /// (<see cref="DefinitionRelay"/>) in one transaction, then added to this Host's catalog. Null when published; else why not.
+    /// </summary>
+    public async Task<string?> PublishAsync(WorkflowDefinition definition, string publishedBy, CancellationToken cancellation)
+    {
+        await using var session = store.LightweightSession();
+        if (await session.LoadAsync<StoredDefinition>(StoredDefinition.KeyOf(definition.Id, definition.Version), cancellation) is { } existing)
+        {
+            return $"Version {definition.Version} of '{definition.Id}' is already published ({(existing.ContentHash == definition.ContentHash ? "with the same content" : "with other content")}); publish a new version number.";
+        }
+        var stored = ToStored(definition, publishedBy);
+        session.Insert(stored);
+        DefinitionRelay.Announce(session, stored.Id);
+        try
+        {
+            await session.SaveChangesAsync(cancellation);
+        }
+        catch (Exception ex) when (ex is JasperFx.DocumentAlreadyExistsException || ex.InnerException is JasperFx.DocumentAlreadyExistsException)
+        {
+            return $"Version {definition.Version} of '{definition.Id}' was just published by someone else.";
+        }
+        catalog.Add(definition);
+        return null;
+    }
+
+    private StoredDefinition ToStored(WorkflowDefinition definition, string publishedBy) => new()
     {
         Id = StoredDefinition.KeyOf(definition.Id, definition.Version),
         DefinitionId = definition.Id,

@@ -1,8 +1,6 @@
 using System.Text;
-using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 using VirtualBranch.Engine.Definitions;
-using VirtualBranch.Engine.Persistence;
 using VirtualBranch.Engine.Runtime;
 using VirtualBranch.Host.Auth;
 using VirtualBranch.Host.Cases;
@@ -49,8 +47,8 @@ public static class PublishingApi
             : TypedResults.Ok(Report(parser.Read(text), ProblemCatalog.WantsChinese(request.Headers.AcceptLanguage)));
     }
 
-    private static async Task<Results<Created<Published>, ProblemHttpResult>> Publish(HttpRequest request, DefinitionParser parser, DefinitionCatalog catalog,
-        DefinitionLibrary library, IDocumentStore store, CancellationToken cancellation)
+    private static async Task<Results<Created<Published>, ProblemHttpResult>> Publish(HttpRequest request, DefinitionParser parser,
+        DefinitionLibrary library, CancellationToken cancellation)
     {
         var text = await Body(request, cancellation);
         if (text is null)
@@ -64,22 +62,10 @@ public static class PublishingApi
             return ApiProblems.Invalid($"The definition has {read.Problems.Count} problem(s); nothing was published.",
                 read.Problems.Select(p => new FieldError(p.Path, $"[{p.Code}] {ProblemCatalog.Message(p, chinese)}")));
         }
-        await using var session = store.LightweightSession();
-        if (await session.LoadAsync<StoredDefinition>(StoredDefinition.KeyOf(definition.Id, definition.Version), cancellation) is { } existing)
+        if (await library.PublishAsync(definition, RequestActor.Of(request.HttpContext.User).Id, cancellation) is { } refused)
         {
-            return ApiProblems.Conflict("The version exists",
-                $"Version {definition.Version} of '{definition.Id}' is already published ({(existing.ContentHash == definition.ContentHash ? "with the same content" : "with other content")}); publish a new version number.");
+            return ApiProblems.Conflict("The version exists", refused);
         }
-        session.Insert(library.ToStored(definition, RequestActor.Of(request.HttpContext.User).Id));
-        try
-        {
-            await session.SaveChangesAsync(cancellation);
-        }
-        catch (Exception ex) when (ex.GetType().Name == "DocumentAlreadyExistsException" || ex.InnerException?.GetType().Name == "DocumentAlreadyExistsException")
-        {
-            return ApiProblems.Conflict("The version exists", $"Version {definition.Version} of '{definition.Id}' was just published by someone else.");
-        }
-        catalog.Add(definition);
         return TypedResults.Created($"/api/definitions/{definition.Id}/versions/{definition.Version}", new Published(definition.Id, definition.Version, definition.ContentHash));
     }
 

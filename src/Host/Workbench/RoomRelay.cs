@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Npgsql;
+using VirtualBranch.Host.Persistence;
 
 namespace VirtualBranch.Host.Workbench;
 
@@ -12,9 +13,9 @@ public sealed record RoomSignal(Guid Origin, Guid CaseId, string From, string To
 /// holds at most 8,000 bytes, an SDP offer can be more); every Host listens and hands it to its own peers. Signalling is
 /// transient: rows older than five minutes are removed.
 /// </summary>
-public sealed class RoomRelay(NpgsqlDataSource database, ILogger<RoomRelay> log) : BackgroundService
+public sealed class RoomRelay(NpgsqlDataSource database, ILogger<RoomRelay> log) : NotificationListener(database, log)
 {
-    private const string Channel = "vb_room_signals";
+    private const string ChannelName = "vb_room_signals";
 
     private const string Ddl = """
         create schema if not exists vb;
@@ -36,57 +37,29 @@ public sealed class RoomRelay(NpgsqlDataSource database, ILogger<RoomRelay> log)
         var signal = JsonSerializer.Serialize(new RoomSignal(HostId, caseId, from, to, body), Json);
         if (Interlocked.Increment(ref _sent) % 200 == 0)
         {
-            await using var sweep = database.CreateCommand("delete from vb.vb_room_signals where sent_at < now() - interval '5 minutes'");
+            await using var sweep = Database.CreateCommand("delete from vb.vb_room_signals where sent_at < now() - interval '5 minutes'");
             await sweep.ExecuteNonQueryAsync(cancellation);
         }
-        await using var command = database.CreateCommand(
-            $"with added as (insert into vb.vb_room_signals (signal) values ($1::jsonb) returning id) select pg_notify('{Channel}', id::text) from added");
+        await using var command = Database.CreateCommand(
+            $"with added as (insert into vb.vb_room_signals (signal) values ($1::jsonb) returning id) select pg_notify('{ChannelName}', id::text) from added");
         command.Parameters.Add(new NpgsqlParameter { Value = signal });
         await command.ExecuteNonQueryAsync(cancellation);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override string Channel => ChannelName;
+
+    protected override async Task PrepareAsync(NpgsqlConnection connection, CancellationToken cancellation)
     {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await using var connection = await database.OpenConnectionAsync(stoppingToken);
-                await using (var create = new NpgsqlCommand(Ddl, connection))
-                {
-                    await create.ExecuteNonQueryAsync(stoppingToken);
-                }
-                var arrived = new List<long>();
-                connection.Notification += (_, e) => { if (long.TryParse(e.Payload, out var id)) { arrived.Add(id); } };
-                await using (var listen = new NpgsqlCommand($"listen {Channel}", connection))
-                {
-                    await listen.ExecuteNonQueryAsync(stoppingToken);
-                }
-                while (!stoppingToken.IsCancellationRequested)
-                {
-                    await connection.WaitAsync(stoppingToken);
-                    foreach (var id in arrived.ToList())
-                    {
-                        arrived.Remove(id);
-                        await HandOnAsync(id, stoppingToken);
-                    }
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                log.LogWarning(ex, "The video-room relay lost its connection; listening again");
-                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
-            }
-        }
+        await using var create = new NpgsqlCommand(Ddl, connection);
+        await create.ExecuteNonQueryAsync(cancellation);
     }
+
+    protected override Task OnNotificationAsync(string payload, CancellationToken cancellation) =>
+        long.TryParse(payload, out var id) ? HandOnAsync(id, cancellation) : Task.CompletedTask;
 
     private async Task HandOnAsync(long id, CancellationToken cancellation)
     {
-        await using var command = database.CreateCommand("select signal::text from vb.vb_room_signals where id = $1");
+        await using var command = Database.CreateCommand("select signal::text from vb.vb_room_signals where id = $1");
         command.Parameters.Add(new NpgsqlParameter { Value = id });
         if (await command.ExecuteScalarAsync(cancellation) is string text && JsonSerializer.Deserialize<RoomSignal>(text, Json) is { } signal
             && signal.Origin != HostId && Deliver is { } deliver)

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Shouldly;
 using VirtualBranch.Tests.Support;
 
@@ -13,9 +14,43 @@ public sealed class HealthTests(HostFixture host) : IClassFixture<HostFixture>
     {
         var client = host.CreateClient();
         (await client.GetAsync("/health", TestContext.Current.CancellationToken)).StatusCode.ShouldBe(HttpStatusCode.OK);
-        var ready = await client.GetAsync("/health/ready", TestContext.Current.CancellationToken);
-        ready.StatusCode.ShouldBe(HttpStatusCode.OK);
-        (await ready.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).ShouldBe("Healthy");
+        var ready = await Eventually.Until(() => client.GetAsync("/health/ready", TestContext.Current.CancellationToken), r => r.StatusCode == HttpStatusCode.OK,
+            TimeSpan.FromSeconds(20), r => $"not ready: {r.StatusCode}");
+        var state = await ready.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+        state.GetProperty("status").GetString().ShouldBe("Healthy");
+        state.GetProperty("checks").GetProperty("postgresql").GetProperty("status").GetString().ShouldBe("Healthy");
+        state.GetProperty("checks").GetProperty("listeners").GetProperty("description").GetString().ShouldBe("listening for definitions and video rooms");
+        state.GetProperty("checks").GetProperty("draining").GetProperty("description").GetString().ShouldBe("serving");
+    }
+
+    [Fact]
+    public async Task a_host_that_is_stopping_says_it_is_draining_so_no_new_work_is_sent_to_it()
+    {
+        var other = host.StartAnotherHost();
+        var client = other.CreateClient();
+        var lifetime = other.Services.GetRequiredService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>();
+        // Holds the Host between "stopping" and stopped, as in-flight work does, until the test has asked.
+        using var stopping = new SemaphoreSlim(0);
+        using var release = new ManualResetEventSlim();
+        lifetime.ApplicationStopping.Register(() => { stopping.Release(); release.Wait(); });
+        var stop = Task.Run(lifetime.StopApplication, TestContext.Current.CancellationToken);
+        await stopping.WaitAsync(TestContext.Current.CancellationToken);
+
+        HttpResponseMessage ready;
+        try
+        {
+            ready = await client.GetAsync("/health/ready", TestContext.Current.CancellationToken);
+        }
+        finally
+        {
+            release.Set();
+            await stop;
+        }
+
+        ready.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
+        var state = await ready.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+        state.GetProperty("checks").GetProperty("draining").GetProperty("description").GetString().ShouldBe("draining: the Host is shutting down");
+        (await host.CreateClient().GetAsync("/health/ready", TestContext.Current.CancellationToken)).StatusCode.ShouldBe(HttpStatusCode.OK, "the other Host serves on");
     }
 
     [Fact]

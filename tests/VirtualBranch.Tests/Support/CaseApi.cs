@@ -32,6 +32,10 @@ public static class CaseApi
         return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
 
+    /// <summary>Publishes a definition as an analyst does; the answer as it comes (409 when the version exists).</summary>
+    public static Task<HttpResponseMessage> Publish(this HttpClient analyst, string definition) =>
+        analyst.PostAsync("/api/definitions", new StringContent(definition, System.Text.Encoding.UTF8, "application/json"));
+
     public static async Task<JsonElement> GetCase(this HttpClient client, Guid caseId) =>
         await client.GetFromJsonAsync<JsonElement>($"/api/cases/{caseId}");
 

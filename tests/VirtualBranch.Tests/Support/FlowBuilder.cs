@@ -87,6 +87,17 @@ public sealed class FlowBuilder(string id = "test-flow", int version = 1)
         ["connections"] = _connections.DeepClone(),
     };
 
+    /// <summary>start → one human task per step, each waiting for an hour at most → end: a case to move on step by step.</summary>
+    public static string Asks(string id, int version, params string[] steps)
+    {
+        var flow = new FlowBuilder(id, version);
+        foreach (var step in steps)
+        {
+            flow.Activity(step, "human-task", new { form = new { type = "object" }, deadline = "PT1H" });
+        }
+        return flow.Activity("ok", "end").Chain(["start", .. steps, "ok"]).Json();
+    }
+
     public DefinitionReadResult Read() => EngineKit.Parser.Read(Json());
 
     public WorkflowDefinition Build()
