@@ -54,7 +54,7 @@ public sealed class IdempotencyKeyTests(HostFixture host) : IClassFixture<HostFi
         (await retried.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).ShouldBe(await first.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
         retried.Headers.ETag.ShouldBe(first.Headers.ETag);
         var events = await Stream(opened.Id());
-        events.Count(e => e.Data is StepResumed { StepId: "first" }).ShouldBe(1);
+        events.Count(e => e.Data is StepTransition { StepId: "first", Resumed: not null }).ShouldBe(1, "one resume, carried by the step's event");
         var step = events.Where(e => e.Version > opened.GetProperty("version").GetInt64()).ToList();
         step.ShouldNotBeEmpty();
         step.ShouldAllBe(e => e.Headers![CaseStreams.IdempotencyKeyHeader].ToString() == key, "a regulator can find the request's key on its events");

@@ -55,8 +55,8 @@ public sealed class StateCacheAcrossHostsTests(HostFixture host) : IClassFixture
 
         done.GetProperty("status").GetString().ShouldBe("completed");
         var events = await Stream(id);
-        events.Count(e => e.Data is StepResumed { StepId: "second" }).ShouldBe(1);
-        events.Count(e => e.Data is StepResumed { StepId: "first" }).ShouldBe(1);
+        events.Count(e => e.Data is StepTransition { StepId: "second", Resumed: not null }).ShouldBe(1, "one resume, carried by the step's event");
+        events.Count(e => e.Data is StepTransition { StepId: "first", Resumed: not null }).ShouldBe(1, "one resume, carried by the step's event");
         done.GetProperty("version").GetInt64().ShouldBe(events[^1].Version);
     }
 
