@@ -36,7 +36,7 @@ public sealed class AnalystPageTests(BrowserHostFixture host, BrowserFixture bro
         await page.GetByRole(AriaRole.Button, new() { Name = "个人贷款面签 / Personal loan face signing v1" }).ClickAsync();
         await page.Locator("#diagram svg g.node").First.WaitForAsync();
         (await page.Locator("#diagram svg g.node").CountAsync()).ShouldBeGreaterThan(10);
-        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotFolder, "analyst-diagram.png"), FullPage = true });
+        await page.ScreenshotAsync(new() { Path = PageSteps.Shot("analyst-diagram"), FullPage = true });
 
         var broken = new FlowBuilder("page-flow").Activity("check", "decision", new { condition = "data.amount >" }).Activity("ok", "end")
             .Connect("start", "done", "check").Connect("check", "true", "ok").Json();
@@ -52,7 +52,7 @@ public sealed class AnalystPageTests(BrowserHostFixture host, BrowserFixture bro
         var expectedLine = pretty.Split('\n').ToList().FindIndex(l => l.Contains("\"condition\"", StringComparison.Ordinal)) + 1;
         cells[0].ShouldBe(expectedLine.ToString(System.Globalization.CultureInfo.InvariantCulture));
         (await page.Locator("#gutter .bad").AllTextContentsAsync()).ShouldContain(cells[0]);
-        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotFolder, "analyst-problems.png"), FullPage = true });
+        await page.ScreenshotAsync(new() { Path = PageSteps.Shot("analyst-problems"), FullPage = true });
 
         await page.Locator("#source").FillAsync(pretty.Replace("data.amount >", "data.amount > 1", StringComparison.Ordinal));
         await PublishesAndCloses(page, "page-flow v1", "Test flow v1");
@@ -82,7 +82,7 @@ public sealed class AnalystPageTests(BrowserHostFixture host, BrowserFixture bro
         aside[3].ShouldContain("Elsa never runs it");
         (await page.Locator("#source").InputValueAsync()).ShouldContain("\"fork-object-branches\"");
         await page.Locator("#summary.ok").WaitForAsync();
-        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotFolder, "analyst-elsa-import.png"), FullPage = true });
+        await page.ScreenshotAsync(new() { Path = PageSteps.Shot("analyst-elsa-import"), FullPage = true });
 
         await PublishesAndCloses(page, "fork-object-branches v3", "Fork with Object branches v3");
     }

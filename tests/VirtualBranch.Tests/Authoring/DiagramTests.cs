@@ -41,7 +41,7 @@ public sealed class DiagramTests(BrowserFixture browser)
         widths.ShouldAllBe(w => w > 100);
         var labels = await page.EvaluateAsync<string[]>("() => [...document.querySelectorAll('g.edge text')].map(t => t.textContent)");
         labels.Length.ShouldBe(definition.Connections.Count);
-        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotFolder, $"diagram-{id}.png"), FullPage = true });
+        await page.ScreenshotAsync(new() { Path = PageSteps.Shot($"diagram-{id}"), FullPage = true });
         await page.CloseAsync();
     }
 }

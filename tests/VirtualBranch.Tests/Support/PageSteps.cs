@@ -5,6 +5,9 @@ namespace VirtualBranch.Tests.Support;
 /// <summary>What people do on the pages: staff sign in; a customer or a participant uses the messages the Host sent their phone (the local outbox).</summary>
 public static class PageSteps
 {
+    /// <summary>Where a test keeps a screenshot named <paramref name="name"/> (PNG, in the test results).</summary>
+    public static string Shot(string name) => Path.Combine(BrowserFixture.ScreenshotFolder, $"{name}.png");
+
     /// <summary>Signs <paramref name="user"/> in on a staff page (teller, regulator, analyst) that shows the sign-in form.</summary>
     public static async Task SignInAsync(IPage page, string user, string password)
     {

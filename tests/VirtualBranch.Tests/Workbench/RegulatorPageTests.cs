@@ -33,7 +33,7 @@ public sealed class RegulatorPageTests(BrowserHostFixture host, BrowserFixture b
         await page.GetByRole(AriaRole.Button, new() { NameRegex = new System.Text.RegularExpressions.Regex("^播放录像") }).ClickAsync();
         await page.Locator("video:not(.hidden)").WaitForAsync();
         (await page.Locator(".answers button").CountAsync()).ShouldBe(2, "one jump per willingness answer");
-        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotFolder, "regulator-case.png"), FullPage = true });
+        await page.ScreenshotAsync(new() { Path = PageSteps.Shot("regulator-case"), FullPage = true });
         var axe = await page.RunAxe();
         axe.Violations.Where(v => v.Impact is "serious" or "critical").Select(v => $"{v.Id}: {v.Help}").ShouldBeEmpty();
 

@@ -17,9 +17,6 @@ public sealed class ThreePartyCallTests(BrowserHostFixture host, BrowserFixture 
 {
     private const string RelativeMobile = "13900139000";
 
-    private static string Shot(string name) => Path.Combine(BrowserFixture.ScreenshotFolder, $"{name}.png");
-
-
     [Fact]
     public async Task a_relative_invited_into_a_dormant_account_call_is_seen_by_the_teller_and_recorded_with_both()
     {

@@ -12,8 +12,6 @@ namespace VirtualBranch.Tests.Workbench;
 [Collection(BrowserCollection.Name)]
 public sealed class WorkbenchTests(BrowserHostFixture host, BrowserFixture browser) : IClassFixture<BrowserHostFixture>
 {
-    private static string Shot(string name) => Path.Combine(BrowserFixture.ScreenshotFolder, $"{name}.png");
-
     private static async Task NoSeriousViolations(IPage page)
     {
         var axe = await page.RunAxe();
