@@ -182,7 +182,7 @@ public sealed class VideoRooms
         room.Peers[seat.Id] = me;
         room.Elsewhere.TryRemove(seat.Id, out _);
         await me.SendAsync(me.Describe("welcome"));
-        if (seat.Recorded)
+        if (seat.Recorded && !state.InRoom.Contains(seat.Id)) // a rejoin within the grace is no new arrival
         {
             await RecordPresenceAsync(caseId, seat, joined: true, cases);
         }

@@ -104,7 +104,10 @@ window.vbRoom = async (caseId, role, { localVideo, remoteVideo, onStatus, onRemo
     p.watchdog = setTimeout(() => { if (!closed && p.pc === pc && pc.connectionState !== "connected") offer(p); }, 5000);
   }
   function connect() {
-    ws = new WebSocket(`${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/api/cases/${caseId}/room${listenOnly ? "?seat=observer" : ""}${vb.state.token ? (listenOnly ? "&" : "?") + "access_token=" + encodeURIComponent(vb.state.token) : ""}`);
+    const query = new URLSearchParams();
+    if (listenOnly) query.set("seat", "observer");
+    if (vb.state.token) query.set("access_token", vb.state.token);
+    ws = new WebSocket(`${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/api/cases/${caseId}/room${query.size ? "?" + query : ""}`);
     ws.onopen = () => status("waiting");
     ws.onmessage = async (event) => {
       const message = JSON.parse(event.data);
