@@ -14,8 +14,8 @@ public static class RoomSockets
         await on.Server.CreateWebSocketClient().ConnectAsync(
             new Uri($"ws://localhost/api/cases/{caseId}/room?{query}{(query.Length > 0 ? "&" : "")}access_token={Uri.EscapeDataString(token)}"), Cancellation);
 
-    /// <summary>The next message of <paramref name="type"/> (that <paramref name="matches"/>), skipping others; at most 30 s.</summary>
-    public static async Task<JsonElement> ReceiveAsync(this WebSocket socket, string type, Func<JsonElement, bool>? matches = null)
+    /// <summary>The next message of <paramref name="type"/> (that <paramref name="matches"/>), skipping others (kept in <paramref name="skipped"/>); at most 30 s.</summary>
+    public static async Task<JsonElement> ReceiveAsync(this WebSocket socket, string type, Func<JsonElement, bool>? matches = null, List<JsonElement>? skipped = null)
     {
         var buffer = new byte[64 * 1024];
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
@@ -28,6 +28,7 @@ public static class RoomSockets
             {
                 return message;
             }
+            skipped?.Add(message);
         }
     }
 

@@ -29,8 +29,14 @@ public sealed class TwoHostRoomTests(HostFixture host) : IClassFixture<HostFixtu
         var sdp = "v=0 " + new string('a', 12_000); // larger than a NOTIFY payload may be
         await teller.SendAsync(new { type = "offer", sdp = new { type = "offer", sdp } });
         (await customer.ReceiveAsync("offer")).GetProperty("sdp").GetProperty("sdp").GetString().ShouldBe(sdp);
+        // What is not signalling is dropped by the room: not JSON, no type, a type it does not relay.
+        await customer.SendAsync(System.Text.Encoding.UTF8.GetBytes("not json {"), WebSocketMessageType.Text, true, Cancellation);
+        await customer.SendAsync(new { to = "teller" });
+        await customer.SendAsync(new { type = "peer-left", id = "teller", to = "teller" });
         await customer.SendAsync(new { type = "answer", sdp = new { type = "answer", sdp = "v=0 answer" } });
-        (await teller.ReceiveAsync("answer")).GetProperty("sdp").GetProperty("sdp").GetString().ShouldBe("v=0 answer");
+        var skipped = new List<System.Text.Json.JsonElement>();
+        (await teller.ReceiveAsync("answer", skipped: skipped)).GetProperty("sdp").GetProperty("sdp").GetString().ShouldBe("v=0 answer", "the room still relays after dropping the rest");
+        skipped.ShouldBeEmpty("nothing but the answer reached the teller");
 
         await customer.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bye", Cancellation);
         (await teller.ReceiveAsync("peer-left")).GetProperty("role").GetString().ShouldBe("customer");
