@@ -17,6 +17,14 @@ status=$?
 count() { # sums one attribute of the <Counters> element over every TRX file
   find "$RESULTS" -name '*.trx' -print0 2>/dev/null | xargs -0 -r grep -ho "<Counters [^>]*" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*' | awk '{s+=$1} END {print s+0}'
 }
+failures() { # names each failed test and the first lines of its message, so the end of the output says what broke
+  find "$RESULTS" -name '*.trx' -print0 2>/dev/null | xargs -0 -r awk '
+    /<UnitTestResult / && /outcome="(Failed|Error|Timeout|Aborted)"/ {
+      match($0, /testName="[^"]*"/); name = substr($0, RSTART + 10, RLENGTH - 11); lines = 0; want = 1; print "FAILED " name; next }
+    want && /<Message>/ { sub(/.*<Message>/, ""); inmsg = 1 }
+    want && inmsg { end = /<\/Message>/; sub(/<\/Message>.*/, ""); print "    " substr($0, 1, 240); if (++lines >= 4 || end) { want = 0; inmsg = 0 } }'
+}
+failures
 passed=$(count passed); failed=$(( $(count failed) + $(count error) + $(count timeout) + $(count aborted) ))
 skipped=$(( $(count notExecuted) + $(count inconclusive) ))
 if (( passed + failed == 0 )); then failed=$((failed + 1)); echo "no test ran"; fi

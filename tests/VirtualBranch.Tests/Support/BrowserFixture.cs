@@ -35,8 +35,11 @@ public sealed class BrowserFixture : IAsyncLifetime
     }
 }
 
-/// <summary>Browser tests share one Chromium and run one class at a time, so two cores are not asked to run four browsers at once.</summary>
-[CollectionDefinition(Name)]
+/// <summary>
+/// Browser tests share one Chromium and run one class at a time, after every other test has finished: a page that records
+/// a composite of three cameras takes both cores, and run beside the database tests its clicks would wait on the machine.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class BrowserCollection : ICollectionFixture<BrowserFixture>
 {
     public const string Name = "browser";
