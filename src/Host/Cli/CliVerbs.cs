@@ -19,10 +19,11 @@ public static class CliVerbs
     public const int Failed = 1;
     public const int Usage = 2;
 
-    private static readonly string[] Verbs = ["replay", "verify", "verify-checkpoints", "checkpoint", "rebuild-summaries", "export", "verify-bundle", "schema", "validate", "import-elsa", "export-elsa", "publish"];
+    /// <summary>Every verb the Host answers on its command line (besides <c>codegen</c>, which needs no Host at all).</summary>
+    public static readonly IReadOnlyList<string> Verbs = ["replay", "verify", "verify-checkpoints", "checkpoint", "rebuild-summaries", "export", "verify-bundle", "schema", "validate", "import-elsa", "export-elsa", "publish"];
     private static readonly string[] OfflineVerbs = ["verify-bundle", "schema", "validate", "import-elsa", "export-elsa"];
 
-    public static bool IsVerb(string[] args) => args.Length > 0 && Verbs.Contains(args[0]);
+    public static bool IsVerb(string[] args) => args.Length > 0 && Verbs.Contains(args[0], StringComparer.Ordinal);
 
     /// <summary>Verbs that need no database or configuration at all.</summary>
     public static bool IsOffline(string[] args) => args.Length > 0 && OfflineVerbs.Contains(args[0]);
