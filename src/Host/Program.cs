@@ -17,6 +17,7 @@ using VirtualBranch.Host.Messaging;
 using VirtualBranch.Host.Customers;
 using VirtualBranch.Host.Persistence;
 using VirtualBranch.Host.Problems;
+using VirtualBranch.Host.Security;
 using VirtualBranch.Host.Workbench;
 
 return await HostLauncher.RunAsync(args, builder =>
@@ -26,6 +27,8 @@ return await HostLauncher.RunAsync(args, builder =>
     builder.AddObservability();
     builder.AddForwardedHeaders();
     builder.AddProblems();
+    builder.AddRateLimits();
+    builder.AddSecurity();
     builder.AddAuth();
     builder.AddIntegrity();
     builder.AddTimestamps();
@@ -43,6 +46,7 @@ return await HostLauncher.RunAsync(args, builder =>
     builder.AddHealth();
 }, app =>
 {
+    app.UseSecurityHeaders();
     app.UseForwardedHeaders();
     app.UseProblems();
     app.UseJsonBodyLimit();
@@ -51,12 +55,14 @@ return await HostLauncher.RunAsync(args, builder =>
     app.UseDefaultFiles();
     app.UseStaticFiles();
     app.UseAuthentication();
+    app.UseRateLimits();
     app.UseSameOriginWrites();
     app.UseAuthorization();
     app.MapHealth();
     app.MapApiDocs();
     app.MapJobsDashboard();
     app.MapAuthApi();
+    app.MapSecurity();
     app.MapDefinitionsApi();
     app.MapCasesApi();
     app.MapEvidence();

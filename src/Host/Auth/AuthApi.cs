@@ -2,8 +2,10 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Http.HttpResults;
+using VirtualBranch.Host.Auth.Lockout;
 using VirtualBranch.Host.Auth.Passwords;
 using VirtualBranch.Host.Auth.Sessions;
+using VirtualBranch.Host.Limits;
 using VirtualBranch.Host.Problems;
 
 namespace VirtualBranch.Host.Auth;
@@ -25,20 +27,24 @@ public static class AuthApi
     public static void MapAuthApi(this WebApplication app)
     {
         var auth = app.MapGroup("/api/auth").WithTags("Auth").AllowAnonymous();
-        auth.MapPost("/token", Token).WithName("IssueToken")
+        // Per address before the body is read, then per account once the name is bound, then the lockout inside the sign-in.
+        var perAccount = AccountRateLimiter.Filter<TokenRequest>(r => r.Username);
+        auth.MapPost("/token", Token).WithName("IssueToken").RequireRateLimiting(RateLimits.SignIn).AddEndpointFilter(perAccount)
             .WithSummary("Sign in with a local account: a 15-minute access token and a refresh token, for a session of 8 hours.");
         auth.MapPost("/refresh", Refresh).WithName("RefreshToken")
             .WithSummary("Exchange a refresh token for a new access token and a new refresh token; a used one presented again ends the session.");
-        auth.MapPost("/session", Session).WithName("SignIn")
+        auth.MapPost("/session", Session).WithName("SignIn").RequireRateLimiting(RateLimits.SignIn).AddEndpointFilter(perAccount)
             .WithSummary("Sign in for the pages: an HttpOnly, SameSite=Strict session cookie.");
         auth.MapPost("/session/end", End).WithName("SignOut")
             .WithSummary("Sign out: revokes the caller's session (cookie or bearer token) on the server.");
         app.MapPasswordApi();
+        app.MapLockoutApi();
     }
 
-    private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> Token(TokenRequest? request, LocalSignIn signIn, TokenIssuer issuer, CancellationToken cancellation)
+    private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> Token(TokenRequest? request, LocalSignIn signIn, TokenIssuer issuer, HttpContext http,
+        CancellationToken cancellation)
     {
-        var (started, refused) = await SignInAsync(request, signIn, SessionKind.Token, cancellation);
+        var (started, refused) = await SignInAsync(request, signIn, SessionKind.Token, http, cancellation);
         return started is null ? refused! : TypedResults.Ok(Tokens(issuer, started.Session, started.RefreshToken!));
     }
 
@@ -61,7 +67,7 @@ public static class AuthApi
 
     private static async Task<Results<Ok<SessionResponse>, ProblemHttpResult>> Session(TokenRequest? request, LocalSignIn signIn, HttpContext http, CancellationToken cancellation)
     {
-        var (started, refused) = await SignInAsync(request, signIn, SessionKind.Cookie, cancellation);
+        var (started, refused) = await SignInAsync(request, signIn, SessionKind.Cookie, http, cancellation);
         if (started is null)
         {
             return refused!;
@@ -93,16 +99,29 @@ public static class AuthApi
 
     /// <summary>The one check both sign-ins share: a name and a password that match a local account, and a session for it.</summary>
     private static async Task<(SessionStore.Started? Started, ProblemHttpResult? Refused)> SignInAsync(TokenRequest? request, LocalSignIn signIn, SessionKind kind,
-        CancellationToken cancellation)
+        HttpContext http, CancellationToken cancellation)
     {
         if (string.IsNullOrWhiteSpace(request?.Username) || string.IsNullOrEmpty(request.Password))
         {
             return (null, ApiProblems.Invalid("Sign-in needs a username and a password.",
                 [.. Missing("/username", request?.Username), .. Missing("/password", request?.Password)]));
         }
-        return await signIn.SignInAsync(request.Username, request.Password, kind, cancellation) is { } started
-            ? (started, null)
-            : (null, Unauthorized("Sign-in failed", "The username or the password is wrong."));
+        return await signIn.SignInAsync(request.Username, request.Password, kind, cancellation) switch
+        {
+            SignInOutcome.SignedIn signedIn => (signedIn.Started, null),
+            SignInOutcome.Locked locked => (null, LockedOut(locked.Until, http)),
+            _ => (null, Unauthorized("Sign-in failed", "The username or the password is wrong.")),
+        };
+    }
+
+    /// <summary>423 with the time the lock ends (also as <c>Retry-After</c>); it says nothing about the password just given.</summary>
+    private static ProblemHttpResult LockedOut(DateTimeOffset until, HttpContext http)
+    {
+        var seconds = Math.Max(1, (int)Math.Ceiling((until - http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow()).TotalSeconds));
+        http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return ApiProblems.Problem(StatusCodes.Status423Locked, "Account locked",
+            $"Too many wrong passwords were given for this account in a row, so it is locked until {until:yyyy-MM-dd HH:mm:ss} UTC. No password is checked until then; a supervisor can unlock it sooner.",
+            [], new Dictionary<string, object?> { ["lockedUntil"] = until });
     }
 
     private static ProblemHttpResult Unauthorized(string title, string detail) =>

@@ -4,6 +4,7 @@ using Marten;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.IdentityModel.Tokens;
+using VirtualBranch.Host.Auth.Lockout;
 using VirtualBranch.Host.Auth.Passwords;
 using VirtualBranch.Host.Auth.Sessions;
 using VirtualBranch.Host.Configuration;
@@ -36,10 +37,12 @@ public static class AuthSetup
         builder.Services.AddSingleton(new TokenIssuer(key, TimeProvider.System));
         builder.Services.AddSingleton<SessionStore>();
         builder.Services.AddSingleton<LocalSignIn>();
+        builder.Services.AddSingleton<AccountLockouts>();
         builder.Services.ConfigureMarten(store =>
         {
             store.Schema.For<AuthSession>().Index(s => s.User);
             store.Schema.For<ChangedPassword>();
+            store.Schema.For<AccountLockout>();
         });
         var authority = builder.Configuration["Auth:Authority"];
         // Pages sign in with an HttpOnly cookie; the API also takes bearer tokens. The default scheme picks by request.

@@ -29,6 +29,11 @@ public static class SameOriginWrites
         {
             return null;
         }
+        // A CSP report changes nothing but the log, and browsers send it with the cookie and without a reliable Origin.
+        if (request.Path.Equals(Security.CspReportApi.Path, StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
         var signIn = HttpMethods.IsPost(request.Method) && request.Path.Equals(SignInPath, StringComparison.OrdinalIgnoreCase);
         var cookieOnly = CarriesCookieOnly(request);
         if (!signIn && !cookieOnly)

@@ -19,7 +19,7 @@ public static class CustomerConfirmations
     public static void MapCustomerConfirmationApi(this WebApplication app)
     {
         app.MapPost("/api/cases/{id:guid}/bookmarks/{bookmarkId}/confirmation", Send).WithTags("Customers")
-            .RequireAuthorization(p => p.RequireRole(Roles.Customer)).AddEndpointFilter(Media.CaseAccess.CustomerScope)
+            .RequireAuthorization(p => p.RequireRole(Roles.Customer)).AddEndpointFilter(Media.CaseAccess.CustomerScope).RequireRateLimiting(Limits.RateLimits.CustomerCodes)
             .WithName("SendStepConfirmationCode").WithSummary("Send the customer a one-time code to confirm their answer to this step (five minutes).");
     }
 

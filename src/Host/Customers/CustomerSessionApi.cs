@@ -4,6 +4,7 @@ using VirtualBranch.Engine.Activities;
 using VirtualBranch.Engine.Runtime;
 using VirtualBranch.Host.Auth;
 using VirtualBranch.Host.Cases;
+using VirtualBranch.Host.Limits;
 using VirtualBranch.Host.Problems;
 
 namespace VirtualBranch.Host.Customers;
@@ -28,9 +29,9 @@ public static class CustomerSessionApi
 
     public static void MapCustomerSessionApi(this WebApplication app)
     {
-        app.MapPost("/api/customer/code", SendCode).WithTags("Customers").AllowAnonymous()
+        app.MapPost("/api/customer/code", SendCode).WithTags("Customers").AllowAnonymous().RequireRateLimiting(RateLimits.CustomerCodes)
             .WithName("SendCustomerCode").WithSummary("Send a one-time code to the mobile a customer link went to (five minutes).");
-        app.MapPost("/api/customer/session", Open).WithTags("Customers").AllowAnonymous()
+        app.MapPost("/api/customer/session", Open).WithTags("Customers").AllowAnonymous().RequireRateLimiting(RateLimits.CustomerCodes)
             .WithName("OpenCustomerSession").WithSummary("Open the customer's session with the link and the one-time code; the link works once.");
     }
 

@@ -22,7 +22,7 @@ public static class DocumentsApi
 
     public static void MapDocumentsApi(this WebApplication app)
     {
-        app.MapPost("/api/cases/{id:guid}/documents", Upload).WithTags("Documents").RequireAuthorization().DisableAntiforgery()
+        app.MapPost("/api/cases/{id:guid}/documents", Upload).WithTags("Documents").RequireAuthorization().DisableAntiforgery().RequireRateLimiting(Limits.RateLimits.Uploads)
             .WithName("UploadDocument").WithSummary("Upload a document (multipart: kind, file) for the case's document-collection step.");
         app.MapGet("/api/documents/{documentId:guid}", Download).WithTags("Documents").RequireAuthorization().RequireCaseRead(CaseReadScope.CaseFiles)
             .WithName("GetDocument").WithSummary("A collected document (the teller who works the case, supervisors, regulators).");

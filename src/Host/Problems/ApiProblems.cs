@@ -23,14 +23,20 @@ public static class ApiProblems
         _ => StatusCodes.Status409Conflict,
     }, rejected.Title, rejected.Detail, rejected.Errors);
 
-    public static ProblemHttpResult Problem(int status, string title, string detail, IEnumerable<FieldError> errors)
+    /// <param name="extensions">Members beside <c>errors</c> that a client reads by name (e.g. <c>lockedUntil</c>).</param>
+    public static ProblemHttpResult Problem(int status, string title, string detail, IEnumerable<FieldError> errors, IReadOnlyDictionary<string, object?>? extensions = null)
     {
         var list = errors.Select(e => new { path = e.Path, message = e.Message }).ToList();
+        var members = new Dictionary<string, object?>(extensions ?? new Dictionary<string, object?>());
+        if (list.Count > 0)
+        {
+            members["errors"] = list;
+        }
         return TypedResults.Problem(
             title: title,
             detail: detail,
             statusCode: status,
             type: $"https://httpstatuses.io/{status}",
-            extensions: list.Count > 0 ? new Dictionary<string, object?> { ["errors"] = list } : null);
+            extensions: members.Count > 0 ? members : null);
     }
 }

@@ -84,6 +84,9 @@ public class HostFixture : IAsyncLifetime
             ["Engine__DataDirectory"] = DataDirectory,
             ["Engine__SoloNode"] = "true",
             ["Engine__CreateDemoAccounts"] = "false",
+            ["Limits__SignInPerAccount__Permits"] = "1000000",
+            ["Limits__SignInPerAddress__Permits"] = "1000000",
+            ["Limits__UploadsPerCaller__Permits"] = "1000000",
         });
         try
         {
@@ -108,6 +111,10 @@ public class HostFixture : IAsyncLifetime
             // API-driven cases upload their recording and never end its segment as a page does: seal without waiting for it.
             ["Media:SealWaitSeconds"] = ServesBrowsers ? "10" : "0",
         };
+        foreach (var (key, value) in GenerousLimits)
+        {
+            settings[key] = value;
+        }
         foreach (var (key, value) in Settings)
         {
             settings[key] = value;
@@ -122,6 +129,20 @@ public class HostFixture : IAsyncLifetime
             web.ConfigureTestServices(ConfigureServices);
         });
     }
+
+    /// <summary>
+    /// The suite signs in and uploads a great deal, many classes at once from one test process (all one address): their
+    /// Hosts get limits nothing reaches. A class that tests a limit sets it tight in its <see cref="Settings"/>.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string?> GenerousLimits = new Dictionary<string, string?>
+    {
+        ["Limits:SignInPerAccount:Permits"] = "1000000",
+        ["Limits:SignInPerAddress:Permits"] = "1000000",
+        ["Limits:CustomerCodesPerAddress:Permits"] = "1000000",
+        ["Limits:UploadsPerCaller:Permits"] = "1000000",
+        ["Limits:CspReportsPerAddress:Permits"] = "1000000",
+        ["Limits:Lockout:Failures"] = "1000000",
+    };
 
     /// <summary>Services a test class replaces after the Host registered its own (e.g. a clock it can move).</summary>
     protected virtual void ConfigureServices(IServiceCollection services)
