@@ -1,0 +1,93 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace VirtualBranch.Tests.Faults;
+
+/// <summary>One command as the driver sent it and how it ended: the log the streams are checked against.</summary>
+public sealed record SentCommand(string Key, string What, Guid? CaseId, int Attempts, HttpStatusCode Status, bool Replayed);
+
+/// <summary>
+/// Sends case commands to two Hosts as a load balancer would: each to either Host, and when the Host dies under it (the
+/// connection refused or cut), the same request with the same <c>Idempotency-Key</c> to the other one. A command the dead
+/// Host committed is answered from its key; one it did not is done then; never twice.
+/// </summary>
+public sealed class ChaosDriver(TwoHostProcesses hosts, string token, int seed)
+{
+    private readonly Random _random = new(seed);
+    private readonly HttpClient[] _clients = [Client(hosts.Address(0), token), Client(hosts.Address(1), token)];
+    private int _completed;
+
+    public ConcurrentBag<SentCommand> Log { get; } = [];
+
+    /// <summary>Commands answered so far (the killer waits on this count, never on time).</summary>
+    public int Completed => Volatile.Read(ref _completed);
+
+    public async Task<Guid> OpenAsync()
+    {
+        var (status, body, attempts, replayed, key) = await SendAsync(HttpMethod.Post, "/api/cases", new { definitionId = ChaosFlow.Id, data = new { } });
+        var id = body.GetProperty("id").GetGuid();
+        Log.Add(new SentCommand(key, "open", id, attempts, status, replayed));
+        return id;
+    }
+
+    public async Task ResumeAsync(Guid caseId, string stepId)
+    {
+        var (status, _, attempts, replayed, key) = await SendAsync(HttpMethod.Post, $"/api/cases/{caseId}/bookmarks/{stepId}.1", new { input = new { by = "driver" } });
+        Log.Add(new SentCommand(key, stepId, caseId, attempts, status, replayed));
+    }
+
+    public async Task<JsonElement> ReadAsync(Guid caseId)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return await _clients[attempt % 2].GetFromJsonAsync<JsonElement>($"/api/cases/{caseId}", TestContext.Current.CancellationToken);
+            }
+            catch (HttpRequestException) when (attempt < 20) { } // that Host is down: ask the other
+        }
+    }
+
+    private async Task<(HttpStatusCode, JsonElement, int, bool, string)> SendAsync(HttpMethod method, string path, object body)
+    {
+        var key = Guid.NewGuid().ToString();
+        int first;
+        lock (_random)
+        {
+            first = _random.Next(2);
+        }
+        for (var attempt = 0; ; attempt++)
+        {
+            using var request = new HttpRequestMessage(method, path) { Content = JsonContent.Create(body) };
+            request.Headers.Add("Idempotency-Key", key);
+            try
+            {
+                using var response = await _clients[(first + attempt) % 2].SendAsync(request, TestContext.Current.CancellationToken);
+                if (response.StatusCode is HttpStatusCode.ServiceUnavailable or HttpStatusCode.BadGateway && attempt < 40)
+                {
+                    continue; // a Host that is starting or draining: as if it were down
+                }
+                var answer = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+                Interlocked.Increment(ref _completed);
+                return (response.StatusCode, answer, attempt + 1, response.Headers.Contains("Idempotent-Replayed"), key);
+            }
+            catch (HttpRequestException) when (attempt < 40)
+            {
+                // Refused (the Host is down) or cut off mid-request (killed while handling it): the other Host, the same key.
+            }
+            catch (IOException) when (attempt < 40)
+            {
+            }
+        }
+    }
+
+    private static HttpClient Client(Uri address, string token)
+    {
+        var client = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromSeconds(5) }) { BaseAddress = address, Timeout = TimeSpan.FromMinutes(2) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+}

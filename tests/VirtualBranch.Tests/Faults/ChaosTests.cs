@@ -1,0 +1,82 @@
+using System.Net;
+using Shouldly;
+using VirtualBranch.Tests.Support;
+
+namespace VirtualBranch.Tests.Faults;
+
+/// <summary>
+/// 200 cases driven across two Host processes while one Host at a time is killed with SIGKILL at a random point of the
+/// load and started again, twelve times. Then, from the streams against the driver's log: every case completed, every
+/// step taken exactly once, every deadline fired once, every outbox message carried out, every chain intact.
+/// </summary>
+[Collection(FaultsCollection.Name)]
+public sealed class ChaosTests(TwoHostProcesses hosts) : IClassFixture<TwoHostProcesses>
+{
+    private const int Cases = 200;
+    private const int KillsPerPhase = 6;
+    private const int Seed = 20261203;
+
+    [Fact]
+    public async Task cases_survive_a_host_killed_twelve_times_with_every_step_once_and_every_chain_intact()
+    {
+        var driver = new ChaosDriver(hosts, await hosts.TokenFor("teller"), Seed);
+        var killer = new Random(Seed);
+        var ids = new Guid[Cases];
+        var kills = 0;
+
+        // Open every case and take its first step, killing a Host at a random point of each slice of the load.
+        kills += await UnderKills(driver, killer, KillsPerPhase, Enumerable.Range(0, Cases).Select(i => (Func<Task>)(async () =>
+        {
+            ids[i] = await driver.OpenAsync();
+            await driver.ResumeAsync(ids[i], "first");
+        })).ToList());
+
+        // Each case's timer fires on whichever Host holds the job (or the minute's sweep, for a job cut off mid-way).
+        foreach (var id in ids)
+        {
+            await Eventually.Until(() => driver.ReadAsync(id), c => c.GetProperty("waiting").EnumerateArray().Any(w => w.GetProperty("stepId").GetString() == "second"),
+                TimeSpan.FromMinutes(4), c => $"case {id}'s timer never fired: {c}");
+        }
+
+        kills += await UnderKills(driver, killer, KillsPerPhase, ids.Select(id => (Func<Task>)(() => driver.ResumeAsync(id, "second"))).ToList());
+
+        kills.ShouldBeGreaterThanOrEqualTo(10);
+        driver.Log.Where(c => c.Status is not (HttpStatusCode.OK or HttpStatusCode.Created)).ShouldBeEmpty("every command answered, on one Host or the other");
+        var report = await ChaosAudit.CheckAsync(hosts, ids, driver.Log);
+        TestContext.Current.SendDiagnosticMessage($"chaos: {kills} kills, {Cases} cases, {report.StepsChecked} steps checked, " +
+            $"{driver.Log.Count(c => c.Attempts > 1)} commands retried on the other Host, {driver.Log.Count(c => c.Replayed)} answered from their key, " +
+            $"{report.MessagesReleased} messages of killed Hosts carried out by another");
+    }
+
+    /// <summary>Runs the work eight at a time in slices; in each slice one Host is killed once a random number of commands are done, then started again.</summary>
+    private async Task<int> UnderKills(ChaosDriver driver, Random killer, int slices, IReadOnlyList<Func<Task>> work)
+    {
+        var kills = 0;
+        var size = (work.Count + slices - 1) / slices;
+        foreach (var slice in work.Chunk(size))
+        {
+            var victim = killer.Next(2);
+            var killAt = driver.Completed + killer.Next(1, slice.Length);
+            using var gate = new SemaphoreSlim(8);
+            var running = slice.Select(async w =>
+            {
+                await gate.WaitAsync(TestContext.Current.CancellationToken);
+                try { await w(); } finally { gate.Release(); }
+            }).ToList();
+            var all = Task.WhenAll(running);
+            await Eventually.Until(() => Task.FromResult(driver.Completed >= killAt || all.IsCompleted), reached => reached, TimeSpan.FromMinutes(4), _ => "the load stalled");
+            await hosts.KillAsync(victim);
+            kills++;
+            await all; // the rest of the slice goes to the Host that lives
+            await hosts.StartAsync(victim);
+        }
+        return kills;
+    }
+}
+
+/// <summary>Chaos tests start and kill Host processes: they run alone, after the others.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class FaultsCollection
+{
+    public const string Name = "faults";
+}
