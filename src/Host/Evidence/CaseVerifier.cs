@@ -8,7 +8,7 @@ namespace VirtualBranch.Host.Evidence;
 /// Verifies a case: the hash chain from the stored rows, every file its events vouch for, its seals against the trust
 /// store, and the stream against the latest signed checkpoint that anchors it.
 /// </summary>
-public sealed class CaseVerifier(StoredEvents events, EvidenceStore files, TrustStore trust, CheckpointReader checkpoints, CheckpointVerifier anchors)
+public sealed class CaseVerifier(StoredEvents events, IEvidenceStore files, TrustStore trust, CheckpointReader checkpoints, CheckpointVerifier anchors)
 {
     public async Task<VerificationResult?> VerifyAsync(Guid caseId, CancellationToken cancellation)
     {
@@ -19,24 +19,27 @@ public sealed class CaseVerifier(StoredEvents events, EvidenceStore files, Trust
             return null; // never a case here: a case that was deleted is still named by its checkpoints
         }
         var latest = await checkpoints.LatestAsync(SignedCheckpoint.Scheduled, cancellation);
-        return Verify(new StoredStream(caseId, rows, streamVersion), leaves.GetValueOrDefault(caseId), latest);
+        var checks = await FileChecks.OfAsync(files, rows, cancellation);
+        return Verify(new StoredStream(caseId, rows, streamVersion), checks, leaves.GetValueOrDefault(caseId), latest);
     }
 
-    /// <summary>Many cases at once (verify --all): their leaves in one query, each case checked by <see cref="Verify(StoredStream, AnchoredLeaf?, SignedCheckpoint?)"/>.</summary>
+    /// <summary>Many cases at once (verify --all): their leaves in one query, each case checked by <see cref="Verify(StoredStream, FileChecks, AnchoredLeaf?, SignedCheckpoint?)"/>.</summary>
     public async Task<IReadOnlyList<(Guid CaseId, VerificationResult Result)>> VerifyBatchAsync(IReadOnlyList<StoredStream> batch, SignedCheckpoint? latestScheduled,
         Func<StoredStream, Func<VerificationResult>, VerificationResult> guard, CancellationToken cancellation)
     {
         var leaves = await checkpoints.LatestLeavesAsync([.. batch.Select(s => s.CaseId)], cancellation);
+        var checks = new Dictionary<Guid, FileChecks>();
+        foreach (var stream in batch)
+        {
+            checks[stream.CaseId] = await FileChecks.OfAsync(files, stream.Rows, cancellation);
+        }
         return [.. batch.AsParallel().AsOrdered().Select(stream =>
-            (stream.CaseId, guard(stream, () => Verify(stream, leaves.GetValueOrDefault(stream.CaseId), latestScheduled))))];
+            (stream.CaseId, guard(stream, () => Verify(stream, checks[stream.CaseId], leaves.GetValueOrDefault(stream.CaseId), latestScheduled))))];
     }
 
-    public VerificationResult Verify(StoredStream stream, AnchoredLeaf? anchored, SignedCheckpoint? latestScheduled)
+    public VerificationResult Verify(StoredStream stream, FileChecks checks, AnchoredLeaf? anchored, SignedCheckpoint? latestScheduled)
     {
-        var chain = ChainVerifier.Verify(stream.CaseId, stream.Rows, stream.StreamVersion, row => EvidenceFiles.In(row.Utf8Data) is var vouched
-            ? (vouched.Count, vouched.Select(f => files.Check(f) is { } problem ? $"{problem} (vouched for by version {row.Version}, {row.EventType})" : null)
-                .FirstOrDefault(p => p is not null))
-            : default);
+        var chain = ChainVerifier.Verify(stream.CaseId, stream.Rows, stream.StreamVersion, checks.Of);
         if (!chain.Intact)
         {
             return chain;

@@ -2,16 +2,29 @@ using VirtualBranch.Engine.Integrity;
 using VirtualBranch.Engine.Persistence;
 using VirtualBranch.Host.Configuration;
 using VirtualBranch.Host.Persistence;
+using VirtualBranch.Workflows.Media;
+using Npgsql;
 
 namespace VirtualBranch.Host.Evidence;
 
-/// <summary>Registers the evidence feature: stored rows, verification, export, access log, retention.</summary>
+/// <summary>Registers the evidence feature: the store (<see cref="EvidenceOptions"/>), stored rows, verification, export, access log, retention.</summary>
 public static class EvidenceSetup
 {
     public static void AddEvidence(this WebApplicationBuilder builder)
     {
         var options = builder.Services.BuildRequiredSingleton<EngineOptions>();
-        builder.Services.AddSingleton(new EvidenceStore(Path.Combine(options.DataDirectory, "evidence")));
+        var evidence = EvidenceOptions.Read(builder.Configuration, options);
+        builder.Services.AddSingleton(evidence);
+        if (evidence.InDatabase)
+        {
+            builder.Services.AddSingleton<IEvidenceStore>(sp => new PostgresEvidenceStore(sp.GetRequiredService<NpgsqlDataSource>()));
+            builder.Services.AddSingleton<IRecordingStaging>(sp => new PostgresRecordingStaging(sp.GetRequiredService<NpgsqlDataSource>()));
+        }
+        else
+        {
+            builder.Services.AddSingleton<IEvidenceStore>(new DirectoryEvidenceStore(evidence.Directory));
+            builder.Services.AddSingleton<IRecordingStaging>(new DirectoryRecordingStaging(evidence.RecordingsDirectory));
+        }
         builder.Services.AddSingleton<StoredEvents>();
         builder.Services.AddSingleton<EventDecoder>();
         builder.Services.AddSingleton<SummaryRebuild>();

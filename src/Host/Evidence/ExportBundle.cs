@@ -32,7 +32,7 @@ public sealed record BundleFile(string Path, string Sha256, long Size);
 /// Writes a case as a self-contained zip a regulator can check without our database: <c>events.jsonl</c>,
 /// <c>definition.json</c> (the exact version the case ran), the evidence files, <c>manifest.json</c> and its signature.
 /// </summary>
-public sealed class ExportBundle(StoredEvents events, IDocumentStore store, EvidenceStore files, BankSigner signer, TimeProvider clock,
+public sealed class ExportBundle(StoredEvents events, IDocumentStore store, IEvidenceStore files, BankSigner signer, TimeProvider clock,
     CheckpointReader checkpoints, CheckpointWriter anchoring)
 {
     /// <summary>Bundles of this format carry <c>anchor.json</c>; those of format 1 (before checkpoints) do not.</summary>
@@ -70,9 +70,12 @@ public sealed class ExportBundle(StoredEvents events, IDocumentStore store, Evid
         {
             entries.Add((BundleAnchor.FileName, JsonSerializer.SerializeToUtf8Bytes(BundleAnchor.From(anchor), Indented), null));
         }
-        foreach (var file in rows.SelectMany(r => EvidenceFiles.In(r.Utf8Data)).DistinctBy(f => f.Sha256).Where(f => files.Exists(f.Sha256)))
+        foreach (var file in rows.SelectMany(r => EvidenceFiles.In(r.Utf8Data)).DistinctBy(f => f.Sha256).Where(f => EvidenceHash.IsValid(f.Sha256)))
         {
-            entries.Add(($"evidence/{file.Kind}-{file.Sha256}", null, file.Sha256));
+            if (await files.ExistsAsync(file.Sha256, cancellation))
+            {
+                entries.Add(($"evidence/{file.Kind}-{file.Sha256}", null, file.Sha256));
+            }
         }
         using var zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true);
         var listed = new List<BundleFile>();
@@ -86,7 +89,7 @@ public sealed class ExportBundle(StoredEvents events, IDocumentStore store, Evid
             }
             else
             {
-                await using var source = files.Open(sha!);
+                await using var source = await files.OpenAsync(sha!, cancellation) ?? throw new IOException($"The evidence file {sha} went missing during the export.");
                 await source.CopyToAsync(target, cancellation);
                 listed.Add(new BundleFile(path, sha!, source.Length));
             }

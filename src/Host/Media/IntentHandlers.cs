@@ -67,7 +67,7 @@ public static class RecordingStopRequestedHandler
 /// </summary>
 public static class ContractSigningRequestedHandler
 {
-    public static async Task Handle(ContractSigningRequested intent, IESignProvider signer, EvidenceStore evidence, CaseCommandService cases, TimeProvider clock,
+    public static async Task Handle(ContractSigningRequested intent, IESignProvider signer, IEvidenceStore evidence, CaseCommandService cases, TimeProvider clock,
         IConfiguration configuration, CancellationToken cancellation)
     {
         if (!configuration.GetValue("Engine:CarryOutIntents", true))

@@ -168,7 +168,7 @@ public static class MediaApi
         {
             return ApiProblems.Invalid("Say why you play this recording; the reason is logged with the access.", [new(AccessLog.ReasonHeader, "Required for regulators.")]);
         }
-        var stream = media.OpenSealed(sha);
+        var stream = await media.OpenSealedAsync(sha, cancellation);
         return stream is null
             ? ApiProblems.NotFound("Recording file missing", $"The sealed file {sha} is not in the evidence store; run verify.")
             : SafeDownload.File(http, stream, "video/webm", "recording", sha);

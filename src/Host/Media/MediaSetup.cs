@@ -13,12 +13,10 @@ public static class MediaSetup
 {
     public static void AddMedia(this WebApplicationBuilder builder)
     {
-        var options = builder.Services.BuildRequiredSingleton<EngineOptions>();
-        var recordings = builder.Configuration["Engine:RecordingsPath"] ?? Path.Combine(options.DataDirectory, "recordings");
         // Every call is audited, whichever adapter is configured. The decorator is registered by hand: Scrutor keeps the
         // inner adapter under a random service key, which Wolverine's generated handlers then took instead of the
         // decorator (the seal through the intent handler went unaudited) and which pre-generated code cannot name.
-        builder.Services.AddSingleton(sp => new LocalMediaAdapter(recordings, sp.GetRequiredService<EvidenceStore>()));
+        builder.Services.AddSingleton(sp => new LocalMediaAdapter(sp.GetRequiredService<IRecordingStaging>(), sp.GetRequiredService<IEvidenceStore>()));
         builder.Services.AddSingleton<IMediaAdapter>(sp => new AuditedMediaAdapter(sp.GetRequiredService<LocalMediaAdapter>(),
             sp.GetRequiredService<Marten.IDocumentStore>(), sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<IESignProvider, BankESignProvider>();

@@ -76,7 +76,7 @@ public interface IMediaAdapter
     Task<RecordingSeal> SealAsync(Guid recordingId, CancellationToken cancellation);
 
     /// <summary>A sealed recording's content, for playback; null when there is none with that hash.</summary>
-    Stream? OpenSealed(string sha256);
+    Task<Stream?> OpenSealedAsync(string sha256, CancellationToken cancellation);
 
     Task EndSessionAsync(Guid sessionId, CancellationToken cancellation);
 }

