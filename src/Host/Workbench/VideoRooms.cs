@@ -98,9 +98,9 @@ public sealed class VideoRooms
                     await socket.SendAsync(Encoding.UTF8.GetBytes(message), WebSocketMessageType.Text, true, CancellationToken.None);
                 }
             }
-            catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException)
+            catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or IOException)
             {
-                // the peer is gone; its own loop notices and leaves the room
+                // the peer is gone (closed, reset, or its network cut); its own loop notices and leaves the room
             }
             finally
             {
@@ -181,25 +181,27 @@ public sealed class VideoRooms
         }
         room.Peers[seat.Id] = me;
         room.Elsewhere.TryRemove(seat.Id, out _);
-        await me.SendAsync(me.Describe("welcome"));
-        if (seat.Recorded && !state.InRoom.Contains(seat.Id)) // a rejoin within the grace is no new arrival
-        {
-            await RecordPresenceAsync(caseId, seat, joined: true, cases);
-        }
-        if (state.Fact(MediaFacts.VideoSession) is { } session && Guid.TryParse(session.GetString(), out var sessionId))
-        {
-            await media.ReportParticipantAsync(sessionId, seat.Role, joined: true, http.RequestAborted);
-        }
-        foreach (var other in room.Peers.Values.Where(p => p != me))
-        {
-            await me.SendAsync(other.Describe("peer-present"));
-        }
-        await AnnounceAsync(caseId, room, me, me.Describe("peer-joined"));
         var buffer = new byte[64 * 1024];
         // A Host that stops (a deploy, a restart) lets go of its rooms at once: the pages connect again, here or to another Host.
         using var listening = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, stopping);
         try
         {
+            // From here on the person is in the room: a connection that closes at any point (even before the welcome
+            // reaches it, as a phone losing its network does) is a departure the case hears about.
+            await me.SendAsync(me.Describe("welcome"));
+            if (seat.Recorded && !state.InRoom.Contains(seat.Id)) // a rejoin within the grace is no new arrival
+            {
+                await RecordPresenceAsync(caseId, seat, joined: true, cases);
+            }
+            if (state.Fact(MediaFacts.VideoSession) is { } session && Guid.TryParse(session.GetString(), out var sessionId))
+            {
+                await media.ReportParticipantAsync(sessionId, seat.Role, joined: true, http.RequestAborted);
+            }
+            foreach (var other in room.Peers.Values.Where(p => p != me))
+            {
+                await me.SendAsync(other.Describe("peer-present"));
+            }
+            await AnnounceAsync(caseId, room, me, me.Describe("peer-joined"));
             while (socket.State == WebSocketState.Open)
             {
                 var message = new StringBuilder();
