@@ -94,8 +94,9 @@ public static class CaseStreams
     /// Whether the exception is a lost race on the stream version (then reload and decide again): as Marten reports it,
     /// or as PostgreSQL raised it before Marten translated it (MT003 from the append function, a duplicate version).
     /// </summary>
-    public static bool IsConcurrencyConflict(Exception ex) => ex.GetType().Name is
-        "EventStreamUnexpectedMaxEventIdException" or "ExistingStreamIdCollisionException" or "ConcurrencyException" or "StreamLockedException"
+    public static bool IsConcurrencyConflict(Exception ex) => ex is JasperFx.ConcurrencyException or JasperFx.Events.EventStreamUnexpectedMaxEventIdException
+        or Marten.Exceptions.ExistingStreamIdCollisionException or JasperFx.Events.ExistingStreamIdCollisionException
+        or Marten.Exceptions.StreamLockedException or JasperFx.Events.StreamLockedException
         || ex is Npgsql.PostgresException { SqlState: "MT003" } or Npgsql.PostgresException { SqlState: "23505", TableName: "mt_events" or "mt_streams" }
         || (ex.InnerException is { } inner && IsConcurrencyConflict(inner));
 
