@@ -9,6 +9,7 @@ using VirtualBranch.Host.Auth.Passwords;
 using VirtualBranch.Host.Auth.Sessions;
 using VirtualBranch.Host.Configuration;
 using VirtualBranch.Host.Persistence;
+using VirtualBranch.Engine.Activities;
 
 namespace VirtualBranch.Host.Auth;
 
@@ -104,12 +105,12 @@ public static class AuthSetup
             };
         });
         builder.Services.AddAuthorizationBuilder()
-            .AddPolicy(Policies.Analyst, p => p.RequireRole("analyst"))
-            .AddPolicy(Policies.Worker, p => p.RequireRole("teller", "supervisor"))
-            .AddPolicy(Policies.Supervisor, p => p.RequireRole("supervisor"))
-            .AddPolicy(Policies.Reader, p => p.RequireRole("teller", "supervisor", "regulator", "analyst"))
-            .AddPolicy(Policies.Signaller, p => p.RequireRole("system", "supervisor"))
-            .AddPolicy(Policies.Oversight, p => p.RequireRole("supervisor", "regulator"));
+            .AddPolicy(Policies.Analyst, p => p.RequireRole(Roles.Analyst))
+            .AddPolicy(Policies.Worker, p => p.RequireRole(Roles.Teller, Roles.Supervisor))
+            .AddPolicy(Policies.Supervisor, p => p.RequireRole(Roles.Supervisor))
+            .AddPolicy(Policies.Reader, p => p.RequireRole(Roles.Teller, Roles.Supervisor, Roles.Regulator, Roles.Analyst))
+            .AddPolicy(Policies.Signaller, p => p.RequireRole(Roles.System, Roles.Supervisor))
+            .AddPolicy(Policies.Oversight, p => p.RequireRole(Roles.Supervisor, Roles.Regulator));
     }
 
     /// <summary>The HMAC key for local tokens, generated on first run into the data directory.</summary>

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using VirtualBranch.Engine.Activities;
 
 namespace VirtualBranch.Host.Auth;
 
@@ -16,8 +17,8 @@ public static class DemoAccounts
 
     private static readonly (string User, string Role)[] People =
     [
-        ("analyst", "analyst"), ("teller", "teller"), ("teller2", "teller"),
-        ("supervisor", "supervisor"), ("supervisor2", "supervisor"), ("regulator", "regulator"), ("corebanking", "system"),
+        ("analyst", Roles.Analyst), ("teller", Roles.Teller), ("teller2", Roles.Teller),
+        ("supervisor", Roles.Supervisor), ("supervisor2", Roles.Supervisor), ("regulator", Roles.Regulator), ("corebanking", Roles.System),
     ];
 
     public static void EnsureCreated(string dataDirectory)

@@ -5,6 +5,7 @@ using VirtualBranch.Engine.Runtime;
 using VirtualBranch.Host.Auth;
 using VirtualBranch.Host.Cases.Idempotency;
 using VirtualBranch.Host.Problems;
+using VirtualBranch.Engine.Activities;
 
 namespace VirtualBranch.Host.Cases;
 
@@ -25,7 +26,7 @@ public static class CaseCommandsApi
     {
         cases.MapPost("/", Open).AddEndpointFilter(new IdempotencyFilter(StatusCodes.Status201Created)).RequireAuthorization(Policies.Worker).WithName("OpenCase").WithSummary("Open a case on a definition (latest version unless one is named).");
         cases.AddEndpointFilter(VirtualBranch.Host.Media.CaseAccess.CustomerScope);
-        cases.MapPost("/{id:guid}/bookmarks/{bookmarkId}", Resume).AddEndpointFilter(Idempotent).RequireAuthorization(p => p.RequireRole("teller", "supervisor", "customer")).WithName("ResumeBookmark")
+        cases.MapPost("/{id:guid}/bookmarks/{bookmarkId}", Resume).AddEndpointFilter(Idempotent).RequireAuthorization(p => p.RequireRole(Roles.Teller, Roles.Supervisor, Roles.Customer)).WithName("ResumeBookmark")
             .WithSummary("Resume a waiting step with input; If-Match: \"<version>\" makes it conditional.");
         cases.MapPost("/{id:guid}/signals/{name}", Signal).AddEndpointFilter(Idempotent).RequireAuthorization(Policies.Signaller).WithName("SignalCase")
             .WithSummary("Deliver a named signal from another system with a payload.");

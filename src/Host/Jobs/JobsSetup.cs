@@ -3,6 +3,7 @@ using Hangfire.Dashboard;
 using Hangfire.PostgreSql;
 using VirtualBranch.Host.Configuration;
 using VirtualBranch.Host.Persistence;
+using VirtualBranch.Engine.Activities;
 
 namespace VirtualBranch.Host.Jobs;
 
@@ -40,6 +41,6 @@ public static class JobsSetup
     /// <summary>Only a signed-in supervisor sees or touches the jobs.</summary>
     private sealed class SupervisorOnly : IDashboardAuthorizationFilter
     {
-        public bool Authorize(DashboardContext context) => context.GetHttpContext().User.IsInRole("supervisor");
+        public bool Authorize(DashboardContext context) => context.GetHttpContext().User.IsInRole(Roles.Supervisor);
     }
 }

@@ -27,7 +27,7 @@ public sealed class IdentityCheck(IIdentityVerifier verifier) : IActivity
     public ActivityDescriptor Descriptor { get; } = new(TypeName, "Identity", "Checks the customer's identity document and face on camera.",
         [Recorded.Input, new("maxAttempts", InputKind.Integer, false, "How many failed attempts before the outcome is rejected (default 3)."),
          new("deadline", InputKind.Duration, false, "How long the step may wait.")],
-        [Verified, Retry, Rejected, Outcomes.Expired], Waits: true, DefaultRole: "teller");
+        [Verified, Retry, Rejected, Outcomes.Expired], Waits: true, DefaultRole: Roles.Teller);
 
     public ActivityResult Execute(ActivityContext context) =>
         ActivityResult.Wait(new BookmarkRequest(Roles.Teller, Form, context.Deadline("deadline"), Outcomes.Expired));

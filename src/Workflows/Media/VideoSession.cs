@@ -42,7 +42,7 @@ public sealed class VideoSession : IActivity, IHandlesDisruption
         }
         var participants = input.Input.GetProperty("participants").EnumerateArray()
             .Select(p => new Participant(p.GetProperty("role").GetString()!, p.GetProperty("name").GetString()!)).ToList();
-        if (!participants.Any(p => p.Role == "customer") || !participants.Any(p => p.Role == "teller"))
+        if (!participants.Any(p => p.Role == Roles.Customer) || !participants.Any(p => p.Role == Roles.Teller))
         {
             return ActivityResult.Refuse("/participants", "Both the teller and the customer must be in the session.");
         }

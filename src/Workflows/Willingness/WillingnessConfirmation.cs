@@ -23,7 +23,7 @@ public sealed class WillingnessConfirmation : IActivity
             new("draw", InputKind.Integer, false, "How many to draw from the pool."),
             Recorded.Input,
         ],
-        [Confirmed, Declined], Waits: true, DefaultRole: "teller");
+        [Confirmed, Declined], Waits: true, DefaultRole: Roles.Teller);
 
     public ActivityResult Execute(ActivityContext context)
     {
