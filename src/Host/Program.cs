@@ -72,7 +72,6 @@ return await HostLauncher.RunAsync(args, builder =>
     app.MapMediaNetwork();
     app.MapCustomers();
     app.MapWorkbench();
-    app.MapMessaging();
 });
 
 /// <summary>The Host's entry point, visible to the integration tests.</summary>

@@ -1,11 +1,10 @@
 using JasperFx;
 using JasperFx.CodeGeneration;
 using Wolverine;
-using Wolverine.Http;
 
 namespace VirtualBranch.Host.Messaging;
 
-/// <summary>Wolverine: handlers, the Marten-backed durable inbox/outbox and HTTP endpoints.</summary>
+/// <summary>Wolverine: handlers and the Marten-backed durable inbox/outbox (the HTTP API is ASP.NET Core's own).</summary>
 public static class MessagingSetup
 {
     public static void AddMessaging(this WebApplicationBuilder builder)
@@ -26,8 +25,5 @@ public static class MessagingSetup
             opts.Policies.UseDurableInboxOnAllListeners();
             opts.Policies.UseDurableOutboxOnAllSendingEndpoints();
         });
-        builder.Services.AddWolverineHttp();
     }
-
-    public static void MapMessaging(this WebApplication app) => app.MapWolverineEndpoints();
 }
