@@ -40,8 +40,10 @@ public sealed record BenchOptions(int Cases, IReadOnlyList<int> Concurrency, IRe
 /// <summary>One timed run of N cases by a number of concurrent workers, with the CPU it took.</summary>
 public sealed class Run
 {
-    private Run(int cases, double seconds, List<List<double>> perCase, (double Process, double Others) cpu)
+    private Run(int cases, double seconds, List<List<double>> perCase, (double Process, double Database, double Others) cpu, double jitSeconds, long jitMethods)
     {
+        JitSeconds = jitSeconds;
+        JitMethods = jitMethods;
         Cases = cases;
         Seconds = seconds;
         Latencies = [.. perCase.SelectMany(l => l).Order()];
@@ -58,7 +60,16 @@ public sealed class Run
     /// <summary>Every command's latency in ms, sorted.</summary>
     public IReadOnlyList<double> Latencies { get; }
 
-    public (double Process, double Others) Cpu { get; }
+    public (double Process, double Database, double Others) Cpu { get; }
+
+    /// <summary>Seconds the JIT spent compiling during the run, as wall time (a busy machine inflates it).</summary>
+    public double JitSeconds { get; }
+
+    /// <summary>Methods the JIT compiled or recompiled during the run.</summary>
+    public long JitMethods { get; }
+
+    /// <summary>CPU ms per command: this process and the database's backends (the two the design's cost is made of).</summary>
+    public double CpuPerCommand => 1000 * (Cpu.Process + Cpu.Database) / Latencies.Count;
 
     /// <summary>The p99 latency (ms) of each command of the case, in the order the case runs them (when every case ran the same number).</summary>
     public IReadOnlyList<double> ByCommand { get; }
@@ -91,7 +102,7 @@ public sealed class Run
         {
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"   gc: paused {paused:F2} s of {seconds:F2} s, {gen0} gen0, {gen2} gen2"));
         }
-        return new Run(cases, seconds, [.. all.SelectMany(l => l)], cpu.Elapsed());
+        return new Run(cases, seconds, [.. all.SelectMany(l => l)], cpu.Elapsed(), cpu.JitSeconds(), cpu.JitMethods());
     }
 
     /// <summary>The run with the median commands/s (the lower middle one of an even count).</summary>
@@ -101,7 +112,8 @@ public sealed class Run
     {
         concurrency, design, round, casesPerSecond = Cases / Seconds, commandsPerSecond = CommandsPerSecond, eventsPerSecond = Cases * eventsPerCase / Seconds,
         p50 = P(50), p95 = P(95), p99 = P(99), p99ByCommand = ByCommand,
-        cpuMsPerCommandProcess = 1000 * Cpu.Process / Latencies.Count, cpuMsPerCommandOthers = 1000 * Cpu.Others / Latencies.Count,
+        cpuMsPerCommandProcess = 1000 * Cpu.Process / Latencies.Count, cpuMsPerCommandDatabase = 1000 * Cpu.Database / Latencies.Count,
+        cpuMsPerCommandOthers = 1000 * Cpu.Others / Latencies.Count, jitSeconds = JitSeconds, jitMethods = JitMethods,
     };
 }
 
@@ -120,7 +132,7 @@ public sealed class Report(string output)
 
     public void Row(int concurrency, string design, Run run, int eventsPerCase) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"| {concurrency} | {design} | {run.Cases / run.Seconds:F0} | {run.CommandsPerSecond:F0} | {run.Cases * eventsPerCase / run.Seconds:F0} | " +
-        $"{run.P(50):F1} | {run.P(95):F1} | {run.P(99):F1} | {1000 * run.Cpu.Process / run.Latencies.Count:F2} + {1000 * run.Cpu.Others / run.Latencies.Count:F2} |"));
+        $"{run.P(50):F1} | {run.P(95):F1} | {run.P(99):F1} | {1000 * run.Cpu.Process / run.Latencies.Count:F2} + {1000 * run.Cpu.Database / run.Latencies.Count:F2} | {run.JitMethods} ({run.JitSeconds:F1} s) |"));
 
     public void Set(string name, object value) => _figures[name] = value;
 

@@ -26,6 +26,7 @@ var server = Environment.GetEnvironmentVariable("ConnectionStrings__Engine")
 var database = $"vb_bench_{DateTime.UtcNow:yyyyMMddHHmmss}";
 await Sql(server, $"create database {database}");
 var target = new NpgsqlConnectionStringBuilder(server) { Database = database }.ConnectionString;
+CpuMeter.Database = database;
 var dataDirectory = Directory.CreateTempSubdirectory("vb-bench-").FullName;
 var report = new Report(options.Output);
 Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_VIRTUALBRANCH_HOST",
@@ -104,10 +105,12 @@ try
     {
         await Run.MeasureAsync(options.Prefill, 16, Design(design));
     }
+    var warming = await Warmup.UntilJitQuietAsync(options.Designs, Design);
     var eventsPerCase = batches.Sum(b => b.Count);
     report.Line($"events per case: {eventsPerCase} in {batches.Count} transactions " +
         $"({string.Join(", ", batches.SelectMany(b => b).GroupBy(e => e.GetType().Name).OrderByDescending(g => g.Count()).Select(g => $"{g.Key} {g.Count()}"))})");
     report.Set("eventsPerCase", eventsPerCase);
+    report.Line($"warm-up until the JIT is quiet, methods compiled per pass of 100 cases: {string.Join("; ", warming)}");
     report.Line("events by command: " + string.Join("; ", LoanDriver.Commands.Zip(batches,
         (command, events) => $"{command} {events.Count} ({string.Join(", ", events.Select(e => e.GetType().Name))})")));
     var pure = new PureEngine(services.GetRequiredService<FlowFactory>(), services.GetRequiredService<DefinitionCatalog>(),
@@ -119,11 +122,15 @@ try
         $"{core.CanonicalShare:P0} of events serialised in canonical form{(core.RewrittenTypes.Count > 0 ? $" (rewritten: {string.Join(", ", core.RewrittenTypes)})" : "")}"));
     report.Set("core", core);
     report.Set("cases", options.Cases);
+    if (Environment.GetEnvironmentVariable("BENCH_SQL") == "1")
+    {
+        await SqlTrace.ReportAsync(report, options.Designs, Design);
+    }
     await Sql(target, "vacuum analyze");
     var scansBefore = await SequentialScansAsync(target);
 
     // 1–4: limit, peer, engine at each concurrency, then the same case through HTTP.
-    report.Table("| concurrency | design | cases/s | commands/s | events/s | p50 ms | p95 ms | p99 ms | CPU ms/command (bench process + others) |");
+    report.Table("| concurrency | design | cases/s | commands/s | events/s | p50 ms | p95 ms | p99 ms | CPU ms/command (bench process + its database backends) | methods JIT-compiled (JIT wall time) |");
     var runs = new List<object>();
     var byCommand = "";
     // Each round measures every design once, one after the other; the table shows each design's median round, and the
@@ -155,13 +162,17 @@ try
             ? string.Create(CultureInfo.InvariantCulture, $"{over}/{under} {each.Order().ElementAt((each.Count - 1) / 2):P0}") +
               (each.Count > 1 ? $" ({string.Join(" ", each.Select(x => x.ToString("P0", CultureInfo.InvariantCulture)))})" : "")
             : "";
+        // What a machine with nothing else to do would give, if CPU bound: the other's CPU per command over this one's.
+        string CpuRatio(string over, string under) => rounds.Select(r => r[under].CpuPerCommand / r[over].CpuPerCommand).Order().ToList() is var each
+            ? string.Create(CultureInfo.InvariantCulture, $"{over}/{under} by CPU per command {each[(each.Count - 1) / 2]:P0}") : "";
         if (options.Designs.Contains("engine"))
         {
             var ratios = new[] { "limit", "limit-grouped", "peer" }.Where(options.Designs.Contains).Select(d => Ratio("engine", d))
-                .Concat(options.Designs.Contains("http") ? [Ratio("http", "engine")] : []);
+                .Concat(options.Designs.Contains("http") ? [Ratio("http", "engine")] : [])
+                .Concat(new[] { "limit", "peer" }.Where(options.Designs.Contains).Select(d => CpuRatio("engine", d)));
             if (ratios.Any())
             {
-                report.Line($"|  | {string.Join(", ", ratios)} | | | | | | | |");
+                report.Line($"|  | {string.Join(", ", ratios)} | | | | | | | | |");
             }
         }
     }
@@ -213,7 +224,7 @@ try
             var rebuild = await Replay.RebuildAsync(services);
             static double Median(IEnumerable<double> values) => values.Order().ToList() is var sorted ? sorted[(sorted.Count - 1) / 2] : 0;
             var engineRun = Run.Median(engineRuns);
-            var cpu = Median(engineRuns.Select(r => 1000 * (r.Cpu.Process + r.Cpu.Others) / r.Latencies.Count));
+            var cpu = Median(engineRuns.Select(r => r.CpuPerCommand));
             var (scan, fold, verify) = (Median(replays.Select(r => r.ScanEventsPerSecond)), Median(replays.Select(r => r.FoldEventsPerSecond)),
                 Median(replays.Select(r => r.VerifyEventsPerSecond)));
             var figures = new
