@@ -25,11 +25,11 @@ public static class AuthApi
     public static void MapAuthApi(this WebApplication app)
     {
         var auth = app.MapGroup("/api/auth").WithTags("Auth").AllowAnonymous();
-        auth.MapPost("/token", Token).WithName("IssueToken")
+        auth.MapPost("/token", Token).WithName("IssueToken").ProducesProblem(StatusCodes.Status401Unauthorized)
             .WithSummary("Sign in with a local account: a 15-minute access token and a refresh token, for a session of 8 hours.");
-        auth.MapPost("/refresh", Refresh).WithName("RefreshToken")
+        auth.MapPost("/refresh", Refresh).WithName("RefreshToken").ProducesProblem(StatusCodes.Status401Unauthorized)
             .WithSummary("Exchange a refresh token for a new access token and a new refresh token; a used one presented again ends the session.");
-        auth.MapPost("/session", Session).WithName("SignIn")
+        auth.MapPost("/session", Session).WithName("SignIn").ProducesProblem(StatusCodes.Status401Unauthorized)
             .WithSummary("Sign in for the pages: an HttpOnly, SameSite=Strict session cookie.");
         auth.MapPost("/session/end", End).WithName("SignOut")
             .WithSummary("Sign out: revokes the caller's session (cookie or bearer token) on the server.");
