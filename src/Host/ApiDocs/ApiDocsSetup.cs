@@ -2,10 +2,25 @@ using Scalar.AspNetCore;
 
 namespace VirtualBranch.Host.ApiDocs;
 
-/// <summary>The OpenAPI document at /openapi/v1.json and a browsable reference at /docs.</summary>
+/// <summary>
+/// The OpenAPI document at /openapi/v1.json and a browsable reference at /docs. The transformers make it a contract a
+/// client can be generated from: who may call (security), what a refusal looks like (problem responses), stable names.
+/// </summary>
 public static class ApiDocsSetup
 {
-    public static void AddApiDocs(this WebApplicationBuilder builder) => builder.Services.AddOpenApi();
+    public static void AddApiDocs(this WebApplicationBuilder builder) => builder.Services.AddOpenApi(options =>
+    {
+        options.CreateSchemaReferenceId = SchemaNames.For;
+        options.AddSchemaTransformer<AnyJsonSchemas>();
+        options.AddOperationTransformer<AnyJsonSchemas>();
+        options.AddOperationTransformer<OperationIds>();
+        options.AddOperationTransformer<OperationSecurity>();
+        options.AddOperationTransformer<ProblemResponses>();
+        options.AddDocumentTransformer<ContractInfo>();
+        options.AddDocumentTransformer<SecuritySchemes>();
+        options.AddDocumentTransformer<ProblemDetailsSchema>();
+        options.AddDocumentTransformer<TagDescriptions>();
+    });
 
     public static void MapApiDocs(this WebApplication app)
     {

@@ -29,11 +29,11 @@ public static class AuthApi
         var auth = app.MapGroup("/api/auth").WithTags("Auth").AllowAnonymous();
         // Per address before the body is read, then per account once the name is bound, then the lockout inside the sign-in.
         var perAccount = AccountRateLimiter.Filter<TokenRequest>(r => r.Username);
-        auth.MapPost("/token", Token).WithName("IssueToken").RequireRateLimiting(RateLimits.SignIn).AddEndpointFilter(perAccount)
+        auth.MapPost("/token", Token).WithName("IssueToken").ProducesProblem(StatusCodes.Status401Unauthorized).RequireRateLimiting(RateLimits.SignIn).AddEndpointFilter(perAccount)
             .WithSummary("Sign in with a local account: a 15-minute access token and a refresh token, for a session of 8 hours.");
-        auth.MapPost("/refresh", Refresh).WithName("RefreshToken")
+        auth.MapPost("/refresh", Refresh).WithName("RefreshToken").ProducesProblem(StatusCodes.Status401Unauthorized)
             .WithSummary("Exchange a refresh token for a new access token and a new refresh token; a used one presented again ends the session.");
-        auth.MapPost("/session", Session).WithName("SignIn").RequireRateLimiting(RateLimits.SignIn).AddEndpointFilter(perAccount)
+        auth.MapPost("/session", Session).WithName("SignIn").ProducesProblem(StatusCodes.Status401Unauthorized).RequireRateLimiting(RateLimits.SignIn).AddEndpointFilter(perAccount)
             .WithSummary("Sign in for the pages: an HttpOnly, SameSite=Strict session cookie.");
         auth.MapPost("/session/end", End).WithName("SignOut")
             .WithSummary("Sign out: revokes the caller's session (cookie or bearer token) on the server.");

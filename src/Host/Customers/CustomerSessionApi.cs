@@ -30,10 +30,15 @@ public static class CustomerSessionApi
     public static void MapCustomerSessionApi(this WebApplication app)
     {
         app.MapPost("/api/customer/code", SendCode).WithTags("Customers").AllowAnonymous().RequireRateLimiting(RateLimits.CustomerCodes)
-            .WithName("SendCustomerCode").WithSummary("Send a one-time code to the mobile a customer link went to (five minutes).");
+            .WithName("SendCustomerCode").WithSummary("Send a one-time code to the mobile a customer link went to (five minutes).").LinkRefusals();
         app.MapPost("/api/customer/session", Open).WithTags("Customers").AllowAnonymous().RequireRateLimiting(RateLimits.CustomerCodes)
-            .WithName("OpenCustomerSession").WithSummary("Open the customer's session with the link and the one-time code; the link works once.");
+            .WithName("OpenCustomerSession").WithSummary("Open the customer's session with the link and the one-time code; the link works once.").LinkRefusals();
     }
+
+    /// <summary>What opening a link can meet besides invalid input: staff signed in, an unknown, used, expired or replaced link, too many codes.</summary>
+    private static RouteHandlerBuilder LinkRefusals(this RouteHandlerBuilder endpoint) => endpoint
+        .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+        .ProducesProblem(StatusCodes.Status410Gone).ProducesProblem(StatusCodes.Status429TooManyRequests);
 
     private static async Task<Results<Accepted<CodeSent>, ProblemHttpResult>> SendCode(CodeRequest? request, CaseCommandService cases, CustomerLinkCodes links,
         CodeChallenges challenges, TimeProvider clock, HttpContext http, CancellationToken cancellation)

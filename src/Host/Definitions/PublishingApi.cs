@@ -25,7 +25,7 @@ public static class PublishingApi
             .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(DefinitionParser.MaxBytes));
         definitions.MapPost("/validate", Validate).RequireAuthorization(Policies.Reader).WithName("ValidateDefinition")
             .WithSummary("Every problem of a definition at once: JSON path, code and a sentence (Accept-Language: zh or en).");
-        definitions.MapPost("/", Publish).RequireAuthorization(Policies.Analyst).WithName("PublishDefinition")
+        definitions.MapPost("/", Publish).RequireAuthorization(Policies.Analyst).WithName("PublishDefinition").ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Publish a new version if it validates; an existing version is never overwritten.");
         definitions.MapPost("/import-elsa", ElsaImportApi.Import).RequireAuthorization(Policies.Analyst).WithName("ImportElsaWorkflow")
             .WithSummary("Converts an Elsa 3 workflow definition (?partial=true keeps marked placeholders): what became of each activity, and the definition's problems. Nothing is stored.");

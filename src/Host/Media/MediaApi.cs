@@ -28,11 +28,11 @@ public static class MediaApi
         var recordings = app.MapGroup("/api/recordings").WithTags("Media").RequireAuthorization();
         recordings.MapPost("/{recordingId:guid}/segments", OpenSegment).WithName("OpenRecordingSegment")
             .WithSummary("Start the next segment of a recording (a new recorder after a reload); chunks then go to that segment.");
-        recordings.MapPut("/{recordingId:guid}/segments/{segment:int}/chunks/{index:int}", PutSegmentChunk).WithName("PutRecordingSegmentChunk").RequireRateLimiting(Limits.RateLimits.Uploads)
+        recordings.MapPut("/{recordingId:guid}/segments/{segment:int}/chunks/{index:int}", PutSegmentChunk).WithName("PutRecordingSegmentChunk").ProducesProblem(StatusCodes.Status413PayloadTooLarge).RequireRateLimiting(Limits.RateLimits.Uploads)
             .WithSummary("Upload chunk N of a segment (Content-Digest: sha-256=:<base64>:); the same chunk again is a no-op.");
         recordings.MapPost("/{recordingId:guid}/segments/{segment:int}/end", EndSegment).WithName("EndRecordingSegment")
             .WithSummary("The recorder of a segment stopped after sending this many chunks ({ chunks }); the seal checks that all arrived.");
-        recordings.MapPut("/{recordingId:guid}/chunks/{index:int}", PutChunk).WithName("PutRecordingChunk").RequireRateLimiting(Limits.RateLimits.Uploads)
+        recordings.MapPut("/{recordingId:guid}/chunks/{index:int}", PutChunk).WithName("PutRecordingChunk").ProducesProblem(StatusCodes.Status413PayloadTooLarge).RequireRateLimiting(Limits.RateLimits.Uploads)
             .WithSummary("Upload chunk N of the recording's first segment (Content-Digest: sha-256=:<base64>:).");
         recordings.MapGet("/{recordingId:guid}", Play).WithName("PlayRecording").RequireCaseRead(CaseReadScope.Oversight)
             .WithSummary("A sealed recording's segment (?segment=N, default 0), with range requests; regulators state a reason (X-Access-Reason).");

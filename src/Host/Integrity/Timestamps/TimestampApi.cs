@@ -20,7 +20,7 @@ public static class TimestampApi
         app.MapPost("/api/timestamp", Stamp).WithTags("Timestamps").WithName("Timestamp").AllowAnonymous()
             .WithSummary("RFC 3161 timestamp: a DER TimeStampReq in (application/timestamp-query), a DER TimeStampResp out (application/timestamp-reply).")
             .Accepts<byte[]>(HttpTimestampAuthority.QueryType)
-            .Produces(StatusCodes.Status200OK, contentType: ReplyType);
+            .Produces(StatusCodes.Status200OK, contentType: ReplyType).ProducesProblem(StatusCodes.Status413PayloadTooLarge);
     }
 
     private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> Stamp(HttpRequest request, ITimestampAuthority authority,
