@@ -18,6 +18,7 @@ public sealed class TagDescriptions : IOpenApiDocumentTransformer
         ["Media"] = "The video session: WebRTC configuration, recording uploads and playback, disruptions.",
         ["Customers"] = "The customer's link, one-time codes and session, and invited participants.",
         ["Workbench"] = "Views made for the pages: the teller's and the customer's view of a case, and taking the next case.",
+        ["Security"] = "Reports browsers send when a page breaks its Content-Security-Policy.",
     };
 
     public Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
