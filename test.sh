@@ -22,7 +22,7 @@ failures() { # names each failed test and the first lines of its message, so the
     /<UnitTestResult / && /outcome="(Failed|Error|Timeout|Aborted)"/ {
       match($0, /testName="[^"]*"/); name = substr($0, RSTART + 10, RLENGTH - 11); lines = 0; want = 1; print "FAILED " name; next }
     want && /<Message>/ { sub(/.*<Message>/, ""); inmsg = 1 }
-    want && inmsg { end = /<\/Message>/; sub(/<\/Message>.*/, ""); print "    " substr($0, 1, 240); if (++lines >= 4 || end) { want = 0; inmsg = 0 } }'
+    want && inmsg { end = /<\/Message>/; sub(/<\/Message>.*/, ""); gsub(/&gt;/, ">"); gsub(/&lt;/, "<"); gsub(/&quot;/, "\""); gsub(/&apos;/, "'"'"'"); gsub(/&amp;/, "\\&"); print "    " substr($0, 1, 240); if (++lines >= 4 || end) { want = 0; inmsg = 0 } }'
 }
 failures
 passed=$(count passed); failed=$(( $(count failed) + $(count error) + $(count timeout) + $(count aborted) ))

@@ -31,7 +31,10 @@ public static class SecurityHeaders
     {
         var headers = context.Response.Headers;
         var path = context.Request.Path;
-        headers.ContentSecurityPolicy = ContentSecurityPolicy.For(path);
+        if (Microsoft.Extensions.Primitives.StringValues.IsNullOrEmpty(headers.ContentSecurityPolicy))
+        {
+            headers.ContentSecurityPolicy = ContentSecurityPolicy.For(path); // a stored file keeps its own, stricter `sandbox`
+        }
         headers.XContentTypeOptions = "nosniff";
         headers.XFrameOptions = "DENY"; // for browsers that predate frame-ancestors
         headers["Referrer-Policy"] = "same-origin";

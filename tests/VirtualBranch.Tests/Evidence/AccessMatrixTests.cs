@@ -59,6 +59,8 @@ public sealed class AccessMatrixTests(AccessMatrixTests.CaseFixture host) : ICla
         ["POST /api/auth/session/end"] = new(Everyone),
         ["POST /api/auth/refresh"] = new(Everyone),
         ["POST /api/auth/password"] = new([.. Staff, Who.System]),
+        ["DELETE /api/auth/lockouts/{user}"] = new([Who.Supervisor]),
+        ["POST /api/csp-reports"] = new(Everyone), // browsers send reports without credentials; bounded and rate limited
         ["POST /api/customer/session"] = new(Everyone),
         ["POST /api/customer/code"] = new(Everyone),
         ["POST /api/cases/{id:guid}/bookmarks/{bookmarkId}/confirmation"] = new([Who.Customer]),
