@@ -16,6 +16,31 @@ public static class PageSteps
         await page.GetByRole(AriaRole.Button, new() { Name = "登录 / Sign in" }).ClickAsync();
     }
 
+    /// <summary>
+    /// The teller submits a waiting step and the step is taken: its form leaves the page. When the case moved on between
+    /// the page's last refresh and the click (someone joined, a link was opened), the Host refuses the stale version and
+    /// the page says it refreshed; a teller then submits again, and so does this. Any other refusal fails with its text.
+    /// </summary>
+    public static async Task SubmitStepAsync(IPage teller, string stepId)
+    {
+        var step = teller.Locator($".step[data-step={stepId}]");
+        for (var attempt = 1; ; attempt++)
+        {
+            await step.Locator("button[type=submit]").ClickAsync();
+            var (gone, error) = await Eventually.Until(
+                async () => await step.CountAsync() == 0 ? (true, "") : (false, await step.Locator(".error").TextContentAsync() ?? ""),
+                shown => shown.Item1 || shown.Item2.Length > 0, TimeSpan.FromSeconds(60), _ => $"the {stepId} step was neither taken nor refused");
+            if (gone)
+            {
+                return;
+            }
+            if (!error.Contains("Refreshed", StringComparison.Ordinal) || attempt == 3)
+            {
+                throw new Shouldly.ShouldAssertException($"the {stepId} step was refused: {error}");
+            }
+        }
+    }
+
     /// <summary>Waits for the page to show something (bounded); the answer is asserted, not the time it took.</summary>
     public static Task Expect<T>(Func<Task<T>> read, Func<T, bool> ok, TimeSpan? limit = null) =>
         Eventually.Until(read, ok, limit ?? TimeSpan.FromSeconds(60), value => $"The page did not show what was expected; it shows: {value}");

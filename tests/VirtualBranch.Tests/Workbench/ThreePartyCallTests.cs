@@ -67,7 +67,7 @@ public sealed class ThreePartyCallTests(BrowserHostFixture host, BrowserFixture 
         await teller.ScreenshotAsync(new() { Path = Shot("teller-three-party-call"), FullPage = true });
         await relative.ScreenshotAsync(new() { Path = Shot("relative-in-call"), FullPage = true });
 
-        await teller.Locator(".step[data-step=video] button[type=submit]").ClickAsync();
+        await SubmitStepAsync(teller, "video");
         await customer.GetByRole(AriaRole.Button, new() { Name = "同意录音录像" }).ClickAsync();
         await ConfirmWithCode(customer, phone, caseId, seen: 1, to: "13800138000");
         await teller.Locator("#rec:not(.hidden)").WaitForAsync();

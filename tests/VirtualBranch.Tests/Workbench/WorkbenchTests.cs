@@ -71,7 +71,7 @@ public sealed class WorkbenchTests(BrowserHostFixture host, BrowserFixture brows
         await Expect(() => teller.Locator("#video-status").TextContentAsync(), s => s == "connected");
         await teller.ScreenshotAsync(new() { Path = Shot("teller-video"), FullPage = true });
 
-        await teller.Locator(".step[data-step=video] button[type=submit]").ClickAsync();
+        await SubmitStepAsync(teller, "video");
         await customer.GetByRole(AriaRole.Button, new() { Name = "同意录音录像" }).ClickAsync();
         await ConfirmWithCode(customer, phone, caseId, seen: 1);
         await teller.Locator("#rec:not(.hidden)").WaitForAsync();
