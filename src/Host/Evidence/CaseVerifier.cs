@@ -28,11 +28,10 @@ public sealed class CaseVerifier(StoredEvents events, IEvidenceStore files, Trus
         Func<StoredStream, Func<VerificationResult>, VerificationResult> guard, CancellationToken cancellation)
     {
         var leaves = await checkpoints.LatestLeavesAsync([.. batch.Select(s => s.CaseId)], cancellation);
-        var checks = new Dictionary<Guid, FileChecks>();
-        foreach (var stream in batch)
-        {
-            checks[stream.CaseId] = await FileChecks.OfAsync(files, stream.Rows, cancellation);
-        }
+        // Hashing the files is most of the work of verify --all: every core, as the chain walks below.
+        var checks = new System.Collections.Concurrent.ConcurrentDictionary<Guid, FileChecks>();
+        await Parallel.ForEachAsync(batch, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellation },
+            async (stream, token) => checks[stream.CaseId] = await FileChecks.OfAsync(files, stream.Rows, token));
         return [.. batch.AsParallel().AsOrdered().Select(stream =>
             (stream.CaseId, guard(stream, () => Verify(stream, checks[stream.CaseId], leaves.GetValueOrDefault(stream.CaseId), latestScheduled))))];
     }
