@@ -66,11 +66,11 @@ public sealed class DirectoryEvidenceStore(string root) : IEvidenceStore
         var path = PathOf(file.Sha256);
         if (!File.Exists(path))
         {
-            return $"file missing: the {file.Kind} {file.Sha256} is not in the evidence store";
+            return EvidenceHash.Missing(file);
         }
         await using var stream = File.OpenRead(path);
         var actual = Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellation));
-        return actual == file.Sha256 ? null : $"file altered: the {file.Kind} {file.Sha256} now hashes to {actual}";
+        return EvidenceHash.Altered(file, actual);
     }
 
     public Task DiscardAsync(string sha256, CancellationToken cancellation)

@@ -13,5 +13,11 @@ public static class EvidenceHash
     /// <summary>The problem <see cref="IEvidenceStore.CheckAsync"/> reports for a malformed hash in an event.</summary>
     public static string Malformed(EvidenceFile file) => $"file named wrongly: the {file.Kind} '{Shown(file.Sha256)}' is not a SHA-256 hash";
 
+    /// <summary>The problem a store reports for a file it does not hold.</summary>
+    public static string Missing(EvidenceFile file) => $"file missing: the {file.Kind} {file.Sha256} is not in the evidence store";
+
+    /// <summary>Null when the content still has the file's hash; otherwise the problem a store reports.</summary>
+    public static string? Altered(EvidenceFile file, string actual) => actual == file.Sha256 ? null : $"file altered: the {file.Kind} {file.Sha256} now hashes to {actual}";
+
     private static string Shown(string? text) => text is null ? "(none)" : text.Length > 80 ? text[..80] + "…" : text;
 }

@@ -87,7 +87,7 @@ public sealed class PostgresEvidenceStore(NpgsqlDataSource database) : IEvidence
         }
         if (await HeaderAsync(file.Sha256, cancellation) is null)
         {
-            return $"file missing: the {file.Kind} {file.Sha256} is not in the evidence store";
+            return EvidenceHash.Missing(file);
         }
         using var hasher = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         await using (var chunks = database.CreateCommand("select data from vb.vb_evidence_chunks where sha256 = $1 order by position"))
@@ -100,7 +100,7 @@ public sealed class PostgresEvidenceStore(NpgsqlDataSource database) : IEvidence
             }
         }
         var actual = Convert.ToHexStringLower(hasher.GetHashAndReset());
-        return actual == file.Sha256 ? null : $"file altered: the {file.Kind} {file.Sha256} now hashes to {actual}";
+        return EvidenceHash.Altered(file, actual);
     }
 
     public async Task DiscardAsync(string sha256, CancellationToken cancellation)
