@@ -10,14 +10,7 @@ namespace VirtualBranch.Host.Limits;
 /// </summary>
 public sealed class AccountRateLimiter(AbuseLimits limits) : IDisposable
 {
-    private readonly PartitionedRateLimiter<string> _limiter = PartitionedRateLimiter.Create<string, string>(user =>
-        RateLimitPartition.GetFixedWindowLimiter(user, _ => new FixedWindowRateLimiterOptions
-        {
-            PermitLimit = limits.SignInPerAccount.Permits,
-            Window = limits.SignInPerAccount.Window,
-            QueueLimit = 0,
-            AutoReplenishment = true,
-        }));
+    private readonly PartitionedRateLimiter<string> _limiter = PartitionedRateLimiter.Create<string, string>(user => RateLimits.Fixed(user, limits.SignInPerAccount));
 
     /// <summary>A filter for an endpoint whose <typeparamref name="TRequest"/> names the account; a request without a name goes on to be refused as invalid.</summary>
     public static Func<EndpointFilterInvocationContext, EndpointFilterDelegate, ValueTask<object?>> Filter<TRequest>(Func<TRequest, string?> user) =>

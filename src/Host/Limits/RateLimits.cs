@@ -57,7 +57,8 @@ public static class RateLimits
         return problems.Count == 0 ? limits : throw new ConfigurationProblemException(string.Join(" ", problems));
     }
 
-    private static RateLimitPartition<string> Fixed(string key, RateLimit limit) =>
+    /// <summary>A fixed window per key: the window's end is known, so a refusal can say when to come back.</summary>
+    public static RateLimitPartition<string> Fixed(string key, RateLimit limit) =>
         RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
         {
             PermitLimit = limit.Permits,
