@@ -19,7 +19,7 @@ public sealed class LocalSignIn(LocalAccounts accounts, SessionStore sessions, A
     public async Task<SignInOutcome> SignInAsync(string user, string password, SessionKind kind, CancellationToken cancellation)
     {
         var lockout = await lockouts.FindAsync(user, cancellation);
-        if (lockout?.LockedUntil is { } until && lockout.IsLockedAt(lockouts.Now))
+        if (lockout?.LockedUntil is { } until && lockout.IsLockedAt(clock.GetUtcNow()))
         {
             return new SignInOutcome.Locked(until);
         }

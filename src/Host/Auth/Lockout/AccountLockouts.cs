@@ -21,8 +21,6 @@ public sealed class AccountLockouts(IDocumentStore store, AbuseLimits limits, Ti
         return await documents.LoadAsync<AccountLockout>(user, cancellation);
     }
 
-    public DateTimeOffset Now => clock.GetUtcNow();
-
     /// <summary>Counts one wrong password; the time the name is locked until when this one locked it, else null.</summary>
     public async Task<DateTimeOffset?> RecordFailureAsync(string user, CancellationToken cancellation)
     {
