@@ -27,9 +27,8 @@ public static class PageSteps
         for (var attempt = 1; ; attempt++)
         {
             await step.Locator("button[type=submit]").ClickAsync();
-            var (gone, error) = await Eventually.Until(
-                async () => await step.CountAsync() == 0 ? (true, "") : (false, await step.Locator(".error").TextContentAsync() ?? ""),
-                shown => shown.Item1 || shown.Item2.Length > 0, TimeSpan.FromSeconds(60), _ => $"the {stepId} step was neither taken nor refused");
+            var (gone, error) = await Eventually.Until(Shown, shown => shown.Gone || shown.Error.Length > 0, TimeSpan.FromSeconds(60),
+                _ => $"the {stepId} step was neither taken nor refused");
             if (gone)
             {
                 return;
@@ -38,6 +37,13 @@ public static class PageSteps
             {
                 throw new Shouldly.ShouldAssertException($"the {stepId} step was refused: {error}");
             }
+        }
+
+        // Read without waiting for anything: the step may leave the page at any moment, and then nothing is refused.
+        async Task<(bool Gone, string Error)> Shown()
+        {
+            var error = string.Concat(await step.Locator(".error").AllTextContentsAsync());
+            return await step.CountAsync() == 0 ? (true, "") : (false, error);
         }
     }
 
