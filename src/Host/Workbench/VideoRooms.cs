@@ -375,7 +375,15 @@ public sealed class VideoRooms
         }
         else if (type is "peer-joined" or "peer-present" && connection is not null)
         {
+            // Two Hosts that take their seats at the same moment each learn of the other twice: the newcomer's own
+            // announcement, and the answer to theirs. A second announcement of a connection already known here tells
+            // nobody anything, and a page that heard it would offer again and renegotiate a call that is up.
+            var already = room.Elsewhere.TryGetValue(signal.From, out var heard) && heard == connection;
             room.Elsewhere[signal.From] = connection;
+            if (already && type == "peer-joined" && signal.To == Everyone)
+            {
+                return;
+            }
         }
         if (signal.To != Everyone)
         {

@@ -1,5 +1,7 @@
 using System.Net.WebSockets;
+using Microsoft.Extensions.DependencyInjection;
 using Shouldly;
+using VirtualBranch.Host.Workbench;
 using VirtualBranch.Tests.Support;
 using static VirtualBranch.Tests.Support.RoomSockets;
 
@@ -23,8 +25,14 @@ public sealed class TwoHostRoomTests(HostFixture host) : IClassFixture<HostFixtu
 
         using var customer = await JoinAsync(second, driver.CaseId, customerToken);
         using var teller = await JoinAsync(host.Factory, driver.CaseId, tellerToken);
-        (await teller.ReceiveAsync("peer-present")).GetProperty("role").GetString().ShouldBe("customer", "the customer is connected to the other Host");
+        var present = await teller.ReceiveAsync("peer-present");
+        present.GetProperty("role").GetString().ShouldBe("customer", "the customer is connected to the other Host");
         (await customer.ReceiveAsync("peer-joined")).GetProperty("role").GetString().ShouldBe("teller");
+        // Joining at the same moment, the customer's own announcement can reach the teller's Host after the answer to it:
+        // a connection heard of twice is not passed on (the teller's page would offer again and renegotiate the call).
+        var late = new { type = "peer-joined", id = present.GetProperty("id").GetString(), role = "customer", conn = present.GetProperty("conn").GetString() };
+        await second.Services.GetRequiredService<RoomRelay>().PublishAsync(
+            driver.CaseId, late.id!, "*", System.Text.Json.JsonSerializer.Serialize(late), Cancellation);
 
         var sdp = "v=0 " + new string('a', 12_000); // larger than a NOTIFY payload may be
         await teller.SendAsync(new { type = "offer", sdp = new { type = "offer", sdp } });

@@ -114,8 +114,10 @@ window.vbRoom = async (caseId, role, { localVideo, remoteVideo, onStatus, onRemo
       const from = message.from || primary;
       if (message.type === "welcome") me = { id: message.id, role: message.role };
       else if (message.type === "peer-joined" || message.type === "peer-present") {
+        const before = peers.get(message.id);
+        const again = before && before.pc && message.conn && before.conn === message.conn; // the same connection heard of twice
         const p = known(message);
-        if (leads(p)) await offer(p);
+        if (leads(p) && !again) await offer(p);
       } else if (message.type === "offer") {
         const p = known({ id: from }); connectTo(p); await remote(p, message.sdp);
         await p.pc.setLocalDescription(await p.pc.createAnswer()); sendDescription(p, "answer");
