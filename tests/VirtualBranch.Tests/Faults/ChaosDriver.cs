@@ -7,7 +7,8 @@ using System.Text.Json;
 namespace VirtualBranch.Tests.Faults;
 
 /// <summary>One command as the driver sent it and how it ended: the log the streams are checked against.</summary>
-public sealed record SentCommand(string Key, string What, Guid? CaseId, int Attempts, HttpStatusCode Status, bool Replayed);
+/// <c>CutOff</c> counts the attempts a Host dropped after taking the request (not those refused at the door).
+public sealed record SentCommand(string Key, string What, Guid? CaseId, int Attempts, HttpStatusCode Status, bool Replayed, int CutOff);
 
 /// <summary>
 /// Sends case commands to two Hosts as a load balancer would: each to either Host, and when the Host dies under it (the
@@ -27,16 +28,16 @@ public sealed class ChaosDriver(TwoHostProcesses hosts, string token, int seed)
 
     public async Task<Guid> OpenAsync()
     {
-        var (status, body, attempts, replayed, key) = await SendAsync(HttpMethod.Post, "/api/cases", new { definitionId = ChaosFlow.Id, data = new { } });
+        var (status, body, attempts, replayed, key, cut) = await SendAsync(HttpMethod.Post, "/api/cases", new { definitionId = ChaosFlow.Id, data = new { } });
         var id = body.GetProperty("id").GetGuid();
-        Log.Add(new SentCommand(key, "open", id, attempts, status, replayed));
+        Log.Add(new SentCommand(key, "open", id, attempts, status, replayed, cut));
         return id;
     }
 
     public async Task ResumeAsync(Guid caseId, string stepId)
     {
-        var (status, _, attempts, replayed, key) = await SendAsync(HttpMethod.Post, $"/api/cases/{caseId}/bookmarks/{stepId}.1", new { input = new { by = "driver" } });
-        Log.Add(new SentCommand(key, stepId, caseId, attempts, status, replayed));
+        var (status, _, attempts, replayed, key, cut) = await SendAsync(HttpMethod.Post, $"/api/cases/{caseId}/bookmarks/{stepId}.1", new { input = new { by = "driver" } });
+        Log.Add(new SentCommand(key, stepId, caseId, attempts, status, replayed, cut));
     }
 
     public async Task<JsonElement> ReadAsync(Guid caseId)
@@ -51,9 +52,10 @@ public sealed class ChaosDriver(TwoHostProcesses hosts, string token, int seed)
         }
     }
 
-    private async Task<(HttpStatusCode, JsonElement, int, bool, string)> SendAsync(HttpMethod method, string path, object body)
+    private async Task<(HttpStatusCode, JsonElement, int, bool, string, int)> SendAsync(HttpMethod method, string path, object body)
     {
         var key = Guid.NewGuid().ToString();
+        var cut = 0;
         int first;
         lock (_random)
         {
@@ -72,14 +74,19 @@ public sealed class ChaosDriver(TwoHostProcesses hosts, string token, int seed)
                 }
                 var answer = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
                 Interlocked.Increment(ref _completed);
-                return (response.StatusCode, answer, attempt + 1, response.Headers.Contains("Idempotent-Replayed"), key);
+                return (response.StatusCode, answer, attempt + 1, response.Headers.Contains("Idempotent-Replayed"), key, cut);
             }
-            catch (HttpRequestException) when (attempt < 40)
+            catch (HttpRequestException ex) when (attempt < 40)
             {
                 // Refused (the Host is down) or cut off mid-request (killed while handling it): the other Host, the same key.
+                if (ex.InnerException is not System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionRefused })
+                {
+                    cut++;
+                }
             }
             catch (IOException) when (attempt < 40)
             {
+                cut++;
             }
         }
     }
@@ -89,5 +96,33 @@ public sealed class ChaosDriver(TwoHostProcesses hosts, string token, int seed)
         var client = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromSeconds(5) }) { BaseAddress = address, Timeout = TimeSpan.FromMinutes(2) };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return client;
+    }
+
+    /// <summary>
+    /// Runs the work eight at a time in slices; in each slice, once a random number of its commands are answered, one Host
+    /// chosen at random suffers the fault (killed, or stopped) and is started again when the slice is done. Returns the faults.
+    /// </summary>
+    public async Task<int> RunInSlicesAsync(Random chooser, int slices, IReadOnlyList<Func<Task>> work, Func<int, Task> fault)
+    {
+        var faults = 0;
+        var size = (work.Count + slices - 1) / slices;
+        foreach (var slice in work.Chunk(size))
+        {
+            var victim = chooser.Next(2);
+            var faultAt = Completed + chooser.Next(1, slice.Length);
+            using var gate = new SemaphoreSlim(8);
+            var running = slice.Select(async w =>
+            {
+                await gate.WaitAsync(TestContext.Current.CancellationToken);
+                try { await w(); } finally { gate.Release(); }
+            }).ToList();
+            var all = Task.WhenAll(running);
+            await Support.Eventually.Until(() => Task.FromResult(Completed >= faultAt || all.IsCompleted), reached => reached, TimeSpan.FromMinutes(4), _ => "the load stalled");
+            await fault(victim);
+            faults++;
+            await all; // the rest of the slice goes to the Host that lives
+            await hosts.StartAsync(victim);
+        }
+        return faults;
     }
 }

@@ -25,11 +25,11 @@ public sealed class ChaosTests(TwoHostProcesses hosts) : IClassFixture<TwoHostPr
         var kills = 0;
 
         // Open every case and take its first step, killing a Host at a random point of each slice of the load.
-        kills += await UnderKills(driver, killer, KillsPerPhase, Enumerable.Range(0, Cases).Select(i => (Func<Task>)(async () =>
+        kills += await driver.RunInSlicesAsync(killer, KillsPerPhase, Enumerable.Range(0, Cases).Select(i => (Func<Task>)(async () =>
         {
             ids[i] = await driver.OpenAsync();
             await driver.ResumeAsync(ids[i], "first");
-        })).ToList());
+        })).ToList(), hosts.KillAsync);
 
         // Each case's timer fires on whichever Host holds the job (or the minute's sweep, for a job cut off mid-way).
         foreach (var id in ids)
@@ -38,7 +38,7 @@ public sealed class ChaosTests(TwoHostProcesses hosts) : IClassFixture<TwoHostPr
                 TimeSpan.FromMinutes(4), c => $"case {id}'s timer never fired: {c}");
         }
 
-        kills += await UnderKills(driver, killer, KillsPerPhase, ids.Select(id => (Func<Task>)(() => driver.ResumeAsync(id, "second"))).ToList());
+        kills += await driver.RunInSlicesAsync(killer, KillsPerPhase, ids.Select(id => (Func<Task>)(() => driver.ResumeAsync(id, "second"))).ToList(), hosts.KillAsync);
 
         kills.ShouldBeGreaterThanOrEqualTo(10);
         driver.Log.Where(c => c.Status is not (HttpStatusCode.OK or HttpStatusCode.Created)).ShouldBeEmpty("every command answered, on one Host or the other");
@@ -46,31 +46,6 @@ public sealed class ChaosTests(TwoHostProcesses hosts) : IClassFixture<TwoHostPr
         TestContext.Current.SendDiagnosticMessage($"chaos: {kills} kills, {Cases} cases, {report.StepsChecked} steps checked, " +
             $"{driver.Log.Count(c => c.Attempts > 1)} commands retried on the other Host, {driver.Log.Count(c => c.Replayed)} answered from their key, " +
             $"{report.MessagesReleased} messages of killed Hosts carried out by another");
-    }
-
-    /// <summary>Runs the work eight at a time in slices; in each slice one Host is killed once a random number of commands are done, then started again.</summary>
-    private async Task<int> UnderKills(ChaosDriver driver, Random killer, int slices, IReadOnlyList<Func<Task>> work)
-    {
-        var kills = 0;
-        var size = (work.Count + slices - 1) / slices;
-        foreach (var slice in work.Chunk(size))
-        {
-            var victim = killer.Next(2);
-            var killAt = driver.Completed + killer.Next(1, slice.Length);
-            using var gate = new SemaphoreSlim(8);
-            var running = slice.Select(async w =>
-            {
-                await gate.WaitAsync(TestContext.Current.CancellationToken);
-                try { await w(); } finally { gate.Release(); }
-            }).ToList();
-            var all = Task.WhenAll(running);
-            await Eventually.Until(() => Task.FromResult(driver.Completed >= killAt || all.IsCompleted), reached => reached, TimeSpan.FromMinutes(4), _ => "the load stalled");
-            await hosts.KillAsync(victim);
-            kills++;
-            await all; // the rest of the slice goes to the Host that lives
-            await hosts.StartAsync(victim);
-        }
-        return kills;
     }
 }
 

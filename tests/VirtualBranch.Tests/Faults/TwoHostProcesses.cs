@@ -9,7 +9,7 @@ namespace VirtualBranch.Tests.Faults;
 /// <summary>
 /// Two Host processes on one database and one data folder, as a bank runs them: Wolverine in its balanced mode (node
 /// ownership, not the tests' solo mode), each on a port of its own that it keeps across a restart, so a client's address
-/// for a Host stays right. A Host is killed with SIGKILL, never stopped politely.
+/// for a Host stays right. A Host is killed with SIGKILL, or stopped with SIGTERM as a deploy stops it.
 /// </summary>
 public sealed class TwoHostProcesses : IAsyncLifetime
 {
@@ -60,6 +60,28 @@ public sealed class TwoHostProcesses : IAsyncLifetime
         process.Dispose();
         _hosts[host] = null;
     }
+
+    /// <summary>
+    /// SIGTERM, as a deploy stops a Host: it finishes the requests and work it has and exits. Returns the exit code.
+    /// </summary>
+    public async Task<int> StopAsync(int host)
+    {
+        var process = _hosts[host]!;
+        if (Signal(process.Id, Terminate) != 0)
+        {
+            throw new InvalidOperationException($"SIGTERM to Host {host} (process {process.Id}) failed: errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()}");
+        }
+        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+        var code = process.ExitCode;
+        process.Dispose();
+        _hosts[host] = null;
+        return code;
+    }
+
+    private const int Terminate = 15;
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Signal(int pid, int signal);
 
     /// <summary>A bearer token for a demo account; the signing key is in the shared data folder, so every Host accepts it.</summary>
     public async Task<string> TokenFor(string user)
