@@ -8,34 +8,7 @@ namespace VirtualBranch.Host.Cli;
 /// <summary><c>verify-bundle &lt;file.zip&gt; --trust &lt;bank.pem|fingerprint&gt; [--tsa tsa.pem] [--allow-unanchored]</c>: a bundle checked offline.</summary>
 internal static class BundleVerbs
 {
-    public static int VerifyBundle(string file, string[] options, IAnsiConsole console)
-    {
-        string? trust = null, tsa = null;
-        var allowUnanchored = false;
-        for (var i = 0; i < options.Length; i++)
-        {
-            switch (options[i])
-            {
-                case "--trust" when i + 1 < options.Length:
-                    trust = options[++i];
-                    break;
-                case "--tsa" when i + 1 < options.Length:
-                    tsa = options[++i];
-                    break;
-                case "--allow-unanchored":
-                    allowUnanchored = true;
-                    break;
-                default:
-                    return CliVerbs.UsageError(console, $"verify-bundle does not take '{options[i]}' there.");
-            }
-        }
-        return trust is null
-            ? CliVerbs.UsageError(console,
-                "verify-bundle needs the trust anchor: --trust <bank.pem> (the bank's certificates) or --trust <SHA-256 fingerprint of the signing certificate>.")
-            : Verify(file, trust, tsa, allowUnanchored, console);
-    }
-
-    private static int Verify(string file, string anchor, string? tsa, bool allowUnanchored, IAnsiConsole console)
+    public static int Verify(string file, string anchor, string? tsa, bool allowUnanchored, IAnsiConsole console)
     {
         if (!File.Exists(file))
         {

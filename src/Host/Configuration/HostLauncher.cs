@@ -10,27 +10,14 @@ public static class HostLauncher
     {
         try
         {
-            if (Cli.CliVerbs.IsOffline(args))
+            if (Cli.CliVerbs.IsCommandLine(args))
             {
-                return await Cli.CliVerbs.RunAsync(args, null, Console.Out);
+                var host = new Cli.VerbHost(() => BuildForVerbAsync(configure), (folder, output) => Messaging.WolverineCodegen.Run(folder, configure, map, output));
+                return await Cli.CliVerbs.RunAsync(host, args, Console.Out);
             }
-            if (Messaging.WolverineCodegen.IsVerb(args))
-            {
-                return Messaging.WolverineCodegen.Run(args, configure, map, Console.Out);
-            }
-            var verb = Cli.CliVerbs.IsVerb(args);
-            var builder = WebApplication.CreateBuilder(verb ? [] : args);
-            if (verb)
-            {
-                builder.Configuration["Engine:Quiet"] = "true";
-            }
+            var builder = WebApplication.CreateBuilder(args);
             configure(builder);
             var app = builder.Build();
-            if (verb)
-            {
-                await DatabaseProbe.EnsureReachableAsync(app.Services.GetRequiredService<EngineOptions>().ConnectionString);
-                return await Cli.CliVerbs.RunAsync(args, app.Services, Console.Out);
-            }
             map(app);
             await DatabaseProbe.EnsureReachableAsync(app.Services.GetRequiredService<EngineOptions>().ConnectionString);
             await app.RunAsync();
@@ -41,6 +28,17 @@ public static class HostLauncher
             await Console.Error.WriteLineAsync($"VirtualBranch cannot start: {line}");
             return 1;
         }
+    }
+
+    /// <summary>The Host's services for a verb that reads the database: built from configuration alone (the verb's arguments are no settings), quietly.</summary>
+    private static async Task<IServiceProvider> BuildForVerbAsync(Action<WebApplicationBuilder> configure)
+    {
+        var builder = WebApplication.CreateBuilder([]);
+        builder.Configuration["Engine:Quiet"] = "true";
+        configure(builder);
+        var app = builder.Build();
+        await DatabaseProbe.EnsureReachableAsync(app.Services.GetRequiredService<EngineOptions>().ConnectionString);
+        return app.Services;
     }
 
     /// <summary>A sentence for the failures an operator can fix; null for real bugs, which keep their stack trace.</summary>

@@ -11,17 +11,9 @@ namespace VirtualBranch.Host.Messaging;
 /// </summary>
 public static class WolverineCodegen
 {
-    public const string Verb = "codegen";
-
-    public static bool IsVerb(string[] args) => args.Length > 0 && args[0] == Verb;
-
-    public static int Run(string[] args, Action<WebApplicationBuilder> configure, Action<WebApplication> map, TextWriter output)
+    /// <summary>Writes the code to <paramref name="folder"/>, or to <c>src/Host/Internal/Generated</c> when none is given.</summary>
+    public static int Run(string? folder, Action<WebApplicationBuilder> configure, Action<WebApplication> map, TextWriter output)
     {
-        if (args is not ([Verb] or [Verb, "--out", _]))
-        {
-            output.WriteLine("usage: codegen [--out <folder>]   (default: src/Host/Internal/Generated)");
-            return 2;
-        }
         DynamicCodeBuilder.WithinCodegenCommand = true; // before Build: ignore the committed registries, skip the static-type checks
         var builder = WebApplication.CreateBuilder([]);
         builder.Configuration["Engine:Quiet"] = "true";
@@ -33,7 +25,7 @@ public static class WolverineCodegen
         using var app = builder.Build();
         map(app);
         var options = app.Services.GetRequiredService<WolverineOptions>();
-        var target = args is [_, "--out", var folder]
+        var target = folder is not null
             ? Path.GetFullPath(folder)
             : Path.Combine(Configuration.EngineOptionsSetup.FindRepositoryRoot(AppContext.BaseDirectory), "src", "Host", "Internal", "Generated");
         options.CodeGeneration.GeneratedCodeOutputPath = target;

@@ -64,21 +64,6 @@ public sealed class CliTests(HostFixture host) : IClassFixture<HostFixture>
         (await CliVerbs.RunAsync(["verify-bundle", file, "--trust", Path.Combine(host.DataDirectory, "trust-store.pem")], null, second)).ShouldBe(CliVerbs.Failed);
     }
 
-    [Theory]
-    [InlineData("replay", "nope")]
-    [InlineData("replay", "01a215c3-716f-7eb4-8342-82bc49dd948e", "--version", "zero")]
-    [InlineData("verify")]
-    [InlineData("export", "01a215c3-716f-7eb4-8342-82bc49dd948e")]
-    [InlineData("rebuild-summaries", "--now")]
-    [InlineData("verify-bundle", "case.zip")]
-    [InlineData("verify-bundle", "case.zip", "--trust")]
-    public async Task malformed_arguments_get_a_usage_error(params string[] args)
-    {
-        var (exit, output) = await Run(args);
-        exit.ShouldBe(CliVerbs.Usage);
-        output.ShouldContain("usage:");
-    }
-
     [Fact]
     public async Task an_unknown_case_is_said_plainly()
     {
