@@ -1,8 +1,10 @@
+using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 using VirtualBranch.Engine.Definitions;
 using VirtualBranch.Engine.Runtime;
 using VirtualBranch.Host.Auth;
 using VirtualBranch.Host.Cases;
+using VirtualBranch.Host.Cases.Idempotency;
 using VirtualBranch.Host.Problems;
 
 namespace VirtualBranch.Host.Customers;
@@ -26,8 +28,12 @@ public static class CustomerLinkApi
     public static void MapCustomerLinkApi(this WebApplication app)
     {
         app.MapPost("/api/cases/{id:guid}/customer-link", Issue).WithTags("Customers").RequireAuthorization(Policies.Worker)
+            .AddEndpointFilter(new IdempotencyFilter(StatusCodes.Status200OK, SentLinkAgain((issued, delivered) => issued is CustomerLinkIssued link
+                ? TypedResults.Ok(new LinkSent(link.LinkId, link.To, delivered.Channel, link.ExpiresAt))
+                : null)))
             .WithName("SendCustomerLink").WithSummary("Send the customer a single-use link to their registered mobile (two hours); an earlier link stops working.");
         app.MapPost("/api/cases/{id:guid}/customer-link/revoke", Revoke).WithTags("Customers").RequireAuthorization(Policies.Worker)
+            .AddEndpointFilter(new IdempotencyFilter(StatusCodes.Status204NoContent, IdempotencyFilter.Nothing))
             .WithName("RevokeCustomerLink").WithSummary("Stop the case's customer link and every customer session it opened.");
     }
 
@@ -72,6 +78,23 @@ public static class CustomerLinkApi
             RequestActor.Context(http), cancellation);
         return outcome.Rejection is { } refused ? ApiProblems.From(refused) : TypedResults.NoContent();
     }
+
+    /// <summary>
+    /// A retried send of a link (the customer's or a participant's): what its first use answered, from the stream. A link
+    /// the messenger took is answered again as sent (<paramref name="sent"/>, from the event that issued it); one it never
+    /// took (the messenger refused, or the Host stopped between recording it and sending it) gets the 502 again and is not
+    /// sent now: its code is kept only as a digest, so only a new request, with a new key, sends a new link.
+    /// </summary>
+    internal static IdempotencyFilter.Replay SentLinkAgain(Func<object, CustomerLinkDelivered, IResult?> sent) => async (session, first, http) =>
+    {
+        var events = (await session.Events.FetchStreamAsync(first.CaseId, first.Version, token: http.RequestAborted)).Select(e => e.Data).Reverse().ToList();
+        var delivered = events.FirstOrDefault() as CustomerLinkDelivered;
+        var linkId = delivered?.LinkId ?? events.Select(e => e switch { CustomerLinkIssued i => i.LinkId, ParticipantInvited p => p.LinkId, _ => null }).FirstOrDefault(id => id is not null);
+        var issued = events.FirstOrDefault(e => e is CustomerLinkIssued i && i.LinkId == linkId || e is ParticipantInvited p && p.LinkId == linkId);
+        return (delivered is not null && issued is not null ? sent(issued, delivered) : null)
+            ?? ApiProblems.Problem(StatusCodes.Status502BadGateway, "Link not sent",
+                $"This {IdempotencyKeys.Header} first issued link {linkId} but the messenger never took it. Nothing was sent now: send a new request, with a new key, for a new link.", []);
+    };
 
     /// <summary>Hands a link to the messenger: its receipt, or 502 when the messenger did not take it (the link is on record, unused).</summary>
     internal static async Task<(MessageReceipt? Receipt, ProblemHttpResult? NotSent)> SendAsync(Func<Task<MessageReceipt>> send)

@@ -4,6 +4,7 @@ using VirtualBranch.Engine.Persistence;
 using VirtualBranch.Engine.Runtime;
 using VirtualBranch.Host.Auth;
 using VirtualBranch.Host.Cases;
+using VirtualBranch.Host.Cases.Idempotency;
 using VirtualBranch.Host.Problems;
 
 namespace VirtualBranch.Host.Evidence;
@@ -15,7 +16,8 @@ public static class LegalHoldApi
 
     public static void MapLegalHoldApi(this WebApplication app)
     {
-        var hold = app.MapGroup("/api/cases/{id:guid}/legal-hold").WithTags("Evidence").RequireAuthorization(Policies.Supervisor);
+        var hold = app.MapGroup("/api/cases/{id:guid}/legal-hold").WithTags("Evidence").RequireAuthorization(Policies.Supervisor)
+            .AddEndpointFilter(new IdempotencyFilter(StatusCodes.Status200OK));
         hold.MapPost("/", (Guid id, HoldRequest? request, CaseCommandService cases, TimeProvider clock, HttpContext http, CancellationToken cancellation) =>
             Run(id, new PlaceLegalHold(request?.Reason ?? "", RequestActor.Of(http.User), clock.GetUtcNow()), cases, http, cancellation))
             .WithName("PlaceLegalHold").WithSummary("Keep the case's evidence past its retention, with a reason.");

@@ -10,10 +10,14 @@ namespace VirtualBranch.Host.Cases.Idempotency;
 /// <summary>
 /// Makes a case command safe to retry: the same <c>Idempotency-Key</c> from the same caller with the same request answers
 /// what its first use answered (the case as that command left it, same status), never a second step; with another
-/// request it is refused (422). A command that was refused or changed nothing leaves the key unused.
+/// request it is refused (422). A command that was refused or changed nothing leaves the key unused. An endpoint whose
+/// answer is not the case (a link sent, nothing) says how to rebuild it from the stream (<see cref="Replay"/>).
 /// </summary>
-public sealed class IdempotencyFilter(int successStatus) : IEndpointFilter
+public sealed class IdempotencyFilter(int successStatus, IdempotencyFilter.Replay? replay = null) : IEndpointFilter
 {
+    /// <summary>What a key's first use answered, rebuilt from the case's stream as that use left it.</summary>
+    public delegate Task<IResult> Replay(IQuerySession session, FirstUse first, HttpContext http);
+
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
@@ -49,7 +53,7 @@ public sealed class IdempotencyFilter(int successStatus) : IEndpointFilter
         }
     }
 
-    private static async Task<IResult> AnswerAsync(FirstUse first, string key, string fingerprint, HttpContext http)
+    private async Task<IResult> AnswerAsync(FirstUse first, string key, string fingerprint, HttpContext http)
     {
         if (first.Fingerprint != fingerprint)
         {
@@ -58,12 +62,21 @@ public sealed class IdempotencyFilter(int successStatus) : IEndpointFilter
                 [new(IdempotencyKeys.Header, "Used for another request.")]);
         }
         await using var session = http.RequestServices.GetRequiredService<IDocumentStore>().QuerySession();
+        http.Response.Headers["Idempotent-Replayed"] = "true";
+        return await (replay ?? TheCase)(session, first, http);
+    }
+
+    /// <summary>The case as the first use left it, with the status it answered.</summary>
+    private static async Task<IResult> TheCase(IQuerySession session, FirstUse first, HttpContext http)
+    {
         var state = (await CaseStreams.LoadAsync(session, first.CaseId, first.Version, cancellation: http.RequestAborted))!;
         http.Response.Headers.ETag = $"\"{state.Version}\"";
-        http.Response.Headers["Idempotent-Replayed"] = "true";
         var body = CaseBody.From(state);
         return first.Status == StatusCodes.Status201Created ? TypedResults.Created($"/api/cases/{first.CaseId}", body) : TypedResults.Ok(body);
     }
+
+    /// <summary>For endpoints that answer 204: the first use changed the case, so does the retry's answer say.</summary>
+    public static readonly Replay Nothing = (_, _, _) => Task.FromResult<IResult>(TypedResults.NoContent());
 
     /// <summary>SHA-256 of the method, path, query and body (buffered by <see cref="IdempotencySetup.UseIdempotencyKeys"/>).</summary>
     private static async Task<string> FingerprintAsync(HttpRequest request)
