@@ -1,11 +1,12 @@
 using Hangfire;
+using VirtualBranch.Host.Cases.Idempotency;
 using VirtualBranch.Host.Deadlines;
 using VirtualBranch.Host.Evidence;
 
 namespace VirtualBranch.Host.Jobs;
 
 /// <summary>
-/// Registers the recurring jobs (the deadline sweep every minute, the retention sweep at 02:30) without holding up
+/// Registers the recurring jobs (the deadline sweep every minute, the retention sweep at 02:30, expired idempotency keys hourly) without holding up
 /// start-up. Registering takes Hangfire's distributed lock; a Host killed while holding it leaves the lock behind until
 /// it times out (minutes), and the next start used to wait 15 s on it and then crash. Now the Host starts and serves,
 /// and the registration is retried until it lands (it is idempotent).
@@ -22,7 +23,9 @@ public sealed class RecurringJobs(IRecurringJobManager jobs, ILogger<RecurringJo
             {
                 jobs.AddOrUpdate<DeadlineSweep>(DeadlineSweep.JobId, sweep => sweep.RunAsync(CancellationToken.None), Cron.Minutely());
                 jobs.AddOrUpdate<RetentionSweep>(RetentionSweep.JobId, sweep => sweep.RunAsync(CancellationToken.None), "30 2 * * *");
-                log.LogInformation("Recurring jobs registered: {Deadline} every minute, {Retention} at 02:30", DeadlineSweep.JobId, RetentionSweep.JobId);
+                jobs.AddOrUpdate<IdempotencyKeys>(IdempotencyKeys.SweepJobId, keys => keys.SweepAsync(CancellationToken.None), Cron.Hourly());
+                log.LogInformation("Recurring jobs registered: {Deadline} every minute, {Retention} at 02:30, {Keys} hourly",
+                    DeadlineSweep.JobId, RetentionSweep.JobId, IdempotencyKeys.SweepJobId);
                 return;
             }
             catch (Exception ex) when (ex is not OperationCanceledException)

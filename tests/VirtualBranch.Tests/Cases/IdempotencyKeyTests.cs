@@ -3,9 +3,11 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Marten;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Shouldly;
 using VirtualBranch.Engine.Persistence;
 using VirtualBranch.Engine.Runtime;
+using VirtualBranch.Host.Cases.Idempotency;
 using VirtualBranch.Tests.Support;
 
 namespace VirtualBranch.Tests.Cases;
@@ -122,5 +124,32 @@ public sealed class IdempotencyKeyTests(HostFixture host) : IClassFixture<HostFi
         problem.GetProperty("errors")[0].GetProperty("path").GetString().ShouldBe("Idempotency-Key");
         problem.GetProperty("errors")[0].GetProperty("message").GetString().ShouldBe(why);
         (await Stream(opened.Id())).Count.ShouldBe((int)opened.GetProperty("version").GetInt64());
+    }
+
+    [Fact]
+    public async Task the_hourly_sweep_removes_keys_past_their_day_and_keeps_the_rest()
+    {
+        var opened = await _teller.OpenCase("keyed-flow", new { });
+        var (old, fresh) = (Guid.NewGuid().ToString(), Guid.NewGuid().ToString());
+        await host.Database.ExecuteAsync($"""
+            insert into vb.vb_idempotency_keys (caller, key, fingerprint, case_id, version, status, first_used_at) values
+              ('teller', '{old}', 'f', '{opened.Id()}', 1, 200, now() - interval '25 hours'),
+              ('teller', '{fresh}', 'f', '{opened.Id()}', 1, 200, now() - interval '23 hours')
+            """);
+
+        var removed = await host.Services.GetRequiredService<IdempotencyKeys>().SweepAsync(TestContext.Current.CancellationToken);
+
+        removed.ShouldBeGreaterThanOrEqualTo(1);
+        (await host.Database.ScalarAsync<long>($"select count(*) from vb.vb_idempotency_keys where key = '{old}'")).ShouldBe(0L);
+        (await host.Database.ScalarAsync<long>($"select count(*) from vb.vb_idempotency_keys where key = '{fresh}'")).ShouldBe(1L, "a key within its day is kept");
+        // Registered in the background once the Host has started (see RecurringJobs): the sweep runs while the Hosts run.
+        List<Hangfire.Storage.RecurringJobDto> Registered()
+        {
+            using var connection = host.Services.GetRequiredService<Hangfire.JobStorage>().GetConnection();
+            return Hangfire.Storage.StorageConnectionExtensions.GetRecurringJobs(connection);
+        }
+        await Eventually.Until(() => Task.FromResult(Registered()),
+            jobs => jobs.Any(j => j.Id == IdempotencyKeys.SweepJobId && j.Cron == Hangfire.Cron.Hourly()), TimeSpan.FromMinutes(1),
+            jobs => $"no hourly {IdempotencyKeys.SweepJobId} among {string.Join(", ", jobs.Select(j => j.Id))}");
     }
 }

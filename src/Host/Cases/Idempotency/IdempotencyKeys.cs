@@ -27,11 +27,26 @@ public sealed class IdempotencyKeys(NpgsqlDataSource database) : IHostedService
             status int not null, first_used_at timestamptz not null default now(), primary key (caller, key));
         """;
 
-    /// <summary>Creates the table and removes keys past their lifetime (they are never honoured, and a reused key replaces its expired row).</summary>
+    /// <summary>The recurring job that removes expired keys while the Hosts run (hourly; see <c>RecurringJobs</c>).</summary>
+    public const string SweepJobId = "idempotency-key-sweep";
+
+    /// <summary>Creates the table and removes keys past their lifetime.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await using var command = database.CreateCommand(Ddl + "delete from vb.vb_idempotency_keys where first_used_at <= now() - interval '24 hours';");
+        await using var command = database.CreateCommand(Ddl);
         await command.ExecuteNonQueryAsync(cancellationToken);
+        await SweepAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Removes the keys past their lifetime (they are never honoured, and a reused key replaces its expired row), so the
+    /// table holds about a day of commands however long the Hosts run. Returns how many were removed.
+    /// </summary>
+    public async Task<int> SweepAsync(CancellationToken cancellation)
+    {
+        await using var command = database.CreateCommand("delete from vb.vb_idempotency_keys where first_used_at <= now() - $1");
+        command.Parameters.Add(new NpgsqlParameter { Value = Lifetime });
+        return await command.ExecuteNonQueryAsync(cancellation);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
