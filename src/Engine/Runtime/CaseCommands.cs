@@ -9,7 +9,11 @@ public abstract record CaseCommand(Actor Actor, DateTimeOffset Now)
     public long? ExpectedVersion { get; init; }
 }
 
-public sealed record OpenCase(Guid CaseId, string Number, JsonElement Data, Actor Actor, DateTimeOffset Now) : CaseCommand(Actor, Now);
+/// <summary>Opens a case; with <paramref name="AssignTo"/> the case is assigned in the same decision (round-robin scenarios).</summary>
+public sealed record OpenCase(Guid CaseId, string Number, JsonElement Data, Actor Actor, DateTimeOffset Now, CaseAssignment? AssignTo = null) : CaseCommand(Actor, Now);
+
+/// <summary>Who a case goes to as it opens, and by which strategy (chosen by the Host from its tellers; the decider only records it).</summary>
+public sealed record CaseAssignment(string Assignee, string Strategy);
 
 public sealed record ResumeBookmark(string BookmarkId, JsonElement Input, Actor Actor, DateTimeOffset Now) : CaseCommand(Actor, Now)
 {

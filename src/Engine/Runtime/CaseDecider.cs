@@ -75,6 +75,9 @@ public static class CaseDecider
             .. sent is { } json ? StorableJson.Problems(json) : []];
     }
 
+    /// <summary>Who <see cref="CaseAssigned"/> names for an assignment made as the case opens.</summary>
+    public const string Assigner = "assignment";
+
     private static Decision Open(OpenCase open, FlowContext flow)
     {
         var definition = flow.Definition;
@@ -86,8 +89,16 @@ public static class CaseDecider
         }
         var opened = new CaseOpened(open.CaseId, open.Number, definition.Id, definition.Version, definition.ContentHash,
             open.Data.Clone(), definition.Variables, open.Now, open.Actor.Id);
-        var run = new Interpreter(CaseEvolver.Evolve(null, opened)!, flow, open.Actor, open.Now);
         var events = new List<object> { opened };
+        var state = CaseEvolver.Evolve(null, opened)!;
+        // Assigned with the opening, in the same append: no moment where the case waits unassigned for the second command.
+        if (open.AssignTo is { } assignment)
+        {
+            var assigned = new CaseAssigned(assignment.Assignee, assignment.Strategy, Assigner, open.Now);
+            events.Add(assigned);
+            state = CaseEvolver.Evolve(state, assigned)!;
+        }
+        var run = new Interpreter(state, flow, open.Actor, open.Now);
         var start = definition.Activities.First(a => a.Type == "start");
         run.Schedule(start.Id, null);
         run.RunUntilIdle();

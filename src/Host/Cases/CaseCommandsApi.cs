@@ -55,14 +55,13 @@ public static class CaseCommandsApi
         var now = clock.GetUtcNow();
         var id = Guid.CreateVersion7(now);
         var number = await numbers.NextAsync(definition, now, cancellation);
-        var outcome = await cases.ExecuteAsync(id, new OpenCase(id, number, data, RequestActor.Of(http.User), now),
+        var outcome = await cases.ExecuteAsync(id, new OpenCase(id, number, data, RequestActor.Of(http.User), now, Workbench.AssignmentApi.RoundRobin(number, definition, accounts)),
             RequestActor.Context(http), cancellation, definition);
         if (outcome.Rejection is { } rejected)
         {
             return ApiProblems.From(rejected);
         }
-        await Workbench.AssignmentApi.RoundRobinAsync(outcome.State!, definition, accounts, cases, RequestActor.Context(http), cancellation);
-        return TypedResults.Created($"/api/cases/{id}", WithETag(http, (await cases.CurrentAsync(id, null, cancellation))!));
+        return TypedResults.Created($"/api/cases/{id}", WithETag(http, outcome.State!));
     }
 
     private static async Task<Results<Ok<CaseBody>, ProblemHttpResult>> Resume(Guid id, string bookmarkId, ResumeRequest? request,

@@ -14,8 +14,8 @@ namespace VirtualBranch.Host.Workbench;
 /// <summary>
 /// A free teller asks for the next case; the scenario's <c>policies.assignment</c> picks it: <c>first-come</c> (the
 /// longest waiting, default) or <c>random</c> (so a customer cannot choose the official). The case is then locked to
-/// that teller: other tellers cannot resume its steps or enter its video room. <c>round-robin</c> is handed out when
-/// the case opens (<see cref="RoundRobinAsync"/>).
+/// that teller: other tellers cannot resume its steps or enter its video room. <c>round-robin</c> is assigned with
+/// the opening (<see cref="RoundRobin"/>).
 /// </summary>
 public static class AssignmentApi
 {
@@ -23,17 +23,16 @@ public static class AssignmentApi
         app.MapPost("/api/queue/next", Next).WithTags("Workbench").RequireAuthorization(p => p.RequireRole(Roles.Teller))
             .WithName("TakeNextCase").WithSummary("Assign the next unassigned case waiting for a teller to me, by the scenario's strategy.");
 
-    /// <summary>For round-robin scenarios: the new case goes to the local tellers in turn, by its case number.</summary>
-    public static async Task RoundRobinAsync(CaseState opened, WorkflowDefinition definition, LocalAccounts accounts, CaseCommandService cases, RequestContext request,
-        CancellationToken cancellation)
+    /// <summary>
+    /// For round-robin scenarios, the teller a new case goes to: the tellers in turn, by the case number's sequence (every
+    /// Host draws numbers from one database sequence, so the turn holds across Hosts). The opening records it atomically.
+    /// </summary>
+    public static CaseAssignment? RoundRobin(string number, WorkflowDefinition definition, LocalAccounts accounts)
     {
         var tellers = accounts.UsersInRole(Roles.Teller);
-        if (StrategyOf(definition) != "round-robin" || tellers.Count == 0 || !long.TryParse(opened.Number.Split('-')[^1], out var sequence))
-        {
-            return;
-        }
-        var teller = tellers[(int)(sequence % tellers.Count)];
-        await cases.ExecuteAsync(opened.Id, new AssignCase(teller, "round-robin", new Actor("assignment", Roles.System), opened.OpenedAt), request, cancellation);
+        return StrategyOf(definition) != "round-robin" || tellers.Count == 0 || !long.TryParse(number.Split('-')[^1], out var sequence)
+            ? null
+            : new CaseAssignment(tellers[(int)(sequence % tellers.Count)], "round-robin");
     }
 
     public static string StrategyOf(WorkflowDefinition? definition) =>

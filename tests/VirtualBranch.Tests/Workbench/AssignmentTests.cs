@@ -61,8 +61,13 @@ public sealed class RoundRobinAssignmentTests(HostFixture host) : IClassFixture<
         {
             var opened = await supervisor.OpenCase("round-robin-flow", new { });
             var events = await supervisor.GetFromJsonAsync<JsonElement>($"/api/cases/{opened.Id()}/events");
-            var assigned = events.EnumerateArray().Single(e => e.GetProperty("type").GetString() == "case_assigned").GetProperty("data");
+            var assignedEvent = events.EnumerateArray().Single(e => e.GetProperty("type").GetString() == "case_assigned");
+            assignedEvent.GetProperty("version").GetInt64().ShouldBe(2, "assigned in the opening's own append, right after case_opened");
+            events.EnumerateArray().Max(e => e.GetProperty("version").GetInt64()).ShouldBe(opened.GetProperty("version").GetInt64(),
+                "the opening's answer is the case as assigned: no second command followed it");
+            var assigned = assignedEvent.GetProperty("data");
             assigned.GetProperty("Strategy").GetString().ShouldBe("round-robin");
+            assigned.GetProperty("AssignedBy").GetString().ShouldBe("assignment");
             assignees.Add(assigned.GetProperty("Assignee").GetString()!);
         }
         assignees.Distinct().Order().ShouldBe(["teller", "teller2"]);
