@@ -77,7 +77,8 @@ public sealed partial class DefinitionParser(ActivityRegistry activities, Defini
             problems.AddRange(checks.Schema("$.outputs", outputSchema));
         }
         var variables = Field(root, "variables", JsonValueKind.Object, problems, required: false);
-        var policies = Field(root, "policies", JsonValueKind.Object, problems, required: false);
+        var (policies, policyProblems) = ScenarioPolicies.Read(Field(root, "policies", JsonValueKind.Object, problems, required: false));
+        problems.AddRange(policyProblems);
         var nodes = ReadActivities(root, problems);
         var connections = ReadConnections(root, problems);
 
@@ -100,7 +101,7 @@ public sealed partial class DefinitionParser(ActivityRegistry activities, Defini
             Variables = variables is { } v ? v.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.Clone()) : new Dictionary<string, JsonElement>(),
             Activities = nodes.Select(n => n.Node).ToList(),
             Connections = connections.Select(c => c.Connection).ToList(),
-            Policies = policies ?? default,
+            Policies = policies,
             ContentHash = CanonicalJson.Sha256Hex(canonical),
             CanonicalJson = canonical,
         };

@@ -12,6 +12,7 @@ public static class ProblemCodes
     public const string InvalidJson = "invalid-json";
     public const string MissingField = "missing-field";
     public const string WrongType = "wrong-type";
+    public const string UnknownPolicy = "unknown-policy";
     public const string UnknownActivityType = "unknown-activity-type";
     public const string DuplicateActivity = "duplicate-activity";
     public const string MissingInput = "missing-input";

@@ -46,21 +46,7 @@ public static class DefinitionSchema
                 ["inputs"] = new JsonObject { ["type"] = "object", ["description"] = "JSON Schema of the data a case is opened with." },
                 ["outputs"] = new JsonObject { ["type"] = "object", ["description"] = "JSON Schema of what the case gives back: set-output steps and an end's outcomes (Elsa's workflow outputs and outcomes)." },
                 ["variables"] = new JsonObject { ["type"] = "object" },
-                ["policies"] = new JsonObject
-                {
-                    ["type"] = "object",
-                    ["properties"] = new JsonObject
-                    {
-                        ["numberPrefix"] = new JsonObject { ["type"] = "string", ["description"] = "Prefix of case numbers, e.g. LFS." },
-                        ["retentionYears"] = new JsonObject { ["type"] = "integer", ["minimum"] = 1, ["description"] = "How long the evidence is kept after the case closes." },
-                        ["movesMoney"] = new JsonObject { ["type"] = "boolean", ["description"] = "An identity check must come before completion." },
-                        ["opensAccount"] = new JsonObject { ["type"] = "boolean", ["description"] = "An identity check must come before completion." },
-                        ["maxRecordingBytes"] = new JsonObject { ["type"] = "integer", ["minimum"] = 1, ["description"] = "Largest recording a case may upload; a chunk past it gets 413 (default 2 GiB)." },
-                        ["maxRecordingGapSeconds"] = new JsonObject { ["type"] = "integer", ["minimum"] = 1, ["description"] = "Longest break between two segments of a recording before it is a disruption of the video session (default 30)." },
-                        ["maxStepsPerCommand"] = new JsonObject { ["type"] = "integer", ["minimum"] = 1, ["description"] = "Most steps a case may pass in one command; a loop that never waits fails its step past it (default 1000)." },
-                        ["maxRecordingMinutes"] = new JsonObject { ["type"] = "integer", ["minimum"] = 1, ["description"] = "Longest a recording may run from its start; a chunk after it gets 413 (default 180)." },
-                    },
-                },
+                ["policies"] = ScenarioPolicies.Schema(),
                 ["activities"] = new JsonObject
                 {
                     ["type"] = "array",

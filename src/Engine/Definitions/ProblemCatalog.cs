@@ -12,6 +12,7 @@ public static class ProblemCatalog
         [ProblemCodes.TooLarge] = "定义文件过大（上限 1 MB）。",
         [ProblemCodes.MissingField] = "缺少必填字段。",
         [ProblemCodes.WrongType] = "字段的类型或取值不正确。",
+        [ProblemCodes.UnknownPolicy] = "没有这个策略（policies）名称。",
         [ProblemCodes.UnknownActivityType] = "未知的活动类型。",
         [ProblemCodes.DuplicateActivity] = "活动编号重复。",
         [ProblemCodes.MissingInput] = "活动缺少必填参数。",

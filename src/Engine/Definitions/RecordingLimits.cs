@@ -9,22 +9,20 @@ public static class RecordingLimits
     /// <summary>Used when a definition says nothing: three hours, longer than any counter session.</summary>
     public static readonly TimeSpan DefaultMaxDuration = TimeSpan.FromHours(3);
 
-    public static long MaxBytesOf(WorkflowDefinition? definition) => Policy(definition, "maxRecordingBytes") ?? DefaultMaxBytes;
+    public static long MaxBytesOf(WorkflowDefinition? definition) => definition?.Policies.MaxRecordingBytes ?? DefaultMaxBytes;
 
     public static TimeSpan MaxDurationOf(WorkflowDefinition? definition) =>
-        Policy(definition, "maxRecordingMinutes") is { } minutes ? TimeSpan.FromMinutes(minutes) : DefaultMaxDuration;
+        definition?.Policies.MaxRecordingMinutes is { } minutes ? TimeSpan.FromMinutes(minutes) : DefaultMaxDuration;
 
     /// <summary>Used when a definition says nothing: a recording may break off for half a minute (a reload) before it counts as a disruption.</summary>
     public static readonly TimeSpan DefaultMaxGap = TimeSpan.FromSeconds(30);
 
     public static TimeSpan MaxGapOf(WorkflowDefinition? definition) =>
-        Policy(definition, "maxRecordingGapSeconds") is { } seconds ? TimeSpan.FromSeconds(seconds) : DefaultMaxGap;
+        definition?.Policies.MaxRecordingGapSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : DefaultMaxGap;
 
     /// <summary>Why a chunk arriving at <paramref name="now"/> is past the recording's time, or null while it is within.</summary>
     public static string? Overrun(WorkflowDefinition? definition, DateTimeOffset startedAt, DateTimeOffset now) =>
         now - startedAt > MaxDurationOf(definition)
             ? $"The recording began at {startedAt:u} and may run at most {MaxDurationOf(definition).TotalMinutes:0} minutes; this chunk came at {now:u}."
             : null;
-
-    private static long? Policy(WorkflowDefinition? definition, string name) => definition?.PolicyNumber(name);
 }

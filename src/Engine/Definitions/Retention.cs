@@ -9,8 +9,5 @@ public static class Retention
     public const int DefaultYears = 10;
 
     public static int YearsOf(WorkflowDefinition definition) =>
-        definition.Policies.ValueKind == JsonValueKind.Object
-        && definition.Policies.TryGetProperty("retentionYears", out var years) && years.TryGetInt32(out var value) && value > 0
-            ? value
-            : DefaultYears;
+        definition.Policies.RetentionYears is { } years ? (int)Math.Min(years, 1000) : DefaultYears;
 }

@@ -10,5 +10,5 @@ public static class StepLimits
 
     public const int DefaultMaxStepsPerCommand = 1_000;
 
-    public static long MaxStepsPerCommandOf(WorkflowDefinition definition) => definition.PolicyNumber(Policy) ?? DefaultMaxStepsPerCommand;
+    public static long MaxStepsPerCommandOf(WorkflowDefinition definition) => definition.Policies.MaxStepsPerCommand ?? DefaultMaxStepsPerCommand;
 }

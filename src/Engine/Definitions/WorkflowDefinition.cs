@@ -26,14 +26,8 @@ public sealed record WorkflowDefinition
     /// <summary>JSON Schema of what the case gives back (set-output steps, an end's outcomes); undefined when not declared.</summary>
     public JsonElement Outputs { get; init; }
 
-    /// <summary>Everything else the definition declares (retention, assignment, ...), kept for the layers above.</summary>
-    public JsonElement Policies { get; init; }
-
-    /// <summary>A positive whole-number policy (<c>policies.&lt;name&gt;</c>), or null when the definition does not set one.</summary>
-    public long? PolicyNumber(string name) =>
-        Policies.ValueKind == JsonValueKind.Object && Policies.TryGetProperty(name, out var given) && given.TryGetInt64(out var value) && value > 0
-            ? value
-            : null;
+    /// <summary>How the scenario runs beside its flow (retention, assignment, case numbers, limits), read once with the definition.</summary>
+    public ScenarioPolicies Policies { get; init; } = ScenarioPolicies.None;
 
     /// <summary>SHA-256 (hex) of the canonical JSON text of this version.</summary>
     public required string ContentHash { get; init; }

@@ -72,7 +72,7 @@ public static class ElsaExporter
                 {
                     ["inputs"] = JsonNode.Parse(definition.Inputs.GetRawText()),
                     ["outputs"] = outputs?.DeepClone(),
-                    ["policies"] = definition.Policies.ValueKind == JsonValueKind.Object ? JsonNode.Parse(definition.Policies.GetRawText()) : null,
+                    ["policies"] = definition.Policies.Json.ValueKind == JsonValueKind.Object ? JsonNode.Parse(definition.Policies.Json.GetRawText()) : null,
                     ["contentHash"] = definition.ContentHash,
                 },
             },

@@ -23,8 +23,6 @@ public sealed class CaseNumbers(NpgsqlDataSource database)
     }
 
     public static string Prefix(WorkflowDefinition definition) =>
-        definition.Policies.ValueKind == System.Text.Json.JsonValueKind.Object
-        && definition.Policies.TryGetProperty("numberPrefix", out var prefix) && prefix.GetString() is { Length: > 0 } text
-            ? text
-            : string.Concat(definition.Id.Split('-', StringSplitOptions.RemoveEmptyEntries).Select(w => char.ToUpperInvariant(w[0])));
+        definition.Policies.NumberPrefix
+            ?? string.Concat(definition.Id.Split('-', StringSplitOptions.RemoveEmptyEntries).Select(w => char.ToUpperInvariant(w[0])));
 }

@@ -30,15 +30,12 @@ public static class AssignmentApi
     public static CaseAssignment? RoundRobin(string number, WorkflowDefinition definition, LocalAccounts accounts)
     {
         var tellers = accounts.UsersInRole(Roles.Teller);
-        return StrategyOf(definition) != "round-robin" || tellers.Count == 0 || !long.TryParse(number.Split('-')[^1], out var sequence)
+        return StrategyOf(definition) != ScenarioPolicies.RoundRobin || tellers.Count == 0 || !long.TryParse(number.Split('-')[^1], out var sequence)
             ? null
-            : new CaseAssignment(tellers[(int)(sequence % tellers.Count)], "round-robin");
+            : new CaseAssignment(tellers[(int)(sequence % tellers.Count)], ScenarioPolicies.RoundRobin);
     }
 
-    public static string StrategyOf(WorkflowDefinition? definition) =>
-        definition?.Policies.ValueKind == JsonValueKind.Object && definition.Policies.TryGetProperty("assignment", out var s) && s.GetString() is { } strategy
-            ? strategy
-            : "first-come";
+    public static string StrategyOf(WorkflowDefinition? definition) => definition?.Policies.Assignment ?? ScenarioPolicies.FirstCome;
 
     private static async Task<Results<Ok<CaseBody>, ProblemHttpResult>> Next(IDocumentStore store, CaseCommandService cases, DefinitionCatalog catalog,
         TimeProvider clock, HttpContext http, CancellationToken cancellation)
@@ -56,7 +53,7 @@ public static class AssignmentApi
             }
             var first = free[0];
             var strategy = StrategyOf(catalog.Find(first.DefinitionId, first.DefinitionVersion));
-            var pick = strategy == "random" ? free[Random.Shared.Next(free.Count)] : first;
+            var pick = strategy == ScenarioPolicies.Random ? free[Random.Shared.Next(free.Count)] : first;
             var outcome = await cases.ExecuteAsync(pick.Id, new AssignCase(me.Id, strategy, me, clock.GetUtcNow()), RequestActor.Context(http), cancellation);
             if (outcome.Rejection is null)
             {

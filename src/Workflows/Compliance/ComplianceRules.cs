@@ -28,7 +28,7 @@ public sealed class IdentityFirstRule : IDefinitionRule
 
     public IEnumerable<DefinitionProblem> Check(WorkflowDefinition definition, Func<string, string> pathOf)
     {
-        if (!Flag(definition, "movesMoney") && !Flag(definition, "opensAccount"))
+        if (!definition.Policies.MovesMoney && !definition.Policies.OpensAccount)
         {
             return [];
         }
@@ -38,9 +38,6 @@ public sealed class IdentityFirstRule : IDefinitionRule
             .Select(id => new DefinitionProblem(pathOf(id), Code,
                 $"This scenario moves money or opens an account, and step '{id}' can be reached without a verified identity check."));
     }
-
-    private static bool Flag(WorkflowDefinition definition, string name) =>
-        definition.Policies.ValueKind == JsonValueKind.Object && definition.Policies.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.True;
 }
 
 /// <summary>An approval must be given by a different role from the one that works the case (four eyes).</summary>
