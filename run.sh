@@ -14,6 +14,7 @@ if [[ "${1:-}" == stop ]]; then scripts/turn.sh stop; exec scripts/db.sh stop; f
 
 scripts/db.sh ensure
 set -a; . .data/engine.env; set +a
+scripts/install-packages.sh fonts-dejavu-core fonts-droid-fallback fonts-hanazono  # the fonts contracts are rendered with (ContractFonts)
 
 CURL=(curl -fsS)
 if [[ "${VB_HTTPS:-0}" == 1 ]]; then

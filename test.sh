@@ -5,7 +5,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")"
 
 scripts/db.sh ensure || exit 1
 set -a; . .data/engine.env; set +a
-scripts/install-packages.sh chromium fonts-noto-cjk coturn || exit 1  # the browser tests' Chromium, the relay tests' TURN server
+# the browser tests' Chromium, the relay tests' TURN server, the fonts contracts are rendered with (ContractFonts)
+scripts/install-packages.sh chromium fonts-noto-cjk coturn fonts-dejavu-core fonts-droid-fallback fonts-hanazono || exit 1
 
 RESULTS="$PWD/TestResults"
 export VB_SCREENSHOTS="$RESULTS/screenshots"

@@ -4,6 +4,7 @@ using VirtualBranch.Host.Cases;
 using VirtualBranch.Host.Cases.Idempotency;
 using VirtualBranch.Host.Configuration;
 using VirtualBranch.Host.Definitions;
+using VirtualBranch.Host.ESign;
 using VirtualBranch.Host.Evidence;
 using VirtualBranch.Host.Health;
 using VirtualBranch.Host.Integrity;
@@ -37,6 +38,7 @@ return await HostLauncher.RunAsync(args, builder =>
     builder.AddCases();
     builder.AddEvidence();
     builder.AddMedia();
+    builder.AddESign();
     builder.AddMediaNetwork();
     builder.AddCustomers();
     builder.AddWorkbench();

@@ -1,85 +1,73 @@
-using System.Globalization;
+using System.Security.Cryptography;
 using System.Text;
+using PdfSharp.Drawing;
+using PdfSharp.Pdf;
 
 namespace VirtualBranch.Host.ESign;
 
 /// <summary>
-/// A plain A4 PDF of a contract's text, with no library: Adobe's standard Chinese font STSong-Light (UniGB-UCS2-H),
-/// which PDF readers supply themselves, so Chinese and Latin text both show without embedding a font.
-/// The same text always gives the same bytes.
+/// A contract as an A4 PDF drawn with PDFsharp: the title, then the text, in lines wrapped by their measured width and
+/// pages that follow as the text needs; the fonts (<see cref="ContractFonts"/>) are embedded as subsets. The same title
+/// and text always give the same bytes (<see cref="PinnedPdf"/>). The PDF is made once, when the contract is signed, and
+/// kept as evidence under its hash; nothing renders it again to compare, so old contracts stay as they were written.
 /// </summary>
-public static class ContractPdf
+public sealed class ContractPdf(ContractFonts fonts)
 {
-    private const int LinesPerPage = 46;
-    private const double LineWidth = 40; // in full-width characters at 12 pt across the text block
+    public const double PageWidth = 595, PageHeight = 842, Margin = 50, TitleSize = 16, TextSize = 12;
+    public const double TextWidth = PageWidth - 2 * Margin;
+    private const double Leading = 1.5;
 
-    public static byte[] Render(string title, string text)
+    public byte[] Render(string title, string text)
     {
-        var lines = new List<(string Text, int Size)> { (title, 16), ("", 12) };
-        lines.AddRange(text.Replace("\r\n", "\n").Split('\n').SelectMany(Wrap).Select(l => (l, 12)));
-        var pages = lines.Chunk(LinesPerPage).ToList();
-        var objects = new List<string>
+        fonts.EnsureUsable();
+        using var measure = XGraphics.CreateMeasureContext(new XSize(PageWidth, PageHeight), XGraphicsUnit.Point, XPageDirection.Downwards);
+        var layout = new ContractLayout(fonts, measure);
+        var lines = layout.Lines(title, TitleSize, TextWidth)
+            .Append(new Line([], TextSize))
+            .Concat(layout.Lines(text, TextSize, TextWidth));
+        var document = new PdfDocument();
+        var unicode = new UnicodeMaps(fonts);
+        foreach (var onPage in Pages(lines))
         {
-            "<< /Type /Catalog /Pages 2 0 R >>",
-            $"<< /Type /Pages /Kids [{string.Join(' ', pages.Select((_, i) => $"{6 + i * 2} 0 R"))}] /Count {pages.Count} >>",
-            "<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H /DescendantFonts [4 0 R] >>",
-            "<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light /CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 4 >> /FontDescriptor 5 0 R /DW 1000 /W [1 95 500] >>",
-            "<< /Type /FontDescriptor /FontName /STSong-Light /Flags 6 /FontBBox [-25 -254 1000 880] /ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 880 /StemV 93 >>",
-        };
-        foreach (var page in pages)
-        {
-            var content = new StringBuilder("BT\n50 792 Td\n");
-            foreach (var (line, size) in page)
+            var page = document.AddPage();
+            page.Width = XUnit.FromPoint(PageWidth);
+            page.Height = XUnit.FromPoint(PageHeight);
+            using var gfx = XGraphics.FromPdfPage(page);
+            var top = Margin;
+            foreach (var line in onPage)
             {
-                content.Append(CultureInfo.InvariantCulture, $"/F1 {size} Tf\n<{Hex(line)}> Tj\n0 -{size + 5} Td\n");
+                var x = Margin;
+                foreach (var run in line.Runs)
+                {
+                    gfx.DrawString(run.Text, fonts.Font(run.Font, line.Size), XBrushes.Black, x, top + line.Size); // y is the baseline
+                    unicode.Drawn(run, page);
+                    x += run.Width;
+                }
+                top += line.Size * Leading;
             }
-            content.Append("ET\n");
-            var number = objects.Count + 1;
-            objects.Add($"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >> /Contents {number + 1} 0 R >>");
-            objects.Add($"<< /Length {Encoding.ASCII.GetByteCount(content.ToString())} >>\nstream\n{content}endstream");
         }
-        var pdf = new StringBuilder("%PDF-1.7\n");
-        var offsets = new List<int>();
-        for (var i = 0; i < objects.Count; i++)
-        {
-            offsets.Add(Encoding.ASCII.GetByteCount(pdf.ToString()));
-            pdf.Append(CultureInfo.InvariantCulture, $"{i + 1} 0 obj\n{objects[i]}\nendobj\n");
-        }
-        var xref = Encoding.ASCII.GetByteCount(pdf.ToString());
-        pdf.Append(CultureInfo.InvariantCulture, $"xref\n0 {objects.Count + 1}\n0000000000 65535 f \n");
-        foreach (var offset in offsets)
-        {
-            pdf.Append(CultureInfo.InvariantCulture, $"{offset:D10} 00000 n \n");
-        }
-        pdf.Append(CultureInfo.InvariantCulture, $"trailer\n<< /Size {objects.Count + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n");
-        return Encoding.ASCII.GetBytes(pdf.ToString());
+        unicode.WriteInto(document);
+        return PinnedPdf.Save(document, Fingerprint(title, text));
     }
 
-    // UCS-2 big-endian, as the UniGB-UCS2-H encoding expects; characters beyond the BMP become '?'.
-    private static string Hex(string line) =>
-        string.Concat(line.Select(c => char.IsSurrogate(c) ? "003F" : ((int)c).ToString("X4", CultureInfo.InvariantCulture)));
+    // What the bytes depend on: the title, the text and which fonts drew them.
+    private byte[] Fingerprint(string title, string text) =>
+        SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\0', [title, text, .. fonts.Files.Select(Path.GetFileName)])));
 
-    private static IEnumerable<string> Wrap(string paragraph)
+    private static IEnumerable<List<Line>> Pages(IEnumerable<Line> lines)
     {
-        if (paragraph.Length == 0)
+        var page = new List<Line>();
+        var used = 0.0;
+        foreach (var line in lines)
         {
-            yield return "";
-            yield break;
-        }
-        var line = new StringBuilder();
-        var width = 0.0;
-        foreach (var c in paragraph)
-        {
-            var w = c < 128 ? 0.5 : 1.0;
-            if (width + w > LineWidth)
+            if (used + line.Size * Leading > PageHeight - 2 * Margin && page.Count > 0)
             {
-                yield return line.ToString();
-                line.Clear();
-                width = 0;
+                yield return page;
+                (page, used) = ([], 0);
             }
-            line.Append(c);
-            width += w;
+            page.Add(line);
+            used += line.Size * Leading;
         }
-        yield return line.ToString();
+        yield return page;
     }
 }

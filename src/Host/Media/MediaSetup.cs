@@ -1,14 +1,12 @@
 using VirtualBranch.Engine.Integrity;
 using VirtualBranch.Host.Configuration;
 using VirtualBranch.Host.Documents;
-using VirtualBranch.Host.ESign;
 using VirtualBranch.Host.Persistence;
-using VirtualBranch.Workflows.ESign;
 using VirtualBranch.Workflows.Media;
 
 namespace VirtualBranch.Host.Media;
 
-/// <summary>The local media adapter (audited), the e-sign provider, and the media and document endpoints.</summary>
+/// <summary>The local media adapter (audited) and the media and document endpoints.</summary>
 public static class MediaSetup
 {
     public static void AddMedia(this WebApplicationBuilder builder)
@@ -19,7 +17,6 @@ public static class MediaSetup
         builder.Services.AddSingleton(sp => new LocalMediaAdapter(sp.GetRequiredService<IRecordingStaging>(), sp.GetRequiredService<IEvidenceStore>()));
         builder.Services.AddSingleton<IMediaAdapter>(sp => new AuditedMediaAdapter(sp.GetRequiredService<LocalMediaAdapter>(),
             sp.GetRequiredService<Marten.IDocumentStore>(), sp.GetRequiredService<TimeProvider>()));
-        builder.Services.AddSingleton<IESignProvider, BankESignProvider>();
         builder.Services.AddSingleton<CaseLookup>();
     }
 

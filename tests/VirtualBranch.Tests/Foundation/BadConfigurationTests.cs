@@ -109,4 +109,14 @@ public sealed class BadConfigurationTests
         line.ShouldContain("is not in the trust store");
         line.ShouldContain("Engine:TrustStorePath");
     }
+
+    [Fact]
+    public async Task a_missing_contract_font_gives_one_line_naming_the_key()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        var (exit, lines) = await StartHost(database.ConnectionString, "http://127.0.0.1:0",
+            settings: new Dictionary<string, string> { ["ESign__Fonts"] = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf,/nowhere/contract.ttf" });
+        exit.ShouldBe(1);
+        lines.ShouldHaveSingleItem().ShouldBe("VirtualBranch cannot start: ESign:Fonts: the font file /nowhere/contract.ttf is missing.");
+    }
 }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using VirtualBranch.Host.ESign;
 
 namespace VirtualBranch.Tests.Support;
 
@@ -42,7 +43,10 @@ public static class TestMedia
         return [.. jpeg[..2], 0xFF, 0xFE, 0x00, 0x03, seed, .. jpeg[2..]]; // SOI, COM (length 3: itself and one byte), then the rest
     }
 
-    public static byte[] Pdf(string text) => VirtualBranch.Host.ESign.ContractPdf.Render("Test document", text);
+    /// <summary>A PDF as the bank renders contracts, with the default fonts.</summary>
+    public static byte[] Pdf(string text) => Contracts.Render("Test document", text);
+
+    private static readonly ContractPdf Contracts = new(ContractFonts.Default);
 
     public static string Digest(byte[] bytes) => $"sha-256=:{Convert.ToBase64String(SHA256.HashData(bytes))}:";
 
