@@ -19,6 +19,7 @@ using VirtualBranch.Host.Customers;
 using VirtualBranch.Host.Persistence;
 using VirtualBranch.Host.Problems;
 using VirtualBranch.Host.Security;
+using VirtualBranch.Host.Telemetry;
 using VirtualBranch.Host.Workbench;
 
 return await HostLauncher.RunAsync(args, builder =>
@@ -26,6 +27,7 @@ return await HostLauncher.RunAsync(args, builder =>
     builder.AddEngineOptions();
     builder.AddHttps();
     builder.AddObservability();
+    builder.AddTelemetry();
     builder.AddForwardedHeaders();
     builder.AddProblems();
     builder.AddRateLimits();
@@ -61,6 +63,7 @@ return await HostLauncher.RunAsync(args, builder =>
     app.UseSameOriginWrites();
     app.UseAuthorization();
     app.MapHealth();
+    app.MapTelemetry();
     app.MapApiDocs();
     app.MapJobsDashboard();
     app.MapAuthApi();

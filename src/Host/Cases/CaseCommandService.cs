@@ -22,7 +22,7 @@ public sealed record RequestContext(string CorrelationId, string? CausationId, I
 /// summary and any deadline messages in one transaction (Wolverine's Marten outbox; see <see cref="CaseWriter"/>) → on a lost race, reload and decide again.
 /// </summary>
 public sealed class CaseCommandService(IDocumentStore store, DefinitionCatalog catalog, FlowFactory flows, CaseStateCache cache, BankSigner signer,
-    CaseWriter writer, CheckpointService checkpoints)
+    CaseWriter writer, CheckpointService checkpoints, Telemetry.CaseTelemetry telemetry)
 {
     private const int MaxAttempts = 4;
     /// <summary>Who appends the seal of a closed case.</summary>
@@ -30,6 +30,26 @@ public sealed class CaseCommandService(IDocumentStore store, DefinitionCatalog c
 
     public async Task<CommandOutcome> ExecuteAsync(Guid caseId, CaseCommand command, RequestContext request, CancellationToken cancellation,
         WorkflowDefinition? definitionToOpen = null)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        using var activity = Telemetry.CaseTelemetry.Start(caseId, command);
+        using var logScope = Serilog.Context.LogContext.PushProperty("CaseId", caseId);
+        var decided = new Decided();
+        var outcome = await DecideAndAppendAsync(caseId, command, request, definitionToOpen, decided, cancellation);
+        telemetry.Finish(activity, started, command, decided.Before, decided.Definition, outcome);
+        return outcome;
+    }
+
+    /// <summary>What the command was decided on, for its telemetry.</summary>
+    private sealed class Decided
+    {
+        public CaseState? Before { get; set; }
+
+        public WorkflowDefinition? Definition { get; set; }
+    }
+
+    private async Task<CommandOutcome> DecideAndAppendAsync(Guid caseId, CaseCommand command, RequestContext request, WorkflowDefinition? definitionToOpen,
+        Decided decided, CancellationToken cancellation)
     {
         var fromStream = false;
         for (var attempt = 1; ; attempt++)
@@ -39,6 +59,7 @@ public sealed class CaseCommandService(IDocumentStore store, DefinitionCatalog c
                 : command is OpenCase ? null : await LoadAsync(caseId, cancellation);
             var state = current?.State;
             var definition = definitionToOpen ?? (state is null ? null : catalog.Find(state.DefinitionId, state.DefinitionVersion));
+            (decided.Before, decided.Definition) = (state, definition);
             if (definition is null)
             {
                 return Refused(RejectionKind.NotFound, "No such case", $"Case {caseId} does not exist.");

@@ -124,6 +124,10 @@ public static class MediaApi
         }
         await media.StartRecordingAsync(recordingId, caseId, http.Request.ContentType ?? "video/webm", cancellation);
         var result = await media.AppendChunkAsync(recordingId, segment, index, body, sha, RecordingLimits.MaxBytesOf(definition), cancellation);
+        if (result.Status == ChunkStatus.Accepted)
+        {
+            http.RequestServices.GetRequiredService<Telemetry.CaseTelemetry>().RecordingReceived(body.Length);
+        }
         return result.Status switch
         {
             ChunkStatus.Accepted or ChunkStatus.AlreadyHad =>

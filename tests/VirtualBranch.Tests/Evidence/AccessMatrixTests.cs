@@ -60,6 +60,7 @@ public sealed class AccessMatrixTests(AccessMatrixTests.CaseFixture host) : ICla
         ["POST /api/auth/refresh"] = new(Everyone),
         ["POST /api/auth/password"] = new([.. Staff, Who.System]),
         ["DELETE /api/auth/lockouts/{user}"] = new([Who.Supervisor]),
+        ["* /metrics"] = new([Who.Supervisor]), // the Prometheus exporter maps every method
         ["POST /api/csp-reports"] = new(Everyone), // browsers send reports without credentials; bounded and rate limited
         ["POST /api/customer/session"] = new(Everyone),
         ["POST /api/customer/code"] = new(Everyone),
