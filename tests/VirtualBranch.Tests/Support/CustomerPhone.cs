@@ -11,9 +11,14 @@ namespace VirtualBranch.Tests.Support;
 /// The customer's phone in tests: it reads what the Host's messenger sent to the local outbox (never the staff's API),
 /// opens the link with the one-time code, and confirms the customer's own steps with a fresh code.
 /// </summary>
-public sealed class CustomerPhone(HostFixture host)
+public sealed class CustomerPhone(string dataDirectory, Func<HttpClient> clients)
 {
-    public IReadOnlyList<OutboxEntry> Messages => LocalOutboxMessenger.Read(Path.Combine(host.DataDirectory, "outbox"));
+    /// <summary>The phone of a test Host in this process.</summary>
+    public CustomerPhone(HostFixture host) : this(host.DataDirectory, host.CreateClient)
+    {
+    }
+
+    public IReadOnlyList<OutboxEntry> Messages => LocalOutboxMessenger.Read(Path.Combine(dataDirectory, "outbox"));
 
     /// <summary>The latest message of this kind (<c>link</c> or <c>code</c>) for the case.</summary>
     public OutboxEntry Latest(Guid caseId, string kind) => Messages.Last(m => m.CaseId == caseId && m.Kind == kind);
@@ -32,13 +37,13 @@ public sealed class CustomerPhone(HostFixture host)
     /// <summary>Opens a link with the one-time code sent for it: the client with the session's token, and what the Host answered.</summary>
     public async Task<(HttpClient Client, JsonElement Session)> OpenSessionAsync(Guid caseId, string linkCode)
     {
-        var anonymous = host.CreateClient();
+        var anonymous = clients();
         var sent = await anonymous.PostAsJsonAsync("/api/customer/code", new { caseId, code = linkCode });
         sent.StatusCode.ShouldBe(HttpStatusCode.Accepted, await sent.Content.ReadAsStringAsync());
         var opened = await anonymous.PostAsJsonAsync("/api/customer/session", new { caseId, code = linkCode, otp = Latest(caseId, "code").Code });
         opened.StatusCode.ShouldBe(HttpStatusCode.OK, await opened.Content.ReadAsStringAsync());
         var session = await opened.Content.ReadFromJsonAsync<JsonElement>();
-        var client = host.CreateClient();
+        var client = clients();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", session.GetProperty("token").GetString());
         return (client, session);
     }
