@@ -16,12 +16,14 @@ namespace VirtualBranch.Benchmarks;
 /// as the teller page reads it. The answers of systems (e-sign provider, media seal) never come over HTTP in the
 /// Host either: they are resumed in process, as the intent handlers do.
 /// </summary>
-public sealed class HttpCases(Uri baseAddress, TellerToken teller, CaseCommandService inProcess, BenchmarkPhone phone)
+/// With two Hosts (<paramref name="hosts"/>), each case is spread as a load balancer would: the teller's requests to one,
+/// the customer's (codes, session, consents) and the uploads to the other, taking turns case by case.
+public sealed class HttpCases(IReadOnlyList<Uri> hosts, TellerToken teller, CaseCommandService inProcess, BenchmarkPhone phone)
 {
-    private readonly HttpClient _http = new(new SocketsHttpHandler { MaxConnectionsPerServer = 64, PooledConnectionLifetime = TimeSpan.FromMinutes(10) })
+    private readonly HttpClient[] _hosts = [.. hosts.Select(address => new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64, PooledConnectionLifetime = TimeSpan.FromMinutes(10) })
     {
-        BaseAddress = baseAddress,
-    };
+        BaseAddress = address,
+    })];
 
     /// <summary>Per case the driver runs: the id the API gave it and the customer's token.</summary>
     private readonly ConcurrentDictionary<Guid, (Guid ApiId, string? CustomerToken)> _cases = new();
@@ -33,19 +35,24 @@ public sealed class HttpCases(Uri baseAddress, TellerToken teller, CaseCommandSe
     /// <summary>Cases the API opened for the driver's ids (to check they completed).</summary>
     public IEnumerable<Guid> Opened => _cases.Values.Select(c => c.ApiId);
 
+    private HttpClient TellerHost(Guid caseId) => _hosts[(caseId.GetHashCode() & int.MaxValue) % _hosts.Length];
+
+    private HttpClient CustomerHost(Guid caseId) => _hosts[((caseId.GetHashCode() & int.MaxValue) + 1) % _hosts.Length];
+
     private async Task<CommandOutcome> ExecuteAsync(Guid caseId, CaseCommand command, RequestContext request, WorkflowDefinition? open)
     {
+        var (tellerHost, customerHost) = (TellerHost(caseId), CustomerHost(caseId));
         switch (command)
         {
             case OpenCase opening:
             {
-                var body = await SendAsync<JsonElement>(HttpMethod.Post, "/api/cases", await teller.CurrentAsync(),
+                var body = await SendAsync<JsonElement>(tellerHost, HttpMethod.Post, "/api/cases", await teller.CurrentAsync(),
                     JsonContent.Create(new { definitionId = open!.Id, data = opening.Data }));
                 var apiId = body.GetProperty("id").GetGuid();
-                await SendAsync<JsonElement>(HttpMethod.Post, $"/api/cases/{apiId}/customer-link", await teller.CurrentAsync(), null);
+                await SendAsync<JsonElement>(tellerHost, HttpMethod.Post, $"/api/cases/{apiId}/customer-link", await teller.CurrentAsync(), null);
                 var code = phone.LinkCode(apiId);
-                await SendAsync<JsonElement>(HttpMethod.Post, "/api/customer/code", null, JsonContent.Create(new { caseId = apiId, code }));
-                var session = await SendAsync<JsonElement>(HttpMethod.Post, "/api/customer/session", null,
+                await SendAsync<JsonElement>(customerHost, HttpMethod.Post, "/api/customer/code", null, JsonContent.Create(new { caseId = apiId, code }));
+                var session = await SendAsync<JsonElement>(customerHost, HttpMethod.Post, "/api/customer/session", null,
                     JsonContent.Create(new { caseId = apiId, code, otp = phone.Code(apiId) }));
                 _cases[caseId] = (apiId, session.GetProperty("token").GetString());
                 return Done([]);
@@ -63,7 +70,7 @@ public sealed class HttpCases(Uri baseAddress, TellerToken teller, CaseCommandSe
                 var file = new ByteArrayContent([.. magic, .. global::System.Security.Cryptography.RandomNumberGenerator.GetBytes(2048)]);
                 file.Headers.ContentType = new MediaTypeHeaderValue(kind == "id-card" ? "image/png" : "application/pdf");
                 form.Add(file, "file", kind == "id-card" ? "id-card.png" : $"{kind}.pdf");
-                await SendAsync<JsonElement>(HttpMethod.Post, $"/api/cases/{apiId}/documents", await teller.CurrentAsync(), form);
+                await SendAsync<JsonElement>(customerHost, HttpMethod.Post, $"/api/cases/{apiId}/documents", await teller.CurrentAsync(), form);
                 return Done([]);
             }
             case ResumeBookmark resume when resume.Actor.Role == "system":
@@ -80,13 +87,13 @@ public sealed class HttpCases(Uri baseAddress, TellerToken teller, CaseCommandSe
                 if (customer)
                 {
                     // The customer's consent carries a fresh code sent to their phone.
-                    await SendAsync<JsonElement>(HttpMethod.Post, $"/api/cases/{apiId}/bookmarks/{resume.BookmarkId}/confirmation", token, null);
+                    await SendAsync<JsonElement>(customerHost, HttpMethod.Post, $"/api/cases/{apiId}/bookmarks/{resume.BookmarkId}/confirmation", token, null);
                     confirmation = phone.Code(apiId);
                 }
-                var body = await SendAsync<JsonElement>(HttpMethod.Post, $"/api/cases/{apiId}/bookmarks/{resume.BookmarkId}", token,
+                var body = await SendAsync<JsonElement>(customer ? customerHost : tellerHost, HttpMethod.Post, $"/api/cases/{apiId}/bookmarks/{resume.BookmarkId}", token,
                     JsonContent.Create(new { input = resume.Input, confirmation }));
                 var waitsForScript = body.GetProperty("waiting").EnumerateArray().Any(w => w.GetProperty("activityType").GetString() == "willingness-confirmation");
-                return Done(waitsForScript ? [await ScriptAsync(apiId)] : []);
+                return Done(waitsForScript ? [await ScriptAsync(tellerHost, apiId)] : []);
             }
             default:
                 throw new NotSupportedException($"The HTTP driver does not send {command.GetType().Name}.");
@@ -94,22 +101,22 @@ public sealed class HttpCases(Uri baseAddress, TellerToken teller, CaseCommandSe
     }
 
     /// <summary>The willingness script the teller reads out, from the workbench view (as the teller page finds it; the read is access-logged).</summary>
-    private async Task<object> ScriptAsync(Guid apiId)
+    private async Task<object> ScriptAsync(HttpClient tellerHost, Guid apiId)
     {
-        var view = await SendAsync<JsonElement>(HttpMethod.Get, $"/api/cases/{apiId}/workbench", await teller.CurrentAsync(), null);
+        var view = await SendAsync<JsonElement>(tellerHost, HttpMethod.Get, $"/api/cases/{apiId}/workbench", await teller.CurrentAsync(), null);
         var script = view.GetProperty("scripts").EnumerateArray().Last();
         return new WillingnessScriptPresented(script.GetProperty("stepId").GetString()!,
             [.. script.GetProperty("questions").EnumerateArray().Select(q => q.Deserialize<WillingnessQuestion>(Web)!)], default);
     }
 
-    private async Task<T> SendAsync<T>(HttpMethod method, string path, string? token, HttpContent? content)
+    private static async Task<T> SendAsync<T>(HttpClient host, HttpMethod method, string path, string? token, HttpContent? content)
     {
         using var message = new HttpRequestMessage(method, path) { Content = content };
         if (token is not null)
         {
             message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         }
-        using var response = await _http.SendAsync(message);
+        using var response = await host.SendAsync(message);
         if (!response.IsSuccessStatusCode)
         {
             throw new InvalidOperationException($"{method} {path} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");

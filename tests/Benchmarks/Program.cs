@@ -34,29 +34,38 @@ Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_VIRTUALBRANCH_HO
 try
 {
     var phone = new BenchmarkPhone();
-    await using var factory = new WebApplicationFactory<EngineOptions>().WithWebHostBuilder(web =>
+    // A Host in this process, over real loopback TCP; the two-Host design starts a second one on the same database and data.
+    WebApplicationFactory<EngineOptions> StartHost()
     {
-        web.UseEnvironment("Benchmark");
-        web.UseSetting("ConnectionStrings:Engine", target);
-        web.UseSetting("Engine:SoloNode", "true");
-        web.UseSetting("Engine:Quiet", "true");
-        web.UseSetting("Engine:CarryOutIntents", "false");
-        // Checkpoints after seals run as in production; the scheduled one is run by the growth section itself, to time it.
-        web.UseSetting("Engine:CheckpointIntervalSeconds", "0");
-        web.UseSetting("Engine:CreateDemoAccounts", "true");
-        web.UseSetting("Engine:DataDirectory", dataDirectory);
-        // Every phone and the one teller of the HTTP run come from 127.0.0.1 as one caller, where a bank's customers each
-        // have their own address: the abuse limits are raised out of reach (they still run on every request).
-        foreach (var limit in new[] { "SignInPerAccount", "SignInPerAddress", "CustomerCodesPerAddress", "UploadsPerCaller" })
+        var factory = new WebApplicationFactory<EngineOptions>().WithWebHostBuilder(web =>
         {
-            web.UseSetting($"Limits:{limit}:Permits", "100000000");
-        }
-        web.ConfigureTestServices(services => services.AddSingleton<VirtualBranch.Host.Customers.ICustomerMessenger>(phone));
-    });
-    factory.UseKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, 0)); // the HTTP run goes over real loopback TCP
-    factory.StartServer();
+            web.UseEnvironment("Benchmark");
+            web.UseSetting("ConnectionStrings:Engine", target);
+            web.UseSetting("Engine:SoloNode", "true");
+            web.UseSetting("Engine:Quiet", "true");
+            web.UseSetting("Engine:CarryOutIntents", "false");
+            // Checkpoints after seals run as in production; the scheduled one is run by the growth section itself, to time it.
+            web.UseSetting("Engine:CheckpointIntervalSeconds", "0");
+            web.UseSetting("Engine:CreateDemoAccounts", "true");
+            web.UseSetting("Engine:DataDirectory", dataDirectory);
+            // Every phone and the one teller of the HTTP run come from 127.0.0.1 as one caller, where a bank's customers each
+            // have their own address: the abuse limits are raised out of reach (they still run on every request).
+            foreach (var limit in new[] { "SignInPerAccount", "SignInPerAddress", "CustomerCodesPerAddress", "UploadsPerCaller" })
+            {
+                web.UseSetting($"Limits:{limit}:Permits", "100000000");
+            }
+            web.ConfigureTestServices(services => services.AddSingleton<VirtualBranch.Host.Customers.ICustomerMessenger>(phone));
+        });
+        factory.UseKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, 0)); // the HTTP run goes over real loopback TCP
+        factory.StartServer();
+        return factory;
+    }
+    await using var factory = StartHost();
+    await using var secondHost = options.Designs.Contains("http-2") ? StartHost() : null;
     var services = factory.Services;
-    var baseAddress = new Uri(services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+    static Uri AddressOf(WebApplicationFactory<EngineOptions> host) =>
+        new(host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+    var baseAddress = AddressOf(factory);
     var store = services.GetRequiredService<IDocumentStore>();
     // The limit and the peer write with the engine's connection string and store settings, into a schema of their own
     // (their streams are not cases, and must not be replayed, verified or summarised as cases).
@@ -72,7 +81,8 @@ try
     var engine = LoanDriver.Engine(services.GetRequiredService<CaseCommandService>());
     var password = File.ReadAllLines(Path.Combine(dataDirectory, "demo-users.txt")).Single(l => l.StartsWith("teller ", StringComparison.Ordinal)).Split(' ')[2];
     using var teller = new TellerToken(baseAddress, "teller", password);
-    var http = new HttpCases(baseAddress, teller, services.GetRequiredService<CaseCommandService>(), phone);
+    var http = new HttpCases([baseAddress], teller, services.GetRequiredService<CaseCommandService>(), phone);
+    var twoHosts = secondHost is null ? null : new HttpCases([baseAddress, AddressOf(secondHost)], teller, services.GetRequiredService<CaseCommandService>(), phone);
     var checks = new Checks(services);
     await using var limit = new Limit(baselines);
     report.Line($"VirtualBranch benchmark: {options.Cases} loan-face-signing cases per run, {LoanDriver.CommandsPerCase} commands per case; " +
@@ -91,6 +101,10 @@ try
         await limit.RunAsync(warm, grouped: true);
         await Peer.RunAsync(baselines);
         await driver.RunAsync(-200 - i, http.Executor);
+        if (twoHosts is not null)
+        {
+            await driver.RunAsync(-300 - i, twoHosts.Executor);
+        }
     }
     var batches = Copies((await driver.RunAsync(-1000, engine)).Batches);
     // One case of each design: limit and limit-grouped append the engine's batches (one transaction per command, or
@@ -102,12 +116,13 @@ try
         "peer" => _ => Peer.RunAsync(baselines),
         "engine" => async i => (await driver.RunAsync(i, engine)).Latencies,
         "http" => async i => (await driver.RunAsync(i, http.Executor)).Latencies,
+        "http-2" => async i => (await driver.RunAsync(i, twoHosts!.Executor)).Latencies,
         _ => throw new InvalidOperationException(design),
     };
     // A table PostgreSQL analysed while it was nearly empty gets plans that read it whole (a stream's version, the
     // foreign key of each event, a peer document by id), and pooled connections keep those plans until the next
     // analyze. A bank's store is never empty: each design's tables are filled first (the quickest way), then analysed.
-    foreach (var design in options.Designs.Select(d => d switch { "limit" => "limit-grouped", "http" => "engine", _ => d }).Distinct())
+    foreach (var design in options.Designs.Select(d => d switch { "limit" => "limit-grouped", "http" or "http-2" => "engine", _ => d }).Distinct())
     {
         await Run.MeasureAsync(options.Prefill, 16, Design(design));
     }
@@ -175,6 +190,7 @@ try
         {
             var ratios = new[] { "limit", "limit-grouped", "peer" }.Where(options.Designs.Contains).Select(d => Ratio("engine", d))
                 .Concat(options.Designs.Contains("http") ? [Ratio("http", "engine")] : [])
+                .Concat(options.Designs.Contains("http") && options.Designs.Contains("http-2") ? [Ratio("http-2", "http")] : [])
                 .Concat(new[] { "limit", "peer" }.Where(options.Designs.Contains).Select(d => CpuRatio("engine", d)));
             if (ratios.Any())
             {
@@ -190,7 +206,7 @@ try
     {
         report.Line($"\nengine p99 by command {byCommand}");
     }
-    await checks.AllCompletedAsync(http.Opened);
+    await checks.AllCompletedAsync(twoHosts is null ? http.Opened : [.. http.Opened, .. twoHosts.Opened]);
 
     // Start to ready of the built Host, against this database as it now is.
     if (options.Starts > 0)
