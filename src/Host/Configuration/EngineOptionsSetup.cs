@@ -38,7 +38,8 @@ public static class EngineOptionsSetup
             // A failed start is told in one line by HostLauncher, not as a logged stack trace.
             .MinimumLevel.Override("Microsoft.Extensions.Hosting.Internal.Host", Serilog.Events.LogEventLevel.Fatal)
             .Enrich.FromLogContext()
-            .WriteTo.Console(outputTemplate: "{Timestamp:HH:mm:ss} {Level:u3} {SourceContext}: {Message:lj}{NewLine}{Exception}"));
+            .Enrich.With<Telemetry.CommandContextEnricher>()
+            .WriteTo.Console(outputTemplate: "{Timestamp:HH:mm:ss} {Level:u3} {SourceContext}: {Message:lj}{" + Telemetry.CommandContextEnricher.PropertyName + "}{NewLine}{Exception}"));
 
     /// <summary>The checkout's root (the folder holding Engine.sln), so `dotnet run` from anywhere finds definitions and .data.</summary>
     public static string FindRepositoryRoot(string start)
