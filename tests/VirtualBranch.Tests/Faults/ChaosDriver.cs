@@ -99,6 +99,28 @@ public sealed class ChaosDriver(TwoHostProcesses hosts, string token, int seed)
     }
 
     /// <summary>
+    /// The chaos flow for <paramref name="cases"/> cases under faults: every case opened and its first step taken, then (once
+    /// each case's timer has fired, on whichever Host holds the job, or the minute's sweep for a job cut off mid-way) its
+    /// second step; each phase in <paramref name="faultsPerPhase"/> slices with one fault each. Returns the cases and the faults.
+    /// </summary>
+    public async Task<(Guid[] Ids, int Faults)> RunTwoPhasesAsync(Random chooser, int cases, int faultsPerPhase, Func<int, Task> fault)
+    {
+        var ids = new Guid[cases];
+        var faults = await RunInSlicesAsync(chooser, faultsPerPhase, Enumerable.Range(0, cases).Select(i => (Func<Task>)(async () =>
+        {
+            ids[i] = await OpenAsync();
+            await ResumeAsync(ids[i], "first");
+        })).ToList(), fault);
+        foreach (var id in ids)
+        {
+            await Support.Eventually.Until(() => ReadAsync(id), c => c.GetProperty("waiting").EnumerateArray().Any(w => w.GetProperty("stepId").GetString() == "second"),
+                TimeSpan.FromMinutes(4), c => $"case {id}'s timer never fired: {c}");
+        }
+        faults += await RunInSlicesAsync(chooser, faultsPerPhase, ids.Select(id => (Func<Task>)(() => ResumeAsync(id, "second"))).ToList(), fault);
+        return (ids, faults);
+    }
+
+    /// <summary>
     /// Runs the work eight at a time in slices; in each slice, once a random number of its commands are answered, one Host
     /// chosen at random suffers the fault (killed, or stopped) and is started again when the slice is done. Returns the faults.
     /// </summary>

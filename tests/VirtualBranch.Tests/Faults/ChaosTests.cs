@@ -20,25 +20,7 @@ public sealed class ChaosTests(TwoHostProcesses hosts) : IClassFixture<TwoHostPr
     public async Task cases_survive_a_host_killed_twelve_times_with_every_step_once_and_every_chain_intact()
     {
         var driver = new ChaosDriver(hosts, await hosts.TokenFor("teller"), Seed);
-        var killer = new Random(Seed);
-        var ids = new Guid[Cases];
-        var kills = 0;
-
-        // Open every case and take its first step, killing a Host at a random point of each slice of the load.
-        kills += await driver.RunInSlicesAsync(killer, KillsPerPhase, Enumerable.Range(0, Cases).Select(i => (Func<Task>)(async () =>
-        {
-            ids[i] = await driver.OpenAsync();
-            await driver.ResumeAsync(ids[i], "first");
-        })).ToList(), hosts.KillAsync);
-
-        // Each case's timer fires on whichever Host holds the job (or the minute's sweep, for a job cut off mid-way).
-        foreach (var id in ids)
-        {
-            await Eventually.Until(() => driver.ReadAsync(id), c => c.GetProperty("waiting").EnumerateArray().Any(w => w.GetProperty("stepId").GetString() == "second"),
-                TimeSpan.FromMinutes(4), c => $"case {id}'s timer never fired: {c}");
-        }
-
-        kills += await driver.RunInSlicesAsync(killer, KillsPerPhase, ids.Select(id => (Func<Task>)(() => driver.ResumeAsync(id, "second"))).ToList(), hosts.KillAsync);
+        var (ids, kills) = await driver.RunTwoPhasesAsync(new Random(Seed), Cases, KillsPerPhase, hosts.KillAsync);
 
         kills.ShouldBeGreaterThanOrEqualTo(10);
         driver.Log.Where(c => c.Status is not (HttpStatusCode.OK or HttpStatusCode.Created)).ShouldBeEmpty("every command answered, on one Host or the other");

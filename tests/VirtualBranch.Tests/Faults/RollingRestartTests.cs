@@ -23,22 +23,9 @@ public sealed class RollingRestartTests(TwoHostProcesses hosts) : IClassFixture<
     public async Task hosts_stopped_in_turn_under_load_finish_what_they_took_and_lose_nothing()
     {
         var driver = new ChaosDriver(hosts, await hosts.TokenFor("teller"), Seed);
-        var chooser = new Random(Seed);
-        var ids = new Guid[Cases];
         var exitCodes = new List<int>();
         async Task Stop(int host) => exitCodes.Add(await hosts.StopAsync(host));
-
-        var restarts = await driver.RunInSlicesAsync(chooser, RestartsPerPhase, Enumerable.Range(0, Cases).Select(i => (Func<Task>)(async () =>
-        {
-            ids[i] = await driver.OpenAsync();
-            await driver.ResumeAsync(ids[i], "first");
-        })).ToList(), Stop);
-        foreach (var id in ids)
-        {
-            await Eventually.Until(() => driver.ReadAsync(id), c => c.GetProperty("waiting").EnumerateArray().Any(w => w.GetProperty("stepId").GetString() == "second"),
-                TimeSpan.FromMinutes(4), c => $"case {id}'s timer never fired: {c}");
-        }
-        restarts += await driver.RunInSlicesAsync(chooser, RestartsPerPhase, ids.Select(id => (Func<Task>)(() => driver.ResumeAsync(id, "second"))).ToList(), Stop);
+        var (ids, restarts) = await driver.RunTwoPhasesAsync(new Random(Seed), Cases, RestartsPerPhase, Stop);
 
         restarts.ShouldBe(2 * RestartsPerPhase);
         exitCodes.ShouldAllBe(code => code == 0, "a Host stopped with SIGTERM drains and exits cleanly");
