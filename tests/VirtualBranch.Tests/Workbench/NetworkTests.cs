@@ -53,8 +53,11 @@ public sealed class NetworkTests(NetworkTests.RelayHostFixture host, BrowserFixt
         await customerPage.GetByRole(AriaRole.Button, new() { Name = "加入视频" }).ClickAsync();
 
         await Expect(() => tellerPage.Locator("#video-status").TextContentAsync(), s => s == "connected");
-        var tellerSide = await Expect(() => tellerPage.EvaluateAsync<string>($"() => ({SelectedPair})(tellerPage.room.connection)"), s => s.StartsWith("succeeded", StringComparison.Ordinal));
-        var customerSide = await Expect(() => customerPage.EvaluateAsync<string>($"() => ({SelectedPair})(customerPage.room.connection)"), s => s.StartsWith("succeeded", StringComparison.Ordinal));
+        // The controlled side (the customer's) can see its pair succeed a moment before the controlling side's nomination
+        // reaches it: wait for the pair the call settles on, succeeded and nominated, then check what it runs through.
+        const string settled = "succeeded nominated=true";
+        var tellerSide = await Expect(() => tellerPage.EvaluateAsync<string>($"() => ({SelectedPair})(tellerPage.room.connection)"), s => s.StartsWith(settled, StringComparison.Ordinal));
+        var customerSide = await Expect(() => customerPage.EvaluateAsync<string>($"() => ({SelectedPair})(customerPage.room.connection)"), s => s.StartsWith(settled, StringComparison.Ordinal));
 
         var relayed = $"succeeded nominated=true local=relay remote=relay gathered=relay via=turn:127.0.0.1:{host.Turn.Port}?transport=";
         tellerSide.ShouldStartWith(relayed, Case.Sensitive, "the teller's media goes through the TURN server, and nothing but relays was gathered");
