@@ -47,5 +47,5 @@ public static class TelemetrySetup
     private static Uri ParseEndpoint(string text) =>
         Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
             ? uri
-            : throw new InvalidOperationException($"{OtlpEndpointKey} is '{text}'; it must be an http or https address of an OTLP collector, e.g. http://127.0.0.1:4317.");
+            : throw new Configuration.ConfigurationProblemException($"{OtlpEndpointKey} is '{text}'; it must be an http or https address of an OTLP collector, e.g. http://127.0.0.1:4317.");
 }

@@ -65,6 +65,7 @@ public sealed class BadConfigurationTests
     [InlineData("Media__IceServers", "stun:stun.example.com,https://turn.example.com", "Media:IceServers holds 'https://turn.example.com', which is not a stun:, turn: or turns: URL")]
     [InlineData("Media__IceTransportPolicy", "relays", "Media:IceTransportPolicy is 'relays'; it must be all")]
     [InlineData("Kestrel__Certificates__Default__Path", "/nowhere/cert.pem", "Kestrel:Certificates:Default:Path names '/nowhere/cert.pem', which does not exist.")]
+    [InlineData("Telemetry__OtlpEndpoint", "collector:4317", "Telemetry:OtlpEndpoint is 'collector:4317'; it must be an http or https address of an OTLP collector")]
     public async Task a_wrong_network_setting_gives_one_line_naming_the_key(string variable, string value, string line)
     {
         // The database is never reached: the setting is refused before the Host looks for it.
