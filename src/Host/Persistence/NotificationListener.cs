@@ -5,10 +5,17 @@ namespace VirtualBranch.Host.Persistence;
 /// <summary>
 /// Listens on one PostgreSQL <c>NOTIFY</c> channel, the way the Hosts of one database tell each other of a change. A lost
 /// connection is opened again; since notifications sent while it was down are gone, <see cref="OnListeningAsync"/> runs
-/// after every <c>LISTEN</c> (the first one too) so the subclass can catch up from the tables.
+/// after every <c>LISTEN</c> (the first one too) so the subclass can catch up from the tables. The Host starts taking
+/// requests only once the first <c>LISTEN</c> is in place (or <see cref="FirstListenLimit"/> has passed with the database
+/// unreachable; readiness then says so): a request served earlier could miss what another Host announces meanwhile, such
+/// as a peer joining a video room.
 /// </summary>
 public abstract class NotificationListener(NpgsqlDataSource database, ILogger log) : BackgroundService
 {
+    /// <summary>How long the Host's start waits for the first <c>LISTEN</c>.</summary>
+    public static readonly TimeSpan FirstListenLimit = TimeSpan.FromSeconds(15);
+
+    private readonly TaskCompletionSource _firstListen = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _listening;
 
     /// <summary>The database listened to.</summary>
@@ -29,6 +36,19 @@ public abstract class NotificationListener(NpgsqlDataSource database, ILogger lo
     /// <summary>One notification's payload, in the order they arrived.</summary>
     protected abstract Task OnNotificationAsync(string payload, CancellationToken cancellation);
 
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await base.StartAsync(cancellationToken);
+        try
+        {
+            await _firstListen.Task.WaitAsync(FirstListenLimit, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            log.LogWarning("Not yet listening on {Channel} after {Limit}; the Host starts anyway and keeps trying", Channel, FirstListenLimit);
+        }
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
@@ -45,6 +65,7 @@ public abstract class NotificationListener(NpgsqlDataSource database, ILogger lo
                 }
                 _listening = true;
                 await OnListeningAsync(stoppingToken);
+                _firstListen.TrySetResult();
                 while (!stoppingToken.IsCancellationRequested)
                 {
                     await connection.WaitAsync(stoppingToken);

@@ -130,4 +130,37 @@ public sealed class CheckpointLogTests(HostFixture host) : IClassFixture<HostFix
         exit.ShouldBe(CliVerbs.Usage);
         output.ShouldContain("--known takes the checkpoint you kept");
     }
+
+    [Fact]
+    public async Task the_tables_start_up_waits_for_a_checkpoint_being_written_instead_of_deadlocking_with_it()
+    {
+        var cancellation = TestContext.Current.CancellationToken;
+        // A Host mid-way through a checkpoint: under the writer's lock, its checkpoint row written, its leaves not yet.
+        await using var writer = new Npgsql.NpgsqlConnection(host.Database.ConnectionString);
+        await writer.OpenAsync(cancellation);
+        await using var transaction = await writer.BeginTransactionAsync(cancellation);
+        async Task Write(string sql)
+        {
+            await using var command = new Npgsql.NpgsqlCommand(sql, writer, transaction);
+            await command.ExecuteNonQueryAsync(cancellation);
+        }
+        await Write($"select pg_advisory_xact_lock({Host.Integrity.Checkpoints.CheckpointWriter.WriterLock})");
+        await Write("insert into vb.vb_checkpoints (number, created_at, previous_hash, tree_size, root, hash, signature, signer, kind) " +
+            "values (-1, now(), 'p', 1, 'r', 'deadlock-test', '\\x00', 'test', 'test')");
+
+        // A command-line verb starts meanwhile and ensures the tables.
+        await using var source = Npgsql.NpgsqlDataSource.Create(host.Database.ConnectionString + ";Application Name=checkpoint-ddl");
+        var ensure = Host.Integrity.Checkpoints.CheckpointTables.EnsureAsync(source, cancellation);
+        await Eventually.Until(async () =>
+            {
+                await using var probe = source.CreateCommand("select count(*) from pg_stat_activity where application_name = 'checkpoint-ddl' and wait_event_type = 'Lock'");
+                return (long)(await probe.ExecuteScalarAsync(cancellation))!;
+            },
+            waiting => waiting == 1, TimeSpan.FromSeconds(30), waiting => $"the start-up DDL is not waiting ({waiting} waiting)");
+
+        // The writer goes on to the leaves: it must not meet the DDL holding them (PostgreSQL would end one as a deadlock).
+        await Write("insert into vb.vb_checkpoint_leaves (checkpoint, position, case_id, version, head, proof) values (-1, 0, gen_random_uuid(), 1, 'h', '\\x00')");
+        await transaction.RollbackAsync(cancellation);
+        await ensure;
+    }
 }

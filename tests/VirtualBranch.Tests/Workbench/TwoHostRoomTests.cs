@@ -24,6 +24,7 @@ public sealed class TwoHostRoomTests(HostFixture host) : IClassFixture<HostFixtu
         var customerToken = driver.Customer.DefaultRequestHeaders.Authorization!.Parameter!;
 
         using var customer = await JoinAsync(second, driver.CaseId, customerToken);
+        second.Services.GetRequiredService<RoomRelay>().IsListening.ShouldBeTrue("a Host takes requests once it hears the other Hosts, or a peer joining meanwhile is missed");
         using var teller = await JoinAsync(host.Factory, driver.CaseId, tellerToken);
         var present = await teller.ReceiveAsync("peer-present");
         present.GetProperty("role").GetString().ShouldBe("customer", "the customer is connected to the other Host");

@@ -6,11 +6,14 @@ namespace VirtualBranch.Host.Integrity.Checkpoints;
 /// The checkpoint tables, created at start-up (idempotently, one Host at a time). Checkpoints and their leaves are
 /// append-only: triggers refuse updates, deletes and truncation. An insider who owns the schema can drop a trigger;
 /// that is why each checkpoint is also signed, linked to the one before it and time-stamped by an outside authority.
+/// The DDL also takes the writer's lock first: a command-line verb starting while a Host writes a checkpoint would
+/// otherwise lock the tables in the other order (an index's table, then a trigger's) and deadlock with it.
 /// </summary>
 public sealed class CheckpointTables(NpgsqlDataSource database) : IHostedService
 {
-    private const string Ddl = """
+    private static readonly string Ddl = $"""
         select pg_advisory_xact_lock(7162534);
+        select pg_advisory_xact_lock({CheckpointWriter.WriterLock});
         create schema if not exists vb;
         create table if not exists vb.vb_checkpoints (
             number bigint primary key,

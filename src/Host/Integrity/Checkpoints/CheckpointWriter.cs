@@ -17,12 +17,15 @@ public sealed record CheckpointRun(SignedCheckpoint? Written, int Anchored, IRea
 /// </summary>
 public sealed class CheckpointWriter(NpgsqlDataSource database, BankSigner signer, ITimestampAuthority authority, ILogger<CheckpointWriter> log)
 {
+    /// <summary>The advisory lock a checkpoint is written under; the tables' start-up DDL takes it too (see <see cref="CheckpointTables"/>).</summary>
+    internal const long WriterLock = 7162535;
+
     /// <summary>Anchors the changed cases among <paramref name="caseIds"/>, or every changed case when it is null.</summary>
     public async Task<CheckpointRun> WriteAsync(IReadOnlyCollection<Guid>? caseIds, CancellationToken cancellation)
     {
         await using var connection = await database.OpenConnectionAsync(cancellation);
         await using var transaction = await connection.BeginTransactionAsync(cancellation);
-        await Execute(connection, "select pg_advisory_xact_lock(7162535)", cancellation);
+        await Execute(connection, $"select pg_advisory_xact_lock({WriterLock})", cancellation);
         var (leaves, refused) = await CheckpointCandidates.ReadAsync(connection, caseIds, cancellation);
         foreach (var problem in refused)
         {
