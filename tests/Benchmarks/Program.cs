@@ -76,7 +76,7 @@ try
         o.Schema.For<PeerAudit>();
     });
     await baselines.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
-    var loan = services.GetRequiredService<DefinitionCatalog>().Find("loan-face-signing", 1)!;
+    var loan = services.GetRequiredService<DefinitionCatalog>().Latest("loan-face-signing")!;
     var driver = new LoanDriver(loan, TimeProvider.System);
     var engine = LoanDriver.Engine(services.GetRequiredService<CaseCommandService>());
     var password = File.ReadAllLines(Path.Combine(dataDirectory, "demo-users.txt")).Single(l => l.StartsWith("teller ", StringComparison.Ordinal)).Split(' ')[2];

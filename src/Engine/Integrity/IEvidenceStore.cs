@@ -26,8 +26,9 @@ public interface IEvidenceStore
     Task<string?> CheckAsync(EvidenceFile file, CancellationToken cancellation);
 
     /// <summary>
-    /// Removes content no event vouches for: only an upload whose command was then refused, by the caller that put it and
-    /// saw it absent before. Nothing else ever removes evidence.
+    /// Removes content: an upload whose command was then refused (by the caller that put it and saw it absent before), or
+    /// a case's files at the end of its retention, once the case has recorded that it erases them. Nothing else ever
+    /// removes evidence.
     /// </summary>
     Task DiscardAsync(string sha256, CancellationToken cancellation);
 }

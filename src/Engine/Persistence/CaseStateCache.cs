@@ -35,6 +35,13 @@ public sealed class CaseStateCache(int capacity = 50_000)
         }
     }
 
+    /// <summary>Forgets every case (each is reloaded from its stream when next needed).</summary>
+    public void Clear()
+    {
+        _cases.Clear();
+        Volatile.Write(ref _count, 0);
+    }
+
     public void Forget(Guid caseId)
     {
         if (_cases.TryRemove(caseId, out _))

@@ -8,7 +8,8 @@ namespace VirtualBranch.Engine.Persistence;
 /// <summary>What the engine keeps in Marten: case streams and their events, summaries and definitions.</summary>
 public static class CaseStoreConfiguration
 {
-    public static StoreOptions AddCaseStreams(this StoreOptions options, IEnumerable<Type> domainEventTypes)
+    /// <param name="reveal">Opens the personal values sealed in what is read (see <see cref="ChainedEventSerializer"/>).</param>
+    public static StoreOptions AddCaseStreams(this StoreOptions options, IEnumerable<Type> domainEventTypes, Func<string, string>? reveal = null)
     {
         foreach (var type in CaseEventTypes.All.Concat(domainEventTypes))
         {
@@ -24,7 +25,7 @@ public static class CaseStoreConfiguration
             .Duplicate(s => s.Number, configure: index => index.IsUnique = true);
         options.Schema.For<StoredDefinition>().Index(d => d.DefinitionId);
         // Each event is serialised once: the store writes the text the hash chain was taken over (see CaseStreams.Append).
-        options.Serializer(new ChainedEventSerializer(options.Serializer()));
+        options.Serializer(new ChainedEventSerializer(options.Serializer(), reveal));
         return options;
     }
 

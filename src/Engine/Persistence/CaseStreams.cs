@@ -64,10 +64,11 @@ public static class CaseStreams
 
     /// <summary>
     /// The links (in the current format, bound to <paramref name="caseId"/>) that chain <paramref name="events"/> after the
-    /// link <paramref name="previousHash"/> at <paramref name="previousVersion"/>.
+    /// link <paramref name="previousHash"/> at <paramref name="previousVersion"/>. <paramref name="protect"/> turns an
+    /// event's JSON into what is stored (personal values sealed, <see cref="PersonalData"/>); the chain is taken over that.
     /// </summary>
     public static IReadOnlyList<ChainLink> Chain(Weasel.Storage.IStorageSerializer serializer, Guid caseId, string previousHash, long previousVersion,
-        IReadOnlyList<object> events, Actor actor, DateTimeOffset at)
+        IReadOnlyList<object> events, Actor actor, DateTimeOffset at, Func<string, string>? protect = null)
     {
         var recordedAt = HashChain.Time(at);
         var links = new List<ChainLink>(events.Count + 1);
@@ -75,7 +76,7 @@ public static class CaseStreams
         var version = previousVersion;
         foreach (var data in events)
         {
-            var json = serializer.ToJson(data);
+            var json = protect is null ? serializer.ToJson(data) : protect(serializer.ToJson(data));
             var type = EventTypeName(data.GetType());
             var hash = HashChain.LinkData(caseId, previous, ++version, type, json, recordedAt, HashChain.Actor(actor.Id, actor.Role));
             links.Add(new ChainLink(data, type, json, version, previous, hash, actor, recordedAt));

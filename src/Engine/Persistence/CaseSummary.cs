@@ -37,6 +37,9 @@ public sealed record CaseSummary
 
     public bool LegalHold { get; init; }
 
+    /// <summary>When the case's personal data was erased at the end of its retention.</summary>
+    public DateTimeOffset? PersonalDataErasedAt { get; init; }
+
     /// <summary>Until when the case's evidence must be kept (closing time plus the definition's retention years).</summary>
     public DateTimeOffset? RetainUntil { get; init; }
 
@@ -60,6 +63,7 @@ public sealed record CaseSummary
         ClosedAt = state.ClosedAt,
         Version = state.Version,
         LegalHold = state.LegalHold,
+        PersonalDataErasedAt = state.PersonalDataErasedAt,
         RetainUntil = state.ClosedAt is { } closed && retentionYears is { } years ? closed.AddYears(years) : null,
     };
 }

@@ -11,9 +11,11 @@ namespace VirtualBranch.Engine.Persistence;
 /// <summary>
 /// The store's serializer with one shortcut: an event the hash chain has already serialised is handed to the store as
 /// that text (the canonical form the chain hashed) instead of being serialised a second time. What is stored is then the
-/// very text that was hashed. Everything else, and every read, goes to the serializer it wraps.
+/// very text that was hashed. Everything else goes to the serializer it wraps. With <paramref name="reveal"/>, every read
+/// first opens the personal values sealed in what it reads (<see cref="Integrity.PersonalData"/>): folds, projections and
+/// pages see them as they were given, or as erased.
 /// </summary>
-public sealed class ChainedEventSerializer(ISerializer inner) : ISerializer
+public sealed class ChainedEventSerializer(ISerializer inner, Func<string, string>? reveal = null) : ISerializer
 {
     // Keyed by the event object itself (not by value: two equal events are two facts), and gone with it.
     private static readonly ConditionalWeakTable<object, string> Chained = new();
@@ -51,22 +53,39 @@ public sealed class ChainedEventSerializer(ISerializer inner) : ISerializer
 
     public string ToCleanJson(object? document) => inner.ToCleanJson(document);
 
-    public T FromJson<T>(Stream stream) => inner.FromJson<T>(stream);
+    public T FromJson<T>(Stream stream) => reveal is null ? inner.FromJson<T>(stream) : inner.FromJson<T>(Revealed(stream));
 
-    public T FromJson<T>(DbDataReader reader, int index) => inner.FromJson<T>(reader, index);
+    public T FromJson<T>(DbDataReader reader, int index) => reveal is null ? inner.FromJson<T>(reader, index) : inner.FromJson<T>(Revealed(reader, index));
 
-    public object FromJson(Type type, Stream stream) => inner.FromJson(type, stream);
+    public object FromJson(Type type, Stream stream) => reveal is null ? inner.FromJson(type, stream) : inner.FromJson(type, Revealed(stream));
 
-    public object FromJson(Type type, DbDataReader reader, int index) => inner.FromJson(type, reader, index);
+    public object FromJson(Type type, DbDataReader reader, int index) =>
+        reveal is null ? inner.FromJson(type, reader, index) : inner.FromJson(type, Revealed(reader, index));
 
-    public ValueTask<T> FromJsonAsync<T>(Stream stream, CancellationToken cancellationToken = default) => inner.FromJsonAsync<T>(stream, cancellationToken);
+    public ValueTask<T> FromJsonAsync<T>(Stream stream, CancellationToken cancellationToken = default) =>
+        reveal is null ? inner.FromJsonAsync<T>(stream, cancellationToken) : inner.FromJsonAsync<T>(Revealed(stream), cancellationToken);
 
     public ValueTask<T> FromJsonAsync<T>(DbDataReader reader, int index, CancellationToken cancellationToken = default) =>
-        inner.FromJsonAsync<T>(reader, index, cancellationToken);
+        reveal is null ? inner.FromJsonAsync<T>(reader, index, cancellationToken) : inner.FromJsonAsync<T>(Revealed(reader, index), cancellationToken);
 
     public ValueTask<object> FromJsonAsync(Type type, Stream stream, CancellationToken cancellationToken = default) =>
-        inner.FromJsonAsync(type, stream, cancellationToken);
+        reveal is null ? inner.FromJsonAsync(type, stream, cancellationToken) : inner.FromJsonAsync(type, Revealed(stream), cancellationToken);
 
     public ValueTask<object> FromJsonAsync(Type type, DbDataReader reader, int index, CancellationToken cancellationToken = default) =>
-        inner.FromJsonAsync(type, reader, index, cancellationToken);
+        reveal is null ? inner.FromJsonAsync(type, reader, index, cancellationToken) : inner.FromJsonAsync(type, Revealed(reader, index), cancellationToken);
+
+    private static readonly byte[] SealedMark = System.Text.Encoding.UTF8.GetBytes(Integrity.PersonalData.Prefix);
+
+    private Stream Revealed(DbDataReader reader, int index) => Revealed(System.Text.Encoding.UTF8.GetBytes(reader.GetString(index)));
+
+    private Stream Revealed(Stream stream)
+    {
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        return Revealed(copy.ToArray());
+    }
+
+    private MemoryStream Revealed(byte[] utf8) => utf8.AsSpan().IndexOf(SealedMark) < 0
+        ? new MemoryStream(utf8)
+        : new MemoryStream(System.Text.Encoding.UTF8.GetBytes(reveal!(System.Text.Encoding.UTF8.GetString(utf8))));
 }

@@ -33,6 +33,12 @@ public sealed record PlaceLegalHold(string Reason, Actor Actor, DateTimeOffset N
 
 public sealed record ReleaseLegalHold(string Reason, Actor Actor, DateTimeOffset Now) : CaseCommand(Actor, Now);
 
+/// <summary>
+/// The case's retention has ended: its personal data is to be erased. The Host then destroys the case's data key and
+/// deletes <paramref name="Files"/> (the evidence files its events vouch for, by SHA-256).
+/// </summary>
+public sealed record ErasePersonalData(string Reason, IReadOnlyList<string> Files, Actor Actor, DateTimeOffset Now) : CaseCommand(Actor, Now);
+
 public sealed record AssignCase(string Assignee, string Strategy, Actor Actor, DateTimeOffset Now) : CaseCommand(Actor, Now);
 
 /// <summary>Issue the customer a new link (it revokes the case's earlier link). The Host makes the id and sends the code.</summary>

@@ -27,6 +27,7 @@ public static class CaseDecider
             (FireTimer or ReportDisruption or RecordPresence, { IsClosed: true }) => new Decision.Accepted([], state),
             (PlaceLegalHold hold, _) => Hold(state, hold.Reason, hold.Actor, place: true, hold.Now),
             (ReleaseLegalHold release, _) => Hold(state, release.Reason, release.Actor, place: false, release.Now),
+            (ErasePersonalData erase, _) => Erase(state, erase, flow),
             (_, { IsClosed: true }) => Decision.Reject(RejectionKind.Conflict, "The case is closed",
                 $"Case {state.Number} is {state.Status.ToString().ToLowerInvariant()}; nothing more can be done on it."),
             (AssignCase assign, _) => Assign(state, assign),
@@ -61,6 +62,7 @@ public static class CaseDecider
             RecordPresence presence => [("/seat", presence.Seat), ("/role", presence.Role), ("/name", presence.Name)],
             PlaceLegalHold hold => [("/reason", hold.Reason)],
             ReleaseLegalHold release => [("/reason", release.Reason)],
+            ErasePersonalData erase => [("/reason", erase.Reason)],
             AssignCase assign => [("/assignee", assign.Assignee), ("/strategy", assign.Strategy)],
             _ => [],
         };
@@ -238,6 +240,44 @@ public static class CaseDecider
         }
         object @event = place ? new LegalHoldPlaced(reason.Trim(), actor.Id, now) : new LegalHoldReleased(reason.Trim(), actor.Id, now);
         return new Decision.Accepted([@event], CaseEvolver.Evolve(state, @event)!);
+    }
+
+    // Only the retention job erases, and only a closed case whose retention has ended and that is not on legal hold; the
+    // hold is checked here, in the same decision as the erasure, so a hold placed a moment before wins.
+    private static Decision Erase(CaseState state, ErasePersonalData erase, FlowContext flow)
+    {
+        if (erase.Actor.Role != Roles.System)
+        {
+            return Decision.Reject(RejectionKind.Forbidden, "Retention only", "Personal data is erased by the retention job when the case's retention ends.");
+        }
+        if (string.IsNullOrWhiteSpace(erase.Reason))
+        {
+            return Decision.Reject(RejectionKind.Invalid, "A reason is required", "Say why.", [new FieldError("/reason", "A reason is required.")]);
+        }
+        if (erase.Files.Select((f, i) => (f, i)).FirstOrDefault(x => !Integrity.EvidenceHash.IsValid(x.f)) is { f: not null } bad)
+        {
+            return Decision.Reject(RejectionKind.Invalid, "Not an evidence file", "Files are named by their SHA-256.",
+                [new FieldError($"/files/{bad.i}", "Must be 64 lowercase hex digits.")]);
+        }
+        if (state.PersonalDataErasedAt is not null)
+        {
+            return new Decision.Accepted([], state);
+        }
+        if (!state.IsClosed || state.ClosedAt is not { } closed)
+        {
+            return Decision.Reject(RejectionKind.Conflict, "The case is open", $"Case {state.Number} is still open; its data is kept until its retention ends.");
+        }
+        if (state.LegalHold)
+        {
+            return Decision.Reject(RejectionKind.Conflict, "The case is on legal hold", $"Case {state.Number} is on legal hold; nothing is erased until it is released.");
+        }
+        var until = closed.AddYears(Definitions.Retention.YearsOf(flow.Definition));
+        if (until > erase.Now)
+        {
+            return Decision.Reject(RejectionKind.Conflict, "Retention has not ended", $"Case {state.Number} is kept until {until:yyyy-MM-dd}.");
+        }
+        var erased = new PersonalDataErased(erase.Reason.Trim(), [.. erase.Files.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)], erase.Actor.Id, erase.Now);
+        return new Decision.Accepted([erased], CaseEvolver.Evolve(state, erased)!);
     }
 
     private static Decision Retry(CaseState state, RetryStep retry, FlowContext flow)

@@ -128,6 +128,13 @@ public sealed record LegalHoldPlaced(string Reason, string PlacedBy, DateTimeOff
 /// <summary>A supervisor released the legal hold.</summary>
 public sealed record LegalHoldReleased(string Reason, string ReleasedBy, DateTimeOffset ReleasedAt);
 
+/// <summary>
+/// Retention ended with no legal hold: the case's personal data was erased (its data key destroyed, so every sealed
+/// personal value reads as erased) and the evidence files listed were deleted. The chain still verifies: it was taken
+/// over the stored text, and verify accepts these files' absence.
+/// </summary>
+public sealed record PersonalDataErased(string Reason, IReadOnlyList<string> Files, string ErasedBy, DateTimeOffset ErasedAt);
+
 /// <summary>The case was handed to a teller, who alone works it from now on.</summary>
 public sealed record CaseAssigned(string Assignee, string Strategy, string AssignedBy, DateTimeOffset AssignedAt);
 
@@ -139,7 +146,7 @@ public static class CaseEventTypes
         typeof(CaseOpened), typeof(StepStarted), typeof(StepWaiting), typeof(StepResumed), typeof(DeadlineReached),
         typeof(StepCompleted), typeof(BranchesJoined), typeof(StepFailed), typeof(StepRetried), typeof(VariableSet), typeof(NoteRecorded),
         typeof(CaseCompleted), typeof(CaseCancelled), typeof(CaseExpired),
-        typeof(CaseSealed), typeof(LegalHoldPlaced), typeof(LegalHoldReleased), typeof(EvidenceAccessed), typeof(CaseAssigned),
+        typeof(CaseSealed), typeof(LegalHoldPlaced), typeof(LegalHoldReleased), typeof(PersonalDataErased), typeof(EvidenceAccessed), typeof(CaseAssigned),
         .. CustomerLinkEvents.All, .. ParticipantEvents.All, typeof(SessionDisrupted), typeof(StepAbandoned),
     ];
 }

@@ -60,6 +60,7 @@ public static class CaseEvolver
         CaseAssigned e => state with { Assignee = e.Assignee },
         LegalHoldPlaced => state with { LegalHold = true },
         LegalHoldReleased => state with { LegalHold = false },
+        PersonalDataErased erased => state with { PersonalDataErasedAt = erased.ErasedAt },
         IDomainEvent domain => domain.Apply(state),
         _ => ParticipantEvents.Apply(state, @event),
     };

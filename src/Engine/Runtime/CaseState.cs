@@ -72,6 +72,9 @@ public sealed record CaseState
     /// <summary>On legal hold: evidence is kept past its retention until released.</summary>
     public bool LegalHold { get; init; }
 
+    /// <summary>When retention's end erased the case's personal data (null while it is kept).</summary>
+    public DateTimeOffset? PersonalDataErasedAt { get; init; }
+
     public bool Sealed { get; init; }
 
     /// <summary>The case's current customer link, once one was issued.</summary>

@@ -34,6 +34,11 @@ public static class SchemaLimits
         {
             return;
         }
+        // Marking a field personal is for storage (Integrity.PersonalData), not validation: the validator knows no such keyword.
+        if (schema[Integrity.PersonalData.Keyword] is JsonValue marked && marked.GetValueKind() is JsonValueKind.True or JsonValueKind.False)
+        {
+            schema.Remove(Integrity.PersonalData.Keyword);
+        }
         if (Declares(schema, "string"))
         {
             schema.TryAdd("maxLength", MaxLength);

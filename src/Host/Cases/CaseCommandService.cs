@@ -22,7 +22,7 @@ public sealed record RequestContext(string CorrelationId, string? CausationId, I
 /// summary and any deadline messages in one transaction (Wolverine's Marten outbox; see <see cref="CaseWriter"/>) → on a lost race, reload and decide again.
 /// </summary>
 public sealed class CaseCommandService(IDocumentStore store, DefinitionCatalog catalog, FlowFactory flows, CaseStateCache cache, BankSigner signer,
-    CaseWriter writer, CheckpointService checkpoints, Telemetry.CaseTelemetry telemetry)
+    CaseWriter writer, CheckpointService checkpoints, Telemetry.CaseTelemetry telemetry, Privacy.PersonalDataKeys personalData)
 {
     private const int MaxAttempts = 4;
     /// <summary>Who appends the seal of a closed case.</summary>
@@ -82,7 +82,7 @@ public sealed class CaseCommandService(IDocumentStore store, DefinitionCatalog c
             }
             try
             {
-                var appended = await AppendAsync(caseId, current, accepted, command, request);
+                var appended = await AppendAsync(caseId, current, definition, accepted, command, request);
                 cache.Put(appended);
                 return new CommandOutcome(appended.State, accepted.Events, null);
             }
@@ -103,9 +103,9 @@ public sealed class CaseCommandService(IDocumentStore store, DefinitionCatalog c
     /// head signed with the bank's key, appended as the chain's last link (the seal). Needs at least one event.
     /// </summary>
     public static (IReadOnlyList<ChainLink> Links, CaseState State) ChainAndSeal(BankSigner signer, Weasel.Storage.IStorageSerializer serializer,
-        Guid caseId, CachedCase? before, Decision.Accepted accepted, Actor actor, DateTimeOffset now)
+        Guid caseId, CachedCase? before, Decision.Accepted accepted, Actor actor, DateTimeOffset now, Func<string, string>? protect = null)
     {
-        var links = CaseStreams.Chain(serializer, caseId, before?.Head ?? HashChain.Genesis, before?.State.Version ?? 0, accepted.Events, actor, now);
+        var links = CaseStreams.Chain(serializer, caseId, before?.Head ?? HashChain.Genesis, before?.State.Version ?? 0, accepted.Events, actor, now, protect);
         if (!accepted.State.IsClosed || accepted.State.Sealed)
         {
             return (links, accepted.State);
@@ -142,14 +142,16 @@ public sealed class CaseCommandService(IDocumentStore store, DefinitionCatalog c
         return loaded;
     }
 
-    private async Task<CachedCase> AppendAsync(Guid caseId, CachedCase? before, Decision.Accepted accepted, CaseCommand command, RequestContext request)
+    private async Task<CachedCase> AppendAsync(Guid caseId, CachedCase? before, WorkflowDefinition definition, Decision.Accepted accepted, CaseCommand command,
+        RequestContext request)
     {
         // Deadlines further away than the horizon are found by the deadline sweep instead of a job each.
         var messages = accepted.Events.OfType<StepWaiting>().Where(w => w.Deadline is { } due && due - command.Now <= DeadlineSweep.Horizon)
             .Select(w => (object)new DeadlineScheduled(caseId, w.BookmarkId, w.Deadline!.Value))
             .Concat(accepted.Events.OfType<ICaseIntent>())
             .ToList();
-        var (links, state) = ChainAndSeal(signer, store.Options.Serializer(), caseId, before, accepted, command.Actor, command.Now);
+        var protect = await personalData.ProtectionForAsync(caseId, definition, before?.State, accepted.State, command, CancellationToken.None);
+        var (links, state) = ChainAndSeal(signer, store.Options.Serializer(), caseId, before, accepted, command.Actor, command.Now, protect);
         await writer.WriteAsync(new PendingAppend(caseId, before, links, CaseSummary.From(state, catalog), messages, request));
         if (links[^1].Data is CaseSealed)
         {

@@ -12,7 +12,10 @@ public sealed class CustomerLinkRecord
 
     public string LinkId { get; set; } = "";
 
-    /// <summary>The full contact, for sending the codes that open the link and confirm steps.</summary>
+    /// <summary>
+    /// The full contact, for sending the codes that open the link and confirm steps: stored sealed under the case's key
+    /// (<see cref="Privacy.PersonalDataKeys"/>), read back opened, erased with the case's personal data.
+    /// </summary>
     public string Contact { get; set; } = "";
 
     public DateTimeOffset ExpiresAt { get; set; }
@@ -22,7 +25,7 @@ public sealed class CustomerLinkRecord
 }
 
 /// <summary>Makes a link's code, keeps its record and sends the link to the customer.</summary>
-public sealed class CustomerLinkCodes(IDocumentStore store, OneTimeCodes codes, ICustomerMessenger messenger)
+public sealed class CustomerLinkCodes(IDocumentStore store, OneTimeCodes codes, ICustomerMessenger messenger, Privacy.PersonalDataKeys personalData)
 {
     private const string Scope = "link";
 
@@ -43,7 +46,11 @@ public sealed class CustomerLinkCodes(IDocumentStore store, OneTimeCodes codes, 
         record.Id = codes.Hash(Scope, code);
         await using (var session = store.LightweightSession())
         {
-            session.Insert(record);
+            session.Insert(new CustomerLinkRecord
+            {
+                Id = record.Id, CaseId = record.CaseId, LinkId = record.LinkId, ExpiresAt = record.ExpiresAt, Party = record.Party,
+                Contact = await personalData.SealAsync(record.CaseId, record.Contact, cancellation),
+            });
             await session.SaveChangesAsync(cancellation);
         }
         var url = $"{origin}/customer/?case={record.CaseId}&code={code}";

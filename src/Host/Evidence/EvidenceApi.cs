@@ -26,10 +26,11 @@ public static class EvidenceApi
         cases.MapGet("/access-log", Accesses).WithName("CaseAccessLog").WithSummary("Who read this case's evidence, when and why.");
     }
 
-    private static async Task<Results<Ok<IReadOnlyList<EventRecord>>, ProblemHttpResult>> Events(Guid id, StoredEvents events, CancellationToken cancellation)
+    private static async Task<Results<Ok<IReadOnlyList<EventRecord>>, ProblemHttpResult>> Events(Guid id, StoredEvents events, Privacy.PersonalDataKeys personalData,
+        CancellationToken cancellation)
     {
         var (rows, _) = await events.ReadAsync(id, cancellation);
-        return rows.Count == 0 ? NoCase(id) : TypedResults.Ok<IReadOnlyList<EventRecord>>([.. rows.Select(EventRecord.From)]);
+        return rows.Count == 0 ? NoCase(id) : TypedResults.Ok<IReadOnlyList<EventRecord>>([.. rows.Select(r => EventRecord.From(r, personalData.Reveal))]);
     }
 
     private static async Task<Results<Ok<StateAt>, ProblemHttpResult>> State(Guid id, long? version, DateTimeOffset? at, IDocumentStore store,

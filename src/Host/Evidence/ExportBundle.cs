@@ -33,7 +33,7 @@ public sealed record BundleFile(string Path, string Sha256, long Size);
 /// <c>definition.json</c> (the exact version the case ran), the evidence files, <c>manifest.json</c> and its signature.
 /// </summary>
 public sealed class ExportBundle(StoredEvents events, IDocumentStore store, IEvidenceStore files, BankSigner signer, TimeProvider clock,
-    CheckpointReader checkpoints, CheckpointWriter anchoring)
+    CheckpointReader checkpoints, CheckpointWriter anchoring, Privacy.PersonalDataKeys personalData)
 {
     /// <summary>Bundles of this format carry <c>anchor.json</c>; those of format 1 (before checkpoints) do not.</summary>
     public const string Format = "virtualbranch-evidence-bundle/2";
@@ -63,7 +63,7 @@ public sealed class ExportBundle(StoredEvents events, IDocumentStore store, IEvi
         var anchor = await AnchorAsync(caseId, rows.Count, cancellation);
         var entries = new List<(string Path, byte[]? Bytes, string? Sha)>
         {
-            ("events.jsonl", Encoding.UTF8.GetBytes(string.Concat(rows.Select(r => JsonSerializer.Serialize(EventRecord.From(r), Json) + "\n"))), null),
+            ("events.jsonl", Encoding.UTF8.GetBytes(string.Concat(rows.Select(r => JsonSerializer.Serialize(EventRecord.From(r, personalData.Reveal), Json) + "\n"))), null),
             ("definition.json", Encoding.UTF8.GetBytes(definition?.Json ?? "{}"), null),
         };
         if (anchor is not null)

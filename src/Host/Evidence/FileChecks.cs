@@ -6,20 +6,38 @@ namespace VirtualBranch.Host.Evidence;
 /// <summary>
 /// What the evidence store says of every file a stream's events vouch for, asked before the chain is walked: a store in
 /// PostgreSQL answers asynchronously, and the chain walk (which reports the first broken version) stays a pure function.
+/// A file the case's own chained <see cref="Engine.Runtime.PersonalDataErased"/> lists was deleted by retention: its
+/// absence is what that event says, not damage.
 /// </summary>
 public sealed class FileChecks(IReadOnlyDictionary<EvidenceFile, string?> problems)
 {
     public static async Task<FileChecks> OfAsync(IEvidenceStore files, IEnumerable<ChainedRow> rows, CancellationToken cancellation)
     {
+        var all = rows.ToList();
+        var erased = all.Where(r => r.EventType == ErasedType).SelectMany(ErasedFiles).ToHashSet(StringComparer.Ordinal);
         var problems = new Dictionary<EvidenceFile, string?>();
-        foreach (var file in rows.SelectMany(Vouched))
+        foreach (var file in all.SelectMany(Vouched))
         {
             if (!problems.ContainsKey(file))
             {
-                problems[file] = await files.CheckAsync(file, cancellation);
+                problems[file] = erased.Contains(file.Sha256) && !await files.ExistsAsync(file.Sha256, cancellation) ? null : await files.CheckAsync(file, cancellation);
             }
         }
         return new FileChecks(problems);
+    }
+
+    private static readonly string ErasedType = Engine.Persistence.CaseStreams.EventTypeName(typeof(Engine.Runtime.PersonalDataErased));
+
+    private static IEnumerable<string> ErasedFiles(ChainedRow row)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<Engine.Runtime.PersonalDataErased>(row.Utf8Data)?.Files ?? [];
+        }
+        catch (JsonException)
+        {
+            return [];
+        }
     }
 
     /// <summary>The row's files and the first problem among them, for <see cref="ChainVerifier.Verify"/>.</summary>

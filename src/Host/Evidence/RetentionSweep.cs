@@ -1,23 +1,127 @@
-using Hangfire;
 using Marten;
+using Npgsql;
+using VirtualBranch.Engine.Activities;
+using VirtualBranch.Engine.Integrity;
+using VirtualBranch.Engine.Runtime;
+using VirtualBranch.Host.Cases;
+using VirtualBranch.Host.Privacy;
 
 namespace VirtualBranch.Host.Evidence;
 
-/// <summary>The nightly list of cases whose retention has ended (nothing is deleted; the list is kept for people to act on).</summary>
-public sealed record RetentionReport(string Id, DateTimeOffset GeneratedAt, IReadOnlyList<Guid> CaseIds);
+/// <summary>What one sweep did (or, in a dry run, would do): kept as a document for people to read back.</summary>
+public sealed record RetentionReport(string Id, DateTimeOffset GeneratedAt, IReadOnlyList<Guid> CaseIds)
+{
+    public bool DryRun { get; init; }
 
-/// <summary>The Hangfire job behind the nightly retention sweep, registered as a recurring job at start-up.</summary>
-public sealed class RetentionSweep(IDocumentStore store, TimeProvider clock, ILogger<RetentionSweep> log)
+    public IReadOnlyList<ErasureResult> Results { get; init; } = [];
+}
+
+/// <summary>One case whose retention has ended: its evidence files, and what became of it.</summary>
+public sealed record ErasureResult(Guid CaseId, string Number, DateTimeOffset RetainUntil, IReadOnlyList<string> Files, string Outcome, string? Detail = null)
+{
+    public const string WouldErase = "would-erase";
+    public const string Erased = "erased";
+    public const string Refused = "refused";
+}
+
+/// <summary>
+/// Retention that acts (PIPL, GDPR): every night, each closed case whose retention has ended and that is not on legal hold
+/// has its personal data erased. First the case records <see cref="PersonalDataErased"/> (the decider checks the hold and
+/// the retention in that same decision), then its data key is destroyed (every sealed personal value then reads as
+/// erased) and its evidence files are deleted, except a file another case still vouches for. A sweep that stopped between
+/// the event and the rest finishes it the next time. A dry run lists what would be erased and changes nothing.
+/// </summary>
+public sealed class RetentionSweep(IDocumentStore store, StoredEvents events, CaseCommandService cases, PersonalDataKeys keys, IEvidenceStore files,
+    NpgsqlDataSource database, Engine.Persistence.CaseStateCache cache, TimeProvider clock, ILogger<RetentionSweep> log)
 {
     public const string JobId = "retention-sweep";
 
-    public async Task RunAsync(CancellationToken cancellation)
+    /// <summary>Who erases: the retention job, a system actor.</summary>
+    public static readonly Actor Retention = new("retention", Roles.System);
+
+    /// <summary>The nightly job.</summary>
+    public Task RunAsync(CancellationToken cancellation) => SweepAsync(dryRun: false, cancellation);
+
+    public async Task<RetentionReport> SweepAsync(bool dryRun, CancellationToken cancellation)
     {
         var now = clock.GetUtcNow();
-        var due = await LegalHoldApi.DueAsync(store, now, cancellation);
+        var results = new List<ErasureResult>();
+        foreach (var due in await LegalHoldApi.DueAsync(store, now, cancellation))
+        {
+            var (rows, _) = await events.ReadAsync(due.Id, cancellation);
+            var vouched = rows.SelectMany(r => EvidenceFiles.In(r.Utf8Data)).Select(f => f.Sha256).Where(EvidenceHash.IsValid)
+                .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+            var retainUntil = due.RetainUntil!.Value;
+            if (dryRun)
+            {
+                results.Add(new ErasureResult(due.Id, due.Number, retainUntil, vouched, ErasureResult.WouldErase));
+                continue;
+            }
+            var outcome = await cases.ExecuteAsync(due.Id, new ErasePersonalData($"Retention ended on {retainUntil:yyyy-MM-dd}.", vouched, Retention, now),
+                new RequestContext($"retention-{now:yyyyMMddHHmmss}", null), cancellation);
+            if (outcome.Rejection is { } refused)
+            {
+                results.Add(new ErasureResult(due.Id, due.Number, retainUntil, vouched, ErasureResult.Refused, refused.Detail));
+                continue;
+            }
+            await FinishAsync(due.Id, vouched, cancellation);
+            results.Add(new ErasureResult(due.Id, due.Number, retainUntil, vouched, ErasureResult.Erased));
+        }
+        if (!dryRun)
+        {
+            await FinishInterruptedAsync(cancellation);
+        }
+        var report = new RetentionReport($"{now:yyyy-MM-dd}{(dryRun ? "-dry-run" : "")}", now, [.. results.Select(r => r.CaseId)]) { DryRun = dryRun, Results = results };
         await using var session = store.LightweightSession();
-        session.Store(new RetentionReport($"{now:yyyy-MM-dd}", now, [.. due.Select(c => c.Id)]));
+        session.Store(report);
         await session.SaveChangesAsync(cancellation);
-        log.LogInformation("Retention sweep: {Count} closed cases are past retention and not on hold", due.Count);
+        log.LogInformation("Retention sweep{DryRun}: {Erased} cases erased, {Refused} refused, {Would} would be erased",
+            dryRun ? " (dry run)" : "", results.Count(r => r.Outcome == ErasureResult.Erased), results.Count(r => r.Outcome == ErasureResult.Refused),
+            results.Count(r => r.Outcome == ErasureResult.WouldErase));
+        return report;
+    }
+
+    /// <summary>Destroys the case's data key and deletes its files, keeping a file another case still vouches for.</summary>
+    private async Task FinishAsync(Guid caseId, IReadOnlyList<string> vouched, CancellationToken cancellation)
+    {
+        await keys.DestroyAsync(caseId, cancellation);
+        cache.Forget(caseId); // its state was opened with the key; every other Host forgets it too (ErasureRelay)
+        foreach (var sha256 in vouched)
+        {
+            if (!await VouchedElsewhereAsync(caseId, sha256, cancellation))
+            {
+                await files.DiscardAsync(sha256, cancellation);
+            }
+        }
+    }
+
+    // Cases erased by a sweep that stopped before destroying their key: their event says which files.
+    private async Task FinishInterruptedAsync(CancellationToken cancellation)
+    {
+        await using var session = store.QuerySession();
+        var erased = await session.Query<Engine.Persistence.CaseSummary>().Where(c => c.PersonalDataErasedAt != null).Select(c => c.Id).ToListAsync(cancellation);
+        foreach (var caseId in erased)
+        {
+            if (await keys.IsDestroyedAsync(caseId, cancellation))
+            {
+                continue;
+            }
+            var stream = await session.Events.FetchStreamAsync(caseId, token: cancellation);
+            if (stream.Select(e => e.Data).OfType<PersonalDataErased>().LastOrDefault() is { } done)
+            {
+                log.LogWarning("Finishing the erasure of case {CaseId}: its key was still there", caseId);
+                await FinishAsync(caseId, done.Files, cancellation);
+            }
+        }
+    }
+
+    private async Task<bool> VouchedElsewhereAsync(Guid caseId, string sha256, CancellationToken cancellation)
+    {
+        await using var command = database.CreateCommand(
+            "select exists (select 1 from vb.mt_events e join vb.mt_doc_casesummary s on s.id = e.stream_id " +
+            "where e.stream_id <> $1 and (s.data ->> 'PersonalDataErasedAt') is null and strpos(e.data::text, $2) > 0)");
+        command.Parameters.Add(new NpgsqlParameter { Value = caseId });
+        command.Parameters.Add(new NpgsqlParameter { Value = sha256 });
+        return await command.ExecuteScalarAsync(cancellation) is true;
     }
 }

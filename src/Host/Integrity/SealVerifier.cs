@@ -18,8 +18,12 @@ public static class SealVerifier
     private static readonly HashSet<string> ClosingTypes =
         [.. new[] { typeof(CaseCompleted), typeof(CaseCancelled), typeof(CaseExpired) }.Select(CaseStreams.EventTypeName)];
 
-    /// <summary>What the decider lets happen to a sealed case: a legal hold placed or released. Anything else after a seal was put there.</summary>
-    private static readonly HashSet<string> AfterSeal = [.. new[] { typeof(LegalHoldPlaced), typeof(LegalHoldReleased) }.Select(CaseStreams.EventTypeName)];
+    /// <summary>
+    /// What the decider lets happen to a sealed case: a legal hold placed or released, its personal data erased at the end
+    /// of its retention. Anything else after a seal was put there.
+    /// </summary>
+    private static readonly HashSet<string> AfterSeal =
+        [.. new[] { typeof(LegalHoldPlaced), typeof(LegalHoldReleased), typeof(PersonalDataErased) }.Select(CaseStreams.EventTypeName)];
 
     /// <summary>The first problem with the stream's seals as (version, why); null when every seal holds.</summary>
     public static (long Version, string Problem)? Check(IReadOnlyList<ChainedRow> rows, TrustStore trust)

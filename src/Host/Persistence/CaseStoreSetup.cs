@@ -16,7 +16,11 @@ public static class CaseStoreSetup
     public static void AddCaseStore(this WebApplicationBuilder builder)
     {
         var options = builder.Services.BuildRequiredSingleton<EngineOptions>();
-        builder.Services.AddMarten(store => Configure(store, options.ConnectionString, Schema))
+        var personalData = new Privacy.PersonalDataKeys(options.ConnectionString, new Privacy.FileKeyEncryptionKey(options.DataDirectory));
+        builder.Services.AddSingleton(personalData);
+        builder.Services.AddSingleton<Privacy.ErasureRelay>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<Privacy.ErasureRelay>());
+        builder.Services.AddMarten(store => Configure(store, options.ConnectionString, Schema, personalData.Reveal))
             .UseLightweightSessions()
             .IntegrateWithWolverine()
             .ApplyAllDatabaseChangesOnStartup();
@@ -24,7 +28,8 @@ public static class CaseStoreSetup
     }
 
     /// <summary>The store settings of the case store (the benchmark's baselines use the same ones in a schema of their own).</summary>
-    public static void Configure(StoreOptions store, string connectionString, string schema)
+    /// <param name="reveal">Opens sealed personal values on every read (<see cref="Privacy.PersonalDataKeys.Reveal"/>).</param>
+    public static void Configure(StoreOptions store, string connectionString, string schema, Func<string, string>? reveal = null)
     {
         store.Connection(connectionString);
         store.DatabaseSchemaName = schema;
@@ -40,7 +45,7 @@ public static class CaseStoreSetup
         store.Schema.For<Customers.CodeChallenge>();
         store.Events.AddEventType<Media.MediaAdapterCalled>();
         // The engine's control activities declare domain events too (a case output set).
-        store.AddCaseStreams(CaseEventScan.DomainEventTypes(typeof(VirtualBranch.Workflows.WorkflowsAssembly).Assembly, typeof(Engine.Activities.Control.OutputSet).Assembly));
+        store.AddCaseStreams(CaseEventScan.DomainEventTypes(typeof(VirtualBranch.Workflows.WorkflowsAssembly).Assembly, typeof(Engine.Activities.Control.OutputSet).Assembly), reveal);
     }
 
     /// <summary>The singleton registered by an earlier <c>AddXxx</c> call, without building a provider.</summary>

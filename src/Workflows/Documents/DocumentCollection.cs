@@ -25,7 +25,7 @@ public sealed class DocumentCollection : IActivity
     public static readonly JsonElement UploadForm = ActivityContextExtensions.Schema("""
         { "type": "object", "required": ["documentId", "kind", "sha256", "size", "mediaType", "fileName", "uploadedBy"], "properties": {
           "documentId": { "type": "string", "format": "uuid" }, "kind": { "type": "string" }, "sha256": { "type": "string", "pattern": "^[0-9a-f]{64}$" },
-          "size": { "type": "integer" }, "mediaType": { "type": "string" }, "fileName": { "type": "string" }, "uploadedBy": { "type": "string" } } }
+          "size": { "type": "integer" }, "mediaType": { "type": "string" }, "fileName": { "type": "string", "x-personal": true }, "uploadedBy": { "type": "string" } } }
         """);
 
     public ActivityDescriptor Descriptor { get; } = new(TypeName, "Documents", "Collects the listed documents; completes when every required kind is in.",

@@ -26,7 +26,7 @@ public sealed partial class ESignature : IActivity
         { "type": "object", "required": ["pdfSha256", "pdfSize", "signatureSha256", "signatureSize", "signer", "signerCertificate"], "properties": {
           "pdfSha256": { "type": "string", "pattern": "^[0-9a-f]{64}$" }, "pdfSize": { "type": "integer", "minimum": 1 },
           "signatureSha256": { "type": "string", "pattern": "^[0-9a-f]{64}$" }, "signatureSize": { "type": "integer", "minimum": 1 },
-          "signer": { "type": "string" }, "signerCertificate": { "type": "string" } } }
+          "signer": { "type": "string", "x-personal": true }, "signerCertificate": { "type": "string" } } }
         """);
 
     public ActivityDescriptor Descriptor { get; } = new(TypeName, "E-signature", "Shows the contract rendered from a template, takes the customer's consent and seals the signed PDF.",

@@ -18,7 +18,7 @@ public sealed class IdentityCheck(IIdentityVerifier verifier) : IActivity
 
     private static readonly JsonElement Form = ActivityContextExtensions.Schema("""
         { "type": "object", "required": ["name", "idNumber", "idExpiry", "faceMatch"], "properties": {
-          "name": { "type": "string", "minLength": 1, "title": "姓名 / Name", "examples": ["张三"] },
+          "name": { "type": "string", "minLength": 1, "title": "姓名 / Name", "examples": ["张三"], "x-personal": true },
           "idNumber": { "type": "string", "format": "cn-resident-id", "title": "身份证号 / Resident id number", "examples": ["11010519491231002X"] },
           "idExpiry": { "type": "string", "format": "iso-date", "title": "证件有效期至 / Valid until", "examples": ["2036-01-01"] },
           "faceMatch": { "type": "boolean", "title": "人脸与证件一致 / Face matches the document" } } }

@@ -90,6 +90,7 @@ public sealed class AccessMatrixTests(AccessMatrixTests.CaseFixture host) : ICla
         ["POST /api/cases/{id:guid}/steps/{stepId}/retry"] = new([Who.Supervisor]),
         ["POST /api/cases/{id:guid}/legal-hold/"] = new([Who.Supervisor]),
         ["POST /api/cases/{id:guid}/legal-hold/release"] = new([Who.Supervisor]),
+        ["POST /api/retention/sweep"] = new([Who.Supervisor]),
         ["POST /api/cases/{id:guid}/customer-link"] = new(Workers),
         ["POST /api/cases/{id:guid}/participants"] = new(Workers),
         ["POST /api/cases/{id:guid}/participants/{linkId}/remove"] = new(Workers),

@@ -43,9 +43,25 @@ public abstract class ShapeHost : HostFixture
         ["Engine:SigningCertificatePath"] = SigningCertificate.Value,
     };
 
+    /// <summary>The loan scenario's version 1 as the recorded case ran it (the file has moved on since).</summary>
+    public const string LoanDefinitionVersion1 = "loan-face-signing-1.json";
+
     public override async ValueTask InitializeAsync()
     {
         await base.InitializeAsync();
+        // A bank's store keeps every version it ran: version 1 is published here as it was, as a Host that ran it has it.
+        var json = File.ReadAllText(RecordedStream.PathOf(LoanDefinitionVersion1));
+        var version1 = Services.GetRequiredService<DefinitionParser>().Read(json).Definition!;
+        await using (var session = Store.LightweightSession())
+        {
+            session.Store(new StoredDefinition
+            {
+                Id = StoredDefinition.KeyOf(version1.Id, version1.Version), DefinitionId = version1.Id, Version = version1.Version,
+                ContentHash = version1.ContentHash, Json = json, PublishedAt = DateTimeOffset.UnixEpoch, PublishedBy = "recorded",
+            });
+            await session.SaveChangesAsync();
+        }
+        await Services.GetRequiredService<Host.Definitions.DefinitionLibrary>().LoadVersionAsync(StoredDefinition.KeyOf(version1.Id, version1.Version), CancellationToken.None);
         var files = Services.GetRequiredService<IEvidenceStore>();
         foreach (var bytes in LoanCase.Files.Values)
         {

@@ -25,6 +25,9 @@ public sealed class TwoHostRoomTests(HostFixture host) : IClassFixture<HostFixtu
 
         using var customer = await JoinAsync(second, driver.CaseId, customerToken);
         second.Services.GetRequiredService<RoomRelay>().IsListening.ShouldBeTrue("a Host takes requests once it hears the other Hosts, or a peer joining meanwhile is missed");
+        // The socket is open before the Host has seated the customer; the welcome says they are in the room. A teller
+        // arriving earlier hears of the customer as they take their seat (peer-joined) instead of as present.
+        await customer.ReceiveAsync("welcome");
         using var teller = await JoinAsync(host.Factory, driver.CaseId, tellerToken);
         var present = await teller.ReceiveAsync("peer-present");
         present.GetProperty("role").GetString().ShouldBe("customer", "the customer is connected to the other Host");
