@@ -24,7 +24,11 @@ public static class StorableJson
 
     /// <summary>Why a plain text (a reason, a name) cannot be kept, or null when it can.</summary>
     public static string? TextProblem(string? text) =>
-        text?.Contains('\0', StringComparison.Ordinal) == true ? "Text cannot contain the character U+0000." : null;
+        text is null ? null
+        : text.Contains('\0', StringComparison.Ordinal) ? "Text cannot contain the character U+0000."
+        : text.StartsWith(Integrity.PersonalData.Prefix, StringComparison.Ordinal)
+            ? $"Text cannot begin with '{Integrity.PersonalData.Prefix}': that marks a sealed personal value (another case's copied in would open here)."
+            : null;
 
     private static void Check(JsonElement value, string pointer, List<FieldError> problems)
     {

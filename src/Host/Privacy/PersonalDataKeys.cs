@@ -67,8 +67,8 @@ public sealed class FileKeyEncryptionKey : IKeyEncryptionKey
 /// <summary>
 /// Each case's data key (AES-256), kept wrapped in <c>vb.vb_case_keys</c> and made when the case first has personal data
 /// to store. Destroying it (retention's end) erases the case's personal fields everywhere they are stored sealed
-/// (<see cref="PersonalData"/>); the row stays, with the time it was destroyed. A Host keeps keys it used for a minute, so
-/// a key destroyed on another Host is forgotten here within that.
+/// (<see cref="PersonalData"/>); the row stays, with the time it was destroyed. A Host keeps the keys it used until it
+/// hears one was destroyed (<see cref="ErasureRelay"/>).
 /// </summary>
 public sealed class PersonalDataKeys : IDisposable
 {
@@ -83,13 +83,13 @@ public sealed class PersonalDataKeys : IDisposable
             destroyed_at timestamptz);
         """;
 
-    private static readonly TimeSpan Remembered = TimeSpan.FromMinutes(1);
+    private const int Capacity = 200_000;
 
     private readonly NpgsqlDataSource _database;
     private readonly IKeyEncryptionKey _kek;
     private readonly TablesOnce _tables;
     // A case's key, or null once destroyed; a case with no key yet is not remembered (it may get one on another Host).
-    private readonly ConcurrentDictionary<Guid, (byte[]? Key, long At)> _keys = new();
+    private readonly ConcurrentDictionary<Guid, byte[]?> _keys = new();
 
     public PersonalDataKeys(string connectionString, IKeyEncryptionKey kek)
     {
@@ -173,7 +173,7 @@ public sealed class PersonalDataKeys : IDisposable
             batch.BatchCommands.Add(command);
         }
         await batch.ExecuteNonQueryAsync(cancellation);
-        _keys[caseId] = (null, Environment.TickCount64);
+        _keys[caseId] = null;
     }
 
     /// <summary>Forgets the case's key (read again from the database when next needed).</summary>
@@ -194,16 +194,7 @@ public sealed class PersonalDataKeys : IDisposable
     /// <summary>The stored JSON with its sealed values opened (erased where the key is gone), unchanged when it has none.</summary>
     public string Reveal(string json) => PersonalData.Reveal(json, KeyOf) ?? json;
 
-    private bool Cached(Guid caseId, out byte[]? key)
-    {
-        if (_keys.TryGetValue(caseId, out var entry) && Environment.TickCount64 - entry.At < Remembered.TotalMilliseconds)
-        {
-            key = entry.Key;
-            return true;
-        }
-        key = null;
-        return false;
-    }
+    private bool Cached(Guid caseId, out byte[]? key) => _keys.TryGetValue(caseId, out key);
 
     private async Task<byte[]?> ReadAsync(Guid caseId, CancellationToken cancellation)
     {
@@ -215,7 +206,11 @@ public sealed class PersonalDataKeys : IDisposable
             return null; // no key yet
         }
         var key = stored is byte[] wrapped ? _kek.Unwrap(wrapped, caseId) : null;
-        _keys[caseId] = (key, Environment.TickCount64);
+        if (_keys.Count >= Capacity)
+        {
+            _keys.Clear(); // crude but safe: every key can be read again
+        }
+        _keys[caseId] = key;
         return key;
     }
 

@@ -1,4 +1,5 @@
 using Deque.AxeCore.Playwright;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Shouldly;
 using VirtualBranch.Tests.Support;
@@ -33,7 +34,7 @@ public sealed class AnalystPageTests(BrowserHostFixture host, BrowserFixture bro
     public async Task an_analyst_signs_in_sees_problems_at_their_lines_fixes_them_and_publishes()
     {
         var page = await SignedIn();
-        await page.GetByRole(AriaRole.Button, new() { Name = "个人贷款面签 / Personal loan face signing v1" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = $"个人贷款面签 / Personal loan face signing v{host.Services.GetRequiredService<VirtualBranch.Engine.Definitions.DefinitionCatalog>().Latest("loan-face-signing")!.Version}" }).ClickAsync();
         await page.Locator("#diagram svg g.node").First.WaitForAsync();
         (await page.Locator("#diagram svg g.node").CountAsync()).ShouldBeGreaterThan(10);
         await page.ScreenshotAsync(new() { Path = PageSteps.Shot("analyst-diagram"), FullPage = true });

@@ -81,6 +81,17 @@ public sealed class PersonalDataTests
         PersonalData.Reveal(json, _ => KeyA).ShouldBeNull();
     }
 
+    [Fact]
+    public void input_that_looks_sealed_is_refused_so_no_case_can_carry_another_cases_sealed_value()
+    {
+        var scenario = new CaseScenario(new FlowBuilder().Activity("first", "human-task", new { form = new { type = "object" } }).Activity("done", "end")
+            .Chain("start", "first", "done").Build());
+        var copied = $"{PersonalData.Prefix}{CaseB:N}:AAAA";
+        scenario.Refused(scenario.Open(new { note = copied }), RejectionKind.Invalid).Errors.ShouldHaveSingleItem().Path.ShouldBe("/note");
+        scenario.Given(scenario.Open(new { note = "vb:pii is fine inside a sentence" }));
+        scenario.Refused(scenario.Resume("first.1", new { remark = copied }), RejectionKind.Invalid).Errors.ShouldHaveSingleItem().Message.ShouldContain("sealed personal value");
+    }
+
     private static CaseScenario Closed(out DateTimeOffset closedAt)
     {
         var scenario = new CaseScenario(new FlowBuilder().Activity("first", "human-task", new { form = new { type = "object" } }).Activity("done", "end")
