@@ -74,18 +74,29 @@ public sealed class ChainedEventSerializer(ISerializer inner, Func<string, strin
     public ValueTask<object> FromJsonAsync(Type type, DbDataReader reader, int index, CancellationToken cancellationToken = default) =>
         reveal is null ? inner.FromJsonAsync(type, reader, index, cancellationToken) : inner.FromJsonAsync(type, Revealed(reader, index), cancellationToken);
 
+    private const byte JsonbVersion = 1;
+
     private static readonly byte[] SealedMark = System.Text.Encoding.UTF8.GetBytes(Integrity.PersonalData.Prefix);
 
-    private Stream Revealed(DbDataReader reader, int index) => Revealed(System.Text.Encoding.UTF8.GetBytes(reader.GetString(index)));
-
-    private Stream Revealed(Stream stream)
+    private Stream Revealed(DbDataReader reader, int index)
     {
-        using var copy = new MemoryStream();
-        stream.CopyTo(copy);
-        return Revealed(copy.ToArray());
+        using var stored = reader.GetStream(index);
+        return Revealed(stored);
     }
 
-    private MemoryStream Revealed(byte[] utf8) => utf8.AsSpan().IndexOf(SealedMark) < 0
-        ? new MemoryStream(utf8)
-        : new MemoryStream(System.Text.Encoding.UTF8.GetBytes(reveal!(System.Text.Encoding.UTF8.GetString(utf8))));
+    // The stored text as it came when it holds no sealed value (the common case: one copy, one search); opened otherwise.
+    private MemoryStream Revealed(Stream stream)
+    {
+        var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        var utf8 = copy.GetBuffer().AsSpan(0, (int)copy.Length);
+        if (utf8.IndexOf(SealedMark) < 0)
+        {
+            copy.Position = 0;
+            return copy;
+        }
+        // jsonb read in binary comes after its version byte (1); the text itself never starts with it.
+        var text = System.Text.Encoding.UTF8.GetString(utf8[0] == JsonbVersion ? utf8[1..] : utf8);
+        return new MemoryStream(System.Text.Encoding.UTF8.GetBytes(reveal!(text)));
+    }
 }
