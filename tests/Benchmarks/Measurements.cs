@@ -12,7 +12,7 @@ public sealed record BenchOptions(int Cases, IReadOnlyList<int> Concurrency, IRe
     string Output, int Rounds, int Prefill)
 {
     /// <summary>The designs measured, in this order.</summary>
-    public static readonly string[] Known = ["limit", "limit-grouped", "peer", "engine", "http", "http-2"];
+    public static readonly string[] Known = ["limit", "limit-grouped", "peer", "engine", "engine-unsealed", "http", "http-2"];
 
     public static BenchOptions Parse(string[] args)
     {

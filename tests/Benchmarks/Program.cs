@@ -35,7 +35,7 @@ try
 {
     var phone = new BenchmarkPhone();
     // A Host in this process, over real loopback TCP; the two-Host design starts a second one on the same database and data.
-    WebApplicationFactory<EngineOptions> StartHost()
+    WebApplicationFactory<EngineOptions> StartHost(bool sealPersonalData = true)
     {
         var factory = new WebApplicationFactory<EngineOptions>().WithWebHostBuilder(web =>
         {
@@ -54,7 +54,14 @@ try
             {
                 web.UseSetting($"Limits:{limit}:Permits", "100000000");
             }
-            web.ConfigureTestServices(services => services.AddSingleton<VirtualBranch.Host.Customers.ICustomerMessenger>(phone));
+            web.ConfigureTestServices(services =>
+            {
+                services.AddSingleton<VirtualBranch.Host.Customers.ICustomerMessenger>(phone);
+                if (!sealPersonalData)
+                {
+                    services.AddSingleton<VirtualBranch.Host.Privacy.IPersonalDataSealing>(new Unsealed());
+                }
+            });
         });
         factory.UseKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, 0)); // the HTTP run goes over real loopback TCP
         factory.StartServer();
@@ -62,6 +69,8 @@ try
     }
     await using var factory = StartHost();
     await using var secondHost = options.Designs.Contains("http-2") ? StartHost() : null;
+    // The engine as it was before personal data was sealed, beside it on the same database: what sealing costs.
+    await using var unsealedHost = options.Designs.Contains("engine-unsealed") ? StartHost(sealPersonalData: false) : null;
     var services = factory.Services;
     static Uri AddressOf(WebApplicationFactory<EngineOptions> host) =>
         new(host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
@@ -79,6 +88,7 @@ try
     var loan = services.GetRequiredService<DefinitionCatalog>().Latest("loan-face-signing")!;
     var driver = new LoanDriver(loan, TimeProvider.System);
     var engine = LoanDriver.Engine(services.GetRequiredService<CaseCommandService>());
+    var unsealed = unsealedHost is null ? null : LoanDriver.Engine(unsealedHost.Services.GetRequiredService<CaseCommandService>());
     var password = File.ReadAllLines(Path.Combine(dataDirectory, "demo-users.txt")).Single(l => l.StartsWith("teller ", StringComparison.Ordinal)).Split(' ')[2];
     using var teller = new TellerToken(baseAddress, "teller", password);
     var http = new HttpCases([baseAddress], teller, services.GetRequiredService<CaseCommandService>(), phone);
@@ -101,6 +111,10 @@ try
         await limit.RunAsync(warm, grouped: true);
         await Peer.RunAsync(baselines);
         await driver.RunAsync(-200 - i, http.Executor);
+        if (unsealed is not null)
+        {
+            await driver.RunAsync(-400 - i, unsealed);
+        }
         if (twoHosts is not null)
         {
             await driver.RunAsync(-300 - i, twoHosts.Executor);
@@ -115,6 +129,7 @@ try
         "limit-grouped" => _ => limit.RunAsync(batches, grouped: true),
         "peer" => _ => Peer.RunAsync(baselines),
         "engine" => async i => (await driver.RunAsync(i, engine)).Latencies,
+        "engine-unsealed" => async i => (await driver.RunAsync(i, unsealed!)).Latencies,
         "http" => async i => (await driver.RunAsync(i, http.Executor)).Latencies,
         "http-2" => async i => (await driver.RunAsync(i, twoHosts!.Executor)).Latencies,
         _ => throw new InvalidOperationException(design),
@@ -122,7 +137,7 @@ try
     // A table PostgreSQL analysed while it was nearly empty gets plans that read it whole (a stream's version, the
     // foreign key of each event, a peer document by id), and pooled connections keep those plans until the next
     // analyze. A bank's store is never empty: each design's tables are filled first (the quickest way), then analysed.
-    foreach (var design in options.Designs.Select(d => d switch { "limit" => "limit-grouped", "http" or "http-2" => "engine", _ => d }).Distinct())
+    foreach (var design in options.Designs.Select(d => d switch { "limit" => "limit-grouped", "http" or "http-2" or "engine-unsealed" => "engine", _ => d }).Distinct())
     {
         await Run.MeasureAsync(options.Prefill, 16, Design(design));
     }
@@ -191,6 +206,7 @@ try
             var ratios = new[] { "limit", "limit-grouped", "peer" }.Where(options.Designs.Contains).Select(d => Ratio("engine", d))
                 .Concat(options.Designs.Contains("http") ? [Ratio("http", "engine")] : [])
                 .Concat(options.Designs.Contains("http") && options.Designs.Contains("http-2") ? [Ratio("http-2", "http")] : [])
+                .Concat(options.Designs.Contains("engine-unsealed") ? [Ratio("engine", "engine-unsealed")] : [])
                 .Concat(new[] { "limit", "peer" }.Where(options.Designs.Contains).Select(d => CpuRatio("engine", d)));
             if (ratios.Any())
             {
@@ -317,4 +333,12 @@ static async Task<string> Scalar(string connectionString, string sql)
     await connection.OpenAsync();
     await using var command = new NpgsqlCommand(sql, connection);
     return Convert.ToString(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture)!;
+}
+
+/// <summary>Seals nothing: the engine as it stored events before personal data was sealed, for the comparison.</summary>
+internal sealed class Unsealed : VirtualBranch.Host.Privacy.IPersonalDataSealing
+{
+    public Task<Func<string, string>?> ProtectionForAsync(Guid caseId, VirtualBranch.Engine.Definitions.WorkflowDefinition definition,
+        VirtualBranch.Engine.Runtime.CaseState? before, VirtualBranch.Engine.Runtime.CaseState after, VirtualBranch.Engine.Runtime.CaseCommand command,
+        CancellationToken cancellation) => Task.FromResult<Func<string, string>?>(null);
 }

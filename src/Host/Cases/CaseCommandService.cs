@@ -22,7 +22,7 @@ public sealed record RequestContext(string CorrelationId, string? CausationId, I
 /// summary and any deadline messages in one transaction (Wolverine's Marten outbox; see <see cref="CaseWriter"/>) → on a lost race, reload and decide again.
 /// </summary>
 public sealed class CaseCommandService(IDocumentStore store, DefinitionCatalog catalog, FlowFactory flows, CaseStateCache cache, BankSigner signer,
-    CaseWriter writer, CheckpointService checkpoints, Telemetry.CaseTelemetry telemetry, Privacy.PersonalDataKeys personalData)
+    CaseWriter writer, CheckpointService checkpoints, Telemetry.CaseTelemetry telemetry, Privacy.IPersonalDataSealing personalData)
 {
     private const int MaxAttempts = 4;
     /// <summary>Who appends the seal of a closed case.</summary>

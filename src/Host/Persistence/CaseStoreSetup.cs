@@ -18,6 +18,7 @@ public static class CaseStoreSetup
         var options = builder.Services.BuildRequiredSingleton<EngineOptions>();
         var personalData = new Privacy.PersonalDataKeys(options.ConnectionString, new Privacy.FileKeyEncryptionKey(options.DataDirectory));
         builder.Services.AddSingleton(personalData);
+        builder.Services.AddSingleton<Privacy.IPersonalDataSealing>(personalData);
         builder.Services.AddSingleton<Privacy.ErasureRelay>();
         builder.Services.AddHostedService(services => services.GetRequiredService<Privacy.ErasureRelay>());
         builder.Services.AddMarten(store => Configure(store, options.ConnectionString, Schema, personalData.Reveal))

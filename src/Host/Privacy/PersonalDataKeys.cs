@@ -64,13 +64,21 @@ public sealed class FileKeyEncryptionKey : IKeyEncryptionKey
     }
 }
 
+/// <summary>How a command's events are stored: which personal values are sealed, under which key.</summary>
+public interface IPersonalDataSealing
+{
+    /// <summary>Turns an event's JSON into what is stored; null when there is nothing personal to seal.</summary>
+    Task<Func<string, string>?> ProtectionForAsync(Guid caseId, WorkflowDefinition definition, CaseState? before, CaseState after, CaseCommand command,
+        CancellationToken cancellation);
+}
+
 /// <summary>
 /// Each case's data key (AES-256), kept wrapped in <c>vb.vb_case_keys</c> and made when the case first has personal data
 /// to store. Destroying it (retention's end) erases the case's personal fields everywhere they are stored sealed
 /// (<see cref="PersonalData"/>); the row stays, with the time it was destroyed. A Host keeps the keys it used until it
 /// hears one was destroyed (<see cref="ErasureRelay"/>).
 /// </summary>
-public sealed class PersonalDataKeys : IDisposable
+public sealed class PersonalDataKeys : IPersonalDataSealing, IDisposable
 {
     private const string Ddl = """
         select pg_advisory_xact_lock(7162536);
