@@ -41,11 +41,10 @@ public sealed class ExpressionEvaluator : IExpressionEvaluator
         try
         {
             engine.Execute(LockdownScript);
-            var json = new Jint.Native.Json.JsonParser(engine);
-            engine.SetValue("data", Parse(json, scope.Data));
-            engine.SetValue("vars", ParseMap(json, scope.Variables));
-            engine.SetValue("input", scope.Input is { } input ? Parse(json, input) : JsValue.Null);
-            engine.SetValue("steps", ParseMap(json, scope.Steps));
+            engine.SetValue("data", JsonValues.ToJs(engine, scope.Data));
+            engine.SetValue("vars", JsonValues.ToJs(engine, scope.Variables));
+            engine.SetValue("input", scope.Input is { } input ? JsonValues.ToJs(engine, input) : JsValue.Null);
+            engine.SetValue("steps", JsonValues.ToJs(engine, scope.Steps));
             engine.SetValue("now", scope.Now.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
             var result = engine.Evaluate(script);
             return ToJson(engine, result);
@@ -111,12 +110,6 @@ public sealed class ExpressionEvaluator : IExpressionEvaluator
                 throw new ExpressionException(ex.Message, ex);
             }
         });
-
-    private static JsValue Parse(Jint.Native.Json.JsonParser json, JsonElement element) =>
-        element.ValueKind == JsonValueKind.Undefined ? JsValue.Null : json.Parse(element.GetRawText());
-
-    private static JsValue ParseMap(Jint.Native.Json.JsonParser json, IReadOnlyDictionary<string, JsonElement> map) =>
-        json.Parse(JsonSerializer.Serialize(map));
 
     private static JsonElement ToJson(Jint.Engine engine, JsValue value)
     {

@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace VirtualBranch.Engine.Runtime;
 
@@ -89,10 +91,19 @@ public static class StorableJson
 
     private static string? ValueProblem(JsonElement value) => value.ValueKind switch
     {
+        JsonValueKind.String when Plain(JsonMarshal.GetRawUtf8Value(value)) => null,
         JsonValueKind.String => StringOf(value) is { } text ? TextProblem(text) : $"The text is {NotUnicode}.",
+        JsonValueKind.Number when FitsPlainly(JsonMarshal.GetRawUtf8Value(value)) => null,
         JsonValueKind.Number => NumberProblem(value.GetRawText()),
         _ => null,
     };
+
+    // The parser refuses raw control characters, so a string with no escape and valid UTF-8 holds neither U+0000 nor a
+    // lone surrogate; only the others are decoded to be looked at.
+    private static bool Plain(ReadOnlySpan<byte> raw) => !raw.Contains((byte)'\\') && Utf8.IsValid(raw);
+
+    // Most numbers are short plain integers or decimals: 28 characters cannot hold more than 28 significant digits or an exponent beyond ±28.
+    private static bool FitsPlainly(ReadOnlySpan<byte> raw) => raw.Length <= 28 && !raw.ContainsAny((byte)'e', (byte)'E');
 
     /// <summary>
     /// Why a number cannot be kept exactly: an exponent beyond ±28 (PostgreSQL's numeric would write it out in up to

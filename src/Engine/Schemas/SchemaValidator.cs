@@ -8,22 +8,22 @@ namespace VirtualBranch.Engine.Schemas;
 /// <summary>
 /// Validates case data and step input against JSON Schema (JsonSchema.Net), with the formats that activity
 /// libraries register (for example a Chinese resident id number), and the <see cref="SchemaLimits"/> defaults.
-/// Built schemas are cached by their text.
+/// Built schemas are cached by their text, each with its <see cref="SchemaFastPass"/>.
 /// </summary>
 public sealed class SchemaValidator
 {
-    private readonly ConcurrentDictionary<string, JsonSchema> _built = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Built> _built = new(StringComparer.Ordinal);
+    private readonly FormatRegistry _formats = new();
     private readonly EvaluationOptions _evaluation;
     private readonly EvaluationOptions _passOrFail;
 
     public SchemaValidator(IEnumerable<Format> formats)
     {
-        var registry = new FormatRegistry();
         foreach (var format in formats)
         {
-            registry.Register(format);
+            _formats.Register(format);
         }
-        EvaluationOptions Options(OutputFormat output) => new() { FormatRegistry = registry, RequireFormatValidation = true, OutputFormat = output };
+        EvaluationOptions Options(OutputFormat output) => new() { FormatRegistry = _formats, RequireFormatValidation = true, OutputFormat = output };
         _evaluation = Options(OutputFormat.List);
         _passOrFail = Options(OutputFormat.Flag);
     }
@@ -31,9 +31,9 @@ public sealed class SchemaValidator
     /// <summary>Each place the instance breaks the schema, as a JSON pointer and a sentence; empty when valid.</summary>
     public IReadOnlyList<FieldError> Validate(JsonElement schema, JsonElement instance)
     {
-        var built = Build(schema);
-        // Most input is valid: a pass-or-fail evaluation collects nothing; only a failing instance is evaluated again for the places it fails.
-        if (built.Evaluate(instance, _passOrFail).IsValid)
+        var (built, fits) = Build(schema);
+        // Most input is valid: the quick look or a pass-or-fail evaluation collect nothing; only a failing instance is evaluated again for the places it fails.
+        if (fits?.Invoke(instance) == true || built.Evaluate(instance, _passOrFail).IsValid)
         {
             return [];
         }
@@ -74,14 +74,17 @@ public sealed class SchemaValidator
     // The one place the default limits join a schema: every validation of case data and step input builds through here.
     // JsonSchema.Net registers what it builds in process-wide registries that are not safe to change from two threads
     // (two Hosts starting in one process corrupted them), so builds take turns; they are cached and rare.
-    private JsonSchema Build(JsonElement schema) =>
+    private Built Build(JsonElement schema) =>
         _built.GetOrAdd(schema.GetRawText(), _ =>
         {
+            var limited = SchemaLimits.Apply(schema);
             lock (BuildTurn)
             {
-                return JsonSchema.Build(SchemaLimits.Apply(schema), new BuildOptions());
+                return new Built(JsonSchema.Build(limited, new BuildOptions()), SchemaFastPass.Compile(limited, _formats));
             }
         });
+
+    private sealed record Built(JsonSchema Schema, Func<JsonElement, bool>? Fits);
 
     private static readonly Lock BuildTurn = new();
 
