@@ -99,8 +99,10 @@ public static class StorableJson
     };
 
     // The parser refuses raw control characters, so a string with no escape and valid UTF-8 holds neither U+0000 nor a
-    // lone surrogate; only the others are decoded to be looked at.
-    private static bool Plain(ReadOnlySpan<byte> raw) => !raw.Contains((byte)'\\') && Utf8.IsValid(raw);
+    // lone surrogate; only the others are decoded to be looked at (and those that begin like a sealed value, to be refused).
+    private static bool Plain(ReadOnlySpan<byte> raw) => !raw.Contains((byte)'\\') && !(raw.StartsWith(SealedMark) || raw is [(byte)'"', ..] && raw[1..].StartsWith(SealedMark)) && Utf8.IsValid(raw);
+
+    private static readonly byte[] SealedMark = System.Text.Encoding.UTF8.GetBytes(Integrity.PersonalData.Prefix);
 
     // Most numbers are short plain integers or decimals: 28 characters cannot hold more than 28 significant digits or an exponent beyond ±28.
     private static bool FitsPlainly(ReadOnlySpan<byte> raw) => raw.Length <= 28 && !raw.ContainsAny((byte)'e', (byte)'E');
