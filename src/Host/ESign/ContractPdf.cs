@@ -26,6 +26,7 @@ public sealed class ContractPdf(ContractFonts fonts)
             .Append(new Line([], TextSize))
             .Concat(layout.Lines(text, TextSize, TextWidth));
         var document = new PdfDocument();
+        document.Info.Title = title; // what a reader's viewer shows in its title bar and document properties
         var unicode = new UnicodeMaps(fonts);
         foreach (var onPage in Pages(lines))
         {

@@ -43,6 +43,7 @@ public sealed class ContractPdfTests
     public void every_font_is_embedded_as_a_subset()
     {
         using var document = PdfDocument.Open(_contracts.Render("个人贷款合同", string.Join('\n', Written)));
+        document.Information.Title.ShouldBe("个人贷款合同", "the contract's title is the document's title in a viewer");
         var scanner = document.Structure.TokenScanner;
         var resources = Get<DictionaryToken>(document.GetPage(1).Dictionary.Data["Resources"], scanner);
         var fonts = Get<DictionaryToken>(resources.Data["Font"], scanner).Data.Values

@@ -2,8 +2,11 @@ using VirtualBranch.Engine.Definitions;
 
 namespace VirtualBranch.Engine.Activities.Control;
 
-/// <summary>Follows <c>true</c> or <c>false</c> by a condition over the case data and variables.</summary>
-public sealed class Decision : IActivity
+/// <summary>
+/// Follows <c>true</c> or <c>false</c> by a condition over the case data and variables (Elsa's <c>FlowDecision</c>; the
+/// decider's outcome is <see cref="Runtime.Decision"/>).
+/// </summary>
+public sealed class FlowDecision : IActivity
 {
     public const string TypeName = "decision";
 
