@@ -1,3 +1,5 @@
+using VirtualBranch.Engine.Integrity;
+
 namespace VirtualBranch.Engine.Definitions;
 
 /// <summary>What changed from one version of a definition to another.</summary>

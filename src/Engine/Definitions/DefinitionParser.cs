@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using VirtualBranch.Engine.Activities;
+using VirtualBranch.Engine.Integrity;
 
 namespace VirtualBranch.Engine.Definitions;
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using VirtualBranch.Engine.Integrity;
 
 namespace VirtualBranch.Engine.Definitions;
 

@@ -30,7 +30,7 @@ public static class CaseStoreConfiguration
     }
 
     /// <summary>
-    /// Serialises in the canonical form the hash chain is taken over (<see cref="Definitions.CanonicalJson"/>): properties
+    /// Serialises in the canonical form the hash chain is taken over (<see cref="Integrity.CanonicalJson"/>): properties
     /// in ordinal order of their names, strings escaped only where JSON must. Chaining an event then checks its JSON
     /// instead of rewriting it. What is stored means the same as before (jsonb keeps neither order nor escapes; JSON
     /// whose numbers the canonical form would round or reformat is written as it came), and the hashes are the same:
@@ -60,5 +60,5 @@ internal sealed class CanonicalElementConverter : System.Text.Json.Serialization
 {
     public override JsonElement Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => JsonElement.ParseValue(ref reader);
 
-    public override void Write(Utf8JsonWriter writer, JsonElement value, JsonSerializerOptions options) => Definitions.CanonicalJson.WriteElement(writer, value);
+    public override void Write(Utf8JsonWriter writer, JsonElement value, JsonSerializerOptions options) => Integrity.CanonicalJson.WriteElement(writer, value);
 }

@@ -1,5 +1,6 @@
 using Marten;
 using VirtualBranch.Engine.Definitions;
+using VirtualBranch.Engine.Integrity;
 using VirtualBranch.Engine.Persistence;
 using VirtualBranch.Host.Configuration;
 

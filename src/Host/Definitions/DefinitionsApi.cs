@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using VirtualBranch.Engine.Definitions;
+using VirtualBranch.Engine.Integrity;
 using VirtualBranch.Host.Auth;
 using VirtualBranch.Host.Problems;
 

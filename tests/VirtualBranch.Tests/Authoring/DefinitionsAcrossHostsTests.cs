@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Shouldly;
 using VirtualBranch.Engine.Definitions;
+using VirtualBranch.Engine.Integrity;
 using VirtualBranch.Engine.Persistence;
 using VirtualBranch.Tests.Support;
 

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Shouldly;
 using VirtualBranch.Engine.Definitions;
+using VirtualBranch.Engine.Integrity;
 using VirtualBranch.Engine.Interchange;
 using VirtualBranch.Tests.Support;
 

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Shouldly;
-using VirtualBranch.Engine.Definitions;
 using VirtualBranch.Engine.Integrity;
 
 namespace VirtualBranch.Tests.Engine;

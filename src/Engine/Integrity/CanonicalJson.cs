@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 
-namespace VirtualBranch.Engine.Definitions;
+namespace VirtualBranch.Engine.Integrity;
 
 /// <summary>
 /// JSON with object keys sorted (ordinal, as .NET compares strings; equal keys keep their order) and no insignificant
