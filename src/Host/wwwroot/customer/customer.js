@@ -23,7 +23,7 @@
     $("ask").firstChild.textContent = t("本次视频将全程录音录像。", "The call is recorded on audio and video.");
   }
 
-  async function poll() {
+  const poll = vb.serial(async () => {
     let view;
     try { view = await vb.call("GET", `/api/cases/${caseId}/customer`); }
     catch { $("session").classList.add("hidden"); $("no-link").classList.remove("hidden"); return; }
@@ -68,7 +68,7 @@
       ask.appendChild(box);
     }
     if (!ask.children.length) { ask.innerHTML = "<p class='muted'></p>"; ask.firstChild.textContent = t("请稍候，柜员正在办理。", "Please wait, the teller is working on your case."); }
-  }
+  });
 
   // A consent counts only with a fresh code sent to the customer's phone: ask for it, then send the answer with it.
   async function answer(step, input, box) {

@@ -14,9 +14,20 @@ window.vb = (() => {
     if (!response.ok) { const error = new Error((payload && (payload.detail || payload.title)) || response.statusText); error.status = response.status; error.problem = payload; throw error; }
     return payload;
   }
+  // One run of `load` at a time; calls while it runs make one more run after it, and every caller waits for that run. Two
+  // overlapping refreshes could otherwise finish out of order and leave the older view on the page.
+  function serial(load) {
+    let running = null, again = false;
+    return function run() {
+      if (running) { again = true; return running; }
+      running = (async () => { try { do { again = false; await load(); } while (again); } finally { running = null; } })();
+      return running;
+    };
+  }
   return {
     state,
     call,
+    serial,
     // Staff pages sign in with an HttpOnly session cookie (no token in script); a customer page holds a case-bound token.
     async signIn(username, password) {
       const result = await call("POST", "/api/auth/session", { username, password });

@@ -38,7 +38,7 @@
   }
 
   // The workbench view of the case (never its raw events); polling sends the version shown, so an unchanged case answers 304.
-  async function refresh() {
+  const refresh = vb.serial(async () => {
     if (!current) return;
     let view;
     try { view = await vb.call("GET", `/api/cases/${current}/workbench`, undefined, lastVersion >= 0 ? { headers: { "If-None-Match": `"${lastVersion}"` } } : {}); }
@@ -57,7 +57,7 @@
     if (steps !== shownSteps) { shownSteps = steps; await renderSteps(c, view); }
     lastRecording = view.recording;
     syncRecording(view.recording);
-  }
+  });
 
   function link(href, text, className) {
     const a = document.createElement("a"); a.href = href; a.target = "_blank"; a.rel = "noopener"; a.textContent = text; if (className) a.className = className;
