@@ -1,3 +1,4 @@
+using System.Globalization;
 using Marten;
 using Spectre.Console;
 using VirtualBranch.Engine.Definitions;
@@ -169,6 +170,31 @@ internal static class CaseVerbs
             console.MarkupLineInterpolated($"[red]not summarised[/] {id}: its stream does not begin with the case being opened; run verify {id}");
         }
         return unreadable.Count == 0 ? CliVerbs.Ok : CliVerbs.Failed;
+    }
+
+    /// <summary>The retention sweep now: a dry run lists, otherwise each due case is erased; a refusal (a hold placed meanwhile) fails the run.</summary>
+    public static async Task<int> RetentionSweepAsync(bool dryRun, IServiceProvider services, IAnsiConsole console)
+    {
+        await services.GetRequiredService<DefinitionLibrary>().LoadStoredAsync(CancellationToken.None);
+        var report = await services.GetRequiredService<RetentionSweep>().SweepAsync(dryRun, CancellationToken.None);
+        if (report.Results.Count == 0)
+        {
+            console.MarkupLine("No closed case has reached the end of its retention (cases on legal hold wait for their release).");
+            return CliVerbs.Ok;
+        }
+        // A line per case (not a table, which wraps a case id on a narrow terminal): easy to read and to grep.
+        foreach (var result in report.Results)
+        {
+            var outcome = result.Outcome switch
+            {
+                ErasureResult.Erased => "[green]erased[/]",
+                ErasureResult.WouldErase => "[yellow]would be erased[/]",
+                _ => $"[red]refused[/]: {Markup.Escape(result.Detail ?? "")}",
+            };
+            console.MarkupLine($"{Markup.Escape(result.Number)} {result.CaseId} retained until {result.RetainUntil:yyyy-MM-dd}, {result.Files.Count.ToString(CultureInfo.InvariantCulture)} files: {outcome}");
+        }
+        console.MarkupLineInterpolated($"Report {report.Id}: {(dryRun ? "a dry run; nothing was changed" : "kept in the database")}.");
+        return report.Results.Any(r => r.Outcome == ErasureResult.Refused) ? CliVerbs.Failed : CliVerbs.Ok;
     }
 
     public static async Task<int> ExportAsync(Guid id, string file, IServiceProvider services, IAnsiConsole console)

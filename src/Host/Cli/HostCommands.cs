@@ -16,7 +16,7 @@ internal static class HostCommands
         {
             Schema(run), Validate(run), ImportElsa(run), ExportElsa(run), Publish(run),
             Replay(run), Verify(run), VerifyCheckpoints(run), Checkpoint(run), RebuildSummaries(run), Export(run), VerifyBundle(run),
-            Codegen(run),
+            RetentionSweep(run), Codegen(run),
         };
         // The Host reads --version as a setting (and never routes it here); the replay verb has its own.
         root.Options.Remove(root.Options.OfType<VersionOption>().Single());
@@ -121,6 +121,25 @@ internal static class HostCommands
     {
         var command = new Command("rebuild-summaries", "Rebuild the queues' case summaries from the case streams alone (run it while no commands are handled).");
         command.SetAction(async (_, _) => await CaseVerbs.RebuildSummariesAsync(await run.ServicesAsync(), run.Console));
+        return command;
+    }
+
+    private static Command RetentionSweep(VerbRun run)
+    {
+        var dryRun = new Option<bool>("--dry-run") { Description = "list the cases whose retention has ended and their files; change nothing" };
+        var erase = new Option<bool>("--erase") { Description = "erase them: destroy each case's data key, delete its files, record the erasure" };
+        var command = new Command("retention-sweep", "Erase the personal data of closed cases whose retention has ended and that are not on legal hold (what the nightly job does).")
+        {
+            dryRun, erase,
+        };
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(dryRun) == result.GetValue(erase))
+            {
+                result.AddError("Say what to do: --dry-run to list what would be erased, or --erase to erase it (one of them).");
+            }
+        });
+        command.SetAction(async (parse, _) => await CaseVerbs.RetentionSweepAsync(parse.GetValue(dryRun), await run.ServicesAsync(), run.Console));
         return command;
     }
 

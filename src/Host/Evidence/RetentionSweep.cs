@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Marten;
 using Npgsql;
 using VirtualBranch.Engine.Activities;
@@ -32,7 +33,7 @@ public sealed record ErasureResult(Guid CaseId, string Number, DateTimeOffset Re
 /// the event and the rest finishes it the next time. A dry run lists what would be erased and changes nothing.
 /// </summary>
 public sealed class RetentionSweep(IDocumentStore store, StoredEvents events, CaseCommandService cases, PersonalDataKeys keys, IEvidenceStore files,
-    NpgsqlDataSource database, Engine.Persistence.CaseStateCache cache, TimeProvider clock, ILogger<RetentionSweep> log)
+    Workflows.Media.IRecordingStaging staging, NpgsqlDataSource database, Engine.Persistence.CaseStateCache cache, TimeProvider clock, ILogger<RetentionSweep> log)
 {
     public const string JobId = "retention-sweep";
 
@@ -81,7 +82,10 @@ public sealed class RetentionSweep(IDocumentStore store, StoredEvents events, Ca
         return report;
     }
 
-    /// <summary>Destroys the case's data key and deletes its files, keeping a file another case still vouches for.</summary>
+    /// <summary>
+    /// Destroys the case's data key and deletes its files, keeping a file another case still vouches for, and any chunks of
+    /// its recordings still waiting in the staging (a recording never sealed, or one a Host added to after the seal).
+    /// </summary>
     private async Task FinishAsync(Guid caseId, IReadOnlyList<string> vouched, CancellationToken cancellation)
     {
         await keys.DestroyAsync(caseId, cancellation);
@@ -93,7 +97,17 @@ public sealed class RetentionSweep(IDocumentStore store, StoredEvents events, Ca
                 await files.DiscardAsync(sha256, cancellation);
             }
         }
+        var (rows, _) = await events.ReadAsync(caseId, cancellation);
+        foreach (var row in rows.Where(r => r.EventType == RecordingStartedType))
+        {
+            if (JsonSerializer.Deserialize<Workflows.Media.RecordingStarted>(row.Utf8Data) is { } started)
+            {
+                await staging.DiscardChunksAsync(started.RecordingId, cancellation);
+            }
+        }
     }
+
+    private static readonly string RecordingStartedType = Engine.Persistence.CaseStreams.EventTypeName(typeof(Workflows.Media.RecordingStarted));
 
     // Cases erased by a sweep that stopped before destroying their key: their event says which files.
     private async Task FinishInterruptedAsync(CancellationToken cancellation)

@@ -109,6 +109,19 @@ public sealed class DirectoryRecordingStaging(string root) : IRecordingStaging
         }
     }
 
+    public Task DiscardChunksAsync(Guid recordingId, CancellationToken cancellation)
+    {
+        var folder = Folder(recordingId);
+        for (var segment = 0; Directory.Exists(SegmentFolder(folder, segment)); segment++)
+        {
+            foreach (var chunk in Directory.EnumerateFiles(SegmentFolder(folder, segment), "*.chunk*"))
+            {
+                File.Delete(chunk); // also a .part a writer left behind
+            }
+        }
+        return Task.CompletedTask;
+    }
+
     private string Folder(Guid recordingId) => Path.Combine(root, recordingId.ToString("N"));
 
     private static string SegmentFolder(string folder, int segment) => segment == 0 ? folder : Path.Combine(folder, $"segment-{segment:D3}");

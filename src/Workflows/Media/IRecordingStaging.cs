@@ -41,4 +41,10 @@ public interface IRecordingStaging
 
     /// <summary>Records the seal; a recording sealed before keeps its first seal.</summary>
     Task MarkSealedAsync(Guid recordingId, RecordingSeal seal, CancellationToken cancellation);
+
+    /// <summary>
+    /// Deletes the recording's waiting chunks (media of a person): once sealed they are copies of what the evidence store
+    /// keeps, and when the case's personal data is erased they must go with it. What was started, segmented and sealed stays.
+    /// </summary>
+    Task DiscardChunksAsync(Guid recordingId, CancellationToken cancellation);
 }

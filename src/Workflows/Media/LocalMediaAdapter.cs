@@ -146,6 +146,7 @@ public sealed class LocalMediaAdapter(IRecordingStaging staging, IEvidenceStore 
         var recording = await staging.FindAsync(recordingId, cancellation);
         if (recording?.Sealed is { } kept)
         {
+            await staging.DiscardChunksAsync(recordingId, cancellation); // a seal interrupted before it discarded them
             return kept;
         }
         var segments = new List<SegmentSeal>();
@@ -170,6 +171,7 @@ public sealed class LocalMediaAdapter(IRecordingStaging staging, IEvidenceStore 
         {
             // An empty recording stays open: the step reports it, and media that still arrives can be sealed on a retry.
             await staging.MarkSealedAsync(recordingId, seal, cancellation);
+            await staging.DiscardChunksAsync(recordingId, cancellation); // the evidence store keeps them now, and only it
         }
         return seal;
     }, cancellation);

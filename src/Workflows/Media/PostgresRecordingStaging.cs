@@ -105,6 +105,12 @@ public sealed class PostgresRecordingStaging(NpgsqlDataSource database) : IRecor
         await command.ExecuteNonQueryAsync(cancellation);
     }
 
+    public async Task DiscardChunksAsync(Guid recordingId, CancellationToken cancellation)
+    {
+        await using var command = await CommandAsync("delete from vb.vb_recording_chunks where recording_id = $1", cancellation, recordingId);
+        await command.ExecuteNonQueryAsync(cancellation);
+    }
+
     private async Task<NpgsqlCommand> CommandAsync(string sql, CancellationToken cancellation, params object[] values)
     {
         await _tables.EnsureAsync(cancellation);

@@ -119,6 +119,34 @@ public abstract class MediaAdapterContract
         (await adapter.AppendChunkAsync(recording, 0, 1, new byte[] { 1 }, Sha([1]), long.MaxValue, CancellationToken.None)).Status.ShouldBe(ChunkStatus.Sealed);
         (await adapter.AppendChunkAsync(Guid.NewGuid(), 0, 0, new byte[] { 1 }, Sha([1]), long.MaxValue, CancellationToken.None)).Status.ShouldBe(ChunkStatus.UnknownRecording);
     }
+
+    /// <summary>
+    /// For an adapter that stages chunks: once sealed, the media lives only in the evidence store (so erasing a case's
+    /// files erases its video); the staging keeps what was started and sealed, and a late chunk is still refused.
+    /// </summary>
+    protected static async Task Sealing_leaves_no_chunk_waiting(IRecordingStaging staging, IEvidenceStore evidence)
+    {
+        var adapter = new LocalMediaAdapter(staging, evidence);
+        var recording = Guid.NewGuid();
+        await adapter.StartRecordingAsync(recording, Guid.NewGuid(), "video/webm", CancellationToken.None);
+        byte[][] chunks = [[1, 2], [3]];
+        for (var i = 0; i < chunks.Length; i++)
+        {
+            await adapter.AppendChunkAsync(recording, 0, i, chunks[i], Sha(chunks[i]), long.MaxValue, CancellationToken.None);
+        }
+        (await staging.ChunksAsync(recording, 0, CancellationToken.None)).Count.ShouldBe(2, "chunks wait until the seal");
+
+        var seal = await adapter.SealAsync(recording, CancellationToken.None);
+        (await staging.ChunksAsync(recording, 0, CancellationToken.None)).ShouldBeEmpty();
+        (await staging.ReadChunkAsync(recording, 0, 0, CancellationToken.None)).ShouldBeNull();
+        (await staging.FindAsync(recording, CancellationToken.None)).ShouldNotBeNull().Sealed.ShouldNotBeNull().Segments.ShouldBe(seal.Segments);
+        (await adapter.SealAsync(recording, CancellationToken.None)).Segments.ShouldBe(seal.Segments, "sealing again gives the first seal");
+        (await adapter.AppendChunkAsync(recording, 0, 2, new byte[] { 4 }, Sha([4]), long.MaxValue, CancellationToken.None)).Status.ShouldBe(ChunkStatus.Sealed);
+        await using var played = (await adapter.OpenSealedAsync(seal.Segments[0].Sha256, CancellationToken.None)).ShouldNotBeNull();
+        using var copy = new MemoryStream();
+        await played.CopyToAsync(copy);
+        copy.ToArray().ShouldBe([1, 2, 3]);
+    }
 }
 
 /// <summary>The local adapter passes the contract.</summary>
@@ -127,6 +155,10 @@ public sealed class LocalMediaAdapterContractTests : MediaAdapterContract
     private readonly string _root = Directory.CreateTempSubdirectory("vb-media-").FullName;
 
     protected override IMediaAdapter CreateAdapter() => new LocalMediaAdapter(new DirectoryRecordingStaging(Path.Combine(_root, "recordings")), new DirectoryEvidenceStore(Path.Combine(_root, "evidence")));
+
+    [Fact]
+    public Task sealing_leaves_no_chunk_waiting_in_the_folder() =>
+        Sealing_leaves_no_chunk_waiting(new DirectoryRecordingStaging(Path.Combine(_root, "recordings")), new DirectoryEvidenceStore(Path.Combine(_root, "evidence")));
 
     [Fact]
     [UnsupportedOSPlatform("windows")] // on-disk Unix modes
@@ -144,7 +176,7 @@ public sealed class LocalMediaAdapterContractTests : MediaAdapterContract
         {
             File.GetUnixFileMode(path).ShouldBe(PrivateFiles.OwnerOnlyFolder, path);
         }
-        Directory.GetFiles(folder).ShouldNotBeEmpty();
+        Directory.GetFiles(folder).ShouldNotBeEmpty("what was started and sealed stays");
         foreach (var path in Directory.GetFiles(folder))
         {
             File.GetUnixFileMode(path).ShouldBe(PrivateFiles.OwnerOnlyFile, path);

@@ -30,6 +30,9 @@ public sealed class PostgresMediaAdapterContractTests : MediaAdapterContract, IA
     protected override IMediaAdapter CreateAdapter() => new LocalMediaAdapter(new PostgresRecordingStaging(_source), new PostgresEvidenceStore(_source));
 
     [Fact]
+    public Task sealing_leaves_no_chunk_waiting_in_the_database() => Sealing_leaves_no_chunk_waiting(new PostgresRecordingStaging(_source), new PostgresEvidenceStore(_source));
+
+    [Fact]
     public async Task chunks_taken_by_two_hosts_in_turn_seal_whole_on_a_third()
     {
         var (first, second, sealer) = (CreateAdapter(), CreateAdapter(), CreateAdapter());

@@ -13,6 +13,7 @@ using VirtualBranch.Host.Evidence;
 using VirtualBranch.Host.Privacy;
 using VirtualBranch.Tests.Banking;
 using VirtualBranch.Tests.Support;
+using VirtualBranch.Workflows.Media;
 
 namespace VirtualBranch.Tests.Evidence;
 
@@ -98,6 +99,14 @@ public sealed class PersonalDataErasureTests(ShiftedClockHostFixture host) : ICl
         var keys = host.Services.GetRequiredService<PersonalDataKeys>();
         var sweep = host.Services.GetRequiredService<RetentionSweep>();
 
+        // Sealing took the recording's chunks out of the staging; one that a Host kept after the seal is erased with the case.
+        var staging = host.Services.GetRequiredService<IRecordingStaging>();
+        var recordings = (await Get("regulator", $"/api/cases/{erased}/events")).EnumerateArray().Where(e => e.GetProperty("type").GetString() == "recording_started")
+            .Select(e => e.GetProperty("data").GetProperty("RecordingId").GetGuid()).ToList();
+        var recording = recordings.ShouldHaveSingleItem();
+        (await staging.ChunksAsync(recording, 0, Cancellation)).ShouldBeEmpty("the seal keeps the media, the staging no longer does");
+        (await staging.AddChunkAsync(recording, 0, 0, new byte[] { 0x1A, 0x45, 0xDF, 0xA3 }, Cancellation)).ShouldBeTrue();
+
         // The seals' checkpoints are written now, at today's time: the test's timestamp authority follows the moved clock.
         (await supervisor.PostAsync("/api/checkpoints", null, Cancellation)).EnsureSuccessStatusCode();
         host.Clock.Advance(PastRetention);
@@ -127,6 +136,7 @@ public sealed class PersonalDataErasureTests(ShiftedClockHostFixture host) : ICl
             (await store.ExistsAsync(file, Cancellation)).ShouldBeTrue($"the {file} file is kept for the held case");
         }
         (await keys.IsDestroyedAsync(erased, Cancellation)).ShouldBeTrue();
+        (await staging.ChunksAsync(recording, 0, Cancellation)).ShouldBeEmpty("no media of the case waits in the staging");
 
         // Every reading says erased: the case, its events, the state folded at any version, the export.
         var body = await Get("supervisor", $"/api/cases/{erased}");
@@ -170,7 +180,19 @@ public sealed class PersonalDataErasureTests(ShiftedClockHostFixture host) : ICl
         host.Clock.Advance(PastRetention);
         try
         {
-            (await sweep.SweepAsync(dryRun: false, Cancellation)).Results.Single(r => r.CaseId == held).Outcome.ShouldBe(ErasureResult.Erased);
+            // This time an operator runs it from the command line, which wants to be told whether to erase.
+            var (refused, usage) = await host.RunCliAsync("retention-sweep");
+            refused.ShouldBe(CliVerbs.Usage, usage);
+            usage.ShouldContain("--dry-run");
+            var (listed, listing) = await host.RunCliAsync("retention-sweep", "--dry-run");
+            listed.ShouldBe(CliVerbs.Ok, listing);
+            listing.ShouldContain(held.ToString());
+            listing.ShouldContain("would be erased");
+            (await keys.IsDestroyedAsync(held, Cancellation)).ShouldBeFalse("the dry run changed nothing");
+            var (swept, report) = await host.RunCliAsync("retention-sweep", "--erase");
+            swept.ShouldBe(CliVerbs.Ok, report);
+            report.ShouldContain(held.ToString());
+            report.ShouldContain("erased");
         }
         finally
         {

@@ -24,7 +24,7 @@ public sealed class CommandLineTests
         var (exit, output) = await Run("--help");
         exit.ShouldBe(CliVerbs.Ok, output);
         CliVerbs.Verbs.ShouldBe(["schema", "validate", "import-elsa", "export-elsa", "publish", "replay", "verify", "verify-checkpoints", "checkpoint",
-            "rebuild-summaries", "export", "verify-bundle", "codegen"]);
+            "rebuild-summaries", "export", "verify-bundle", "retention-sweep", "codegen"]);
         foreach (var verb in CliVerbs.Verbs)
         {
             output.ShouldMatch($@"(?m)^  {Regex.Escape(verb)}( <[^>]+>)* {{2,}}[A-Z]\w+ ", $"{verb} has no line of its own in the help");
