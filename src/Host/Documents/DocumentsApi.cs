@@ -29,7 +29,7 @@ public static class DocumentsApi
     }
 
     private static async Task<Results<Created<DocumentReceipt>, ProblemHttpResult>> Upload(Guid id, HttpRequest request, CaseCommandService cases,
-        IEvidenceStore evidence, TimeProvider clock, CancellationToken cancellation)
+        ICaseEvidence evidence, TimeProvider clock, CancellationToken cancellation)
     {
         if (await cases.CurrentAsync(id, null, cancellation) is not { } state)
         {
@@ -70,29 +70,29 @@ public static class DocumentsApi
         {
             documentId, kind, sha256 = sha, size = buffer.Length, mediaType, fileName = Path.GetFileName(file.FileName), uploadedBy = RequestActor.Of(request.HttpContext.User).Id,
         });
-        var existed = await evidence.ExistsAsync(sha, cancellation);
+        var existed = await evidence.ExistsAsync(id, sha, cancellation);
         buffer.Position = 0;
-        await evidence.PutAsync(buffer, cancellation);
+        await evidence.PutAsync(id, buffer, cancellation);
         var outcome = await cases.ExecuteAsync(id, new ResumeBookmark(step.BookmarkId, payload, Uploads, clock.GetUtcNow()),
             RequestActor.Context(request.HttpContext), cancellation);
         if (outcome.Rejection is { } rejected)
         {
             if (!existed)
             {
-                await evidence.DiscardAsync(sha, CancellationToken.None); // refused: leave the store as it was
+                await evidence.DiscardAsync(id, sha, CancellationToken.None); // refused: leave the store as it was
             }
             return ApiProblems.From(rejected);
         }
         return TypedResults.Created($"/api/documents/{documentId}", new DocumentReceipt(documentId, kind, sha, buffer.Length, mediaType));
     }
 
-    private static async Task<IResult> Download(Guid documentId, HttpContext http, CaseLookup lookup, IEvidenceStore evidence, CancellationToken cancellation)
+    private static async Task<IResult> Download(Guid documentId, HttpContext http, CaseLookup lookup, ICaseEvidence evidence, CancellationToken cancellation)
     {
         if (await lookup.DocumentAsync(documentId, cancellation) is not { } document)
         {
             return ApiProblems.NotFound("No such document", $"There is no document {documentId}.");
         }
-        return EvidenceHash.IsValid(document.Sha256) && await evidence.OpenAsync(document.Sha256, cancellation) is { } content
+        return EvidenceHash.IsValid(document.Sha256) && await evidence.OpenAsync(document.CaseId, document.Sha256, cancellation) is { } content
             ? SafeDownload.File(http, content, document.MediaType, document.Kind, document.Sha256)
             : ApiProblems.NotFound("Document file missing", $"The file {document.Sha256} is not in the evidence store; run verify.");
     }

@@ -8,7 +8,7 @@ namespace VirtualBranch.Host.Evidence;
 /// Verifies a case: the hash chain from the stored rows, every file its events vouch for, its seals against the trust
 /// store, and the stream against the latest signed checkpoint that anchors it.
 /// </summary>
-public sealed class CaseVerifier(StoredEvents events, IEvidenceStore files, TrustStore trust, CheckpointReader checkpoints, CheckpointVerifier anchors)
+public sealed class CaseVerifier(StoredEvents events, ICaseEvidence files, TrustStore trust, CheckpointReader checkpoints, CheckpointVerifier anchors)
 {
     public async Task<VerificationResult?> VerifyAsync(Guid caseId, CancellationToken cancellation)
     {
@@ -19,7 +19,7 @@ public sealed class CaseVerifier(StoredEvents events, IEvidenceStore files, Trus
             return null; // never a case here: a case that was deleted is still named by its checkpoints
         }
         var latest = await checkpoints.LatestAsync(SignedCheckpoint.Scheduled, cancellation);
-        var checks = await FileChecks.OfAsync(files, rows, cancellation);
+        var checks = await FileChecks.OfAsync(files, caseId, rows, cancellation);
         return Verify(new StoredStream(caseId, rows, streamVersion), checks, leaves.GetValueOrDefault(caseId), latest);
     }
 
@@ -31,7 +31,7 @@ public sealed class CaseVerifier(StoredEvents events, IEvidenceStore files, Trus
         // Hashing the files is most of the work of verify --all: every core, as the chain walks below.
         var checks = new System.Collections.Concurrent.ConcurrentDictionary<Guid, FileChecks>();
         await Parallel.ForEachAsync(batch, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellation },
-            async (stream, token) => checks[stream.CaseId] = await FileChecks.OfAsync(files, stream.Rows, token));
+            async (stream, token) => checks[stream.CaseId] = await FileChecks.OfAsync(files, stream.CaseId, stream.Rows, token));
         return [.. batch.AsParallel().AsOrdered().Select(stream =>
             (stream.CaseId, guard(stream, () => Verify(stream, checks[stream.CaseId], leaves.GetValueOrDefault(stream.CaseId), latestScheduled))))];
     }

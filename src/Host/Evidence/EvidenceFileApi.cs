@@ -9,13 +9,13 @@ namespace VirtualBranch.Host.Evidence;
 public static class EvidenceFileApi
 {
     public static void MapEvidenceFileApi(this WebApplication app) =>
-        app.MapGet("/api/cases/{id:guid}/evidence/{sha256}", async (Guid id, string sha256, HttpContext http, StoredEvents events, IEvidenceStore store, CancellationToken cancellation) =>
+        app.MapGet("/api/cases/{id:guid}/evidence/{sha256}", async (Guid id, string sha256, HttpContext http, StoredEvents events, ICaseEvidence store, CancellationToken cancellation) =>
             {
                 IResult result;
                 var (rows, _) = await events.ReadAsync(id, cancellation);
                 var file = rows.SelectMany(r => EvidenceFiles.In(r.Utf8Data)).FirstOrDefault(f => f.Sha256 == sha256);
                 result = file is null || !EvidenceHash.IsValid(sha256) ? ApiProblems.NotFound("No such evidence", $"No event of case {id} vouches for {sha256}.")
-                    : await store.OpenAsync(sha256, cancellation) is not { } content ? ApiProblems.NotFound("Evidence file missing", $"The file {sha256} is not in the evidence store; run verify.")
+                    : await store.OpenAsync(id, sha256, cancellation) is not { } content ? ApiProblems.NotFound("Evidence file missing", $"The file {sha256} is not in the evidence store; run verify.")
                     : SafeDownload.File(http, content, file.MediaType, file.Kind, sha256);
                 return result;
             })

@@ -25,6 +25,8 @@ public static class EvidenceSetup
             builder.Services.AddSingleton<IEvidenceStore>(new DirectoryEvidenceStore(evidence.Directory));
             builder.Services.AddSingleton<IRecordingStaging>(new DirectoryRecordingStaging(evidence.RecordingsDirectory));
         }
+        builder.Services.AddSingleton<ICaseEvidence>(sp => new Privacy.SealedCaseEvidence(sp.GetRequiredService<IEvidenceStore>(),
+            sp.GetRequiredService<Privacy.PersonalDataKeys>(), sp.GetRequiredService<NpgsqlDataSource>()));
         builder.Services.AddSingleton<StoredEvents>();
         builder.Services.AddSingleton<EventDecoder>();
         builder.Services.AddSingleton<SummaryRebuild>();

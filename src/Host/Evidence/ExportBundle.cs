@@ -32,7 +32,7 @@ public sealed record BundleFile(string Path, string Sha256, long Size);
 /// Writes a case as a self-contained zip a regulator can check without our database: <c>events.jsonl</c>,
 /// <c>definition.json</c> (the exact version the case ran), the evidence files, <c>manifest.json</c> and its signature.
 /// </summary>
-public sealed class ExportBundle(StoredEvents events, IDocumentStore store, IEvidenceStore files, BankSigner signer, TimeProvider clock,
+public sealed class ExportBundle(StoredEvents events, IDocumentStore store, ICaseEvidence files, BankSigner signer, TimeProvider clock,
     CheckpointReader checkpoints, CheckpointWriter anchoring, Privacy.PersonalDataKeys personalData)
 {
     /// <summary>Bundles of this format carry <c>anchor.json</c>; those of format 1 (before checkpoints) do not.</summary>
@@ -72,7 +72,7 @@ public sealed class ExportBundle(StoredEvents events, IDocumentStore store, IEvi
         }
         foreach (var file in rows.SelectMany(r => EvidenceFiles.In(r.Utf8Data)).DistinctBy(f => f.Sha256).Where(f => EvidenceHash.IsValid(f.Sha256)))
         {
-            if (await files.ExistsAsync(file.Sha256, cancellation))
+            if (await files.ExistsAsync(caseId, file.Sha256, cancellation))
             {
                 entries.Add(($"evidence/{file.Kind}-{file.Sha256}", null, file.Sha256));
             }
@@ -89,7 +89,7 @@ public sealed class ExportBundle(StoredEvents events, IDocumentStore store, IEvi
             }
             else
             {
-                await using var source = await files.OpenAsync(sha!, cancellation) ?? throw new IOException($"The evidence file {sha} went missing during the export.");
+                await using var source = await files.OpenAsync(caseId, sha!, cancellation) ?? throw new IOException($"The evidence file {sha} went missing during the export.");
                 await source.CopyToAsync(target, cancellation);
                 listed.Add(new BundleFile(path, sha!, source.Length));
             }

@@ -11,7 +11,7 @@ namespace VirtualBranch.Host.Evidence;
 /// </summary>
 public sealed class FileChecks(IReadOnlyDictionary<EvidenceFile, string?> problems)
 {
-    public static async Task<FileChecks> OfAsync(IEvidenceStore files, IEnumerable<ChainedRow> rows, CancellationToken cancellation)
+    public static async Task<FileChecks> OfAsync(ICaseEvidence files, Guid caseId, IEnumerable<ChainedRow> rows, CancellationToken cancellation)
     {
         var all = rows.ToList();
         var erased = all.Where(r => r.EventType == ErasedType).SelectMany(ErasedFiles).ToHashSet(StringComparer.Ordinal);
@@ -20,7 +20,7 @@ public sealed class FileChecks(IReadOnlyDictionary<EvidenceFile, string?> proble
         {
             if (!problems.ContainsKey(file))
             {
-                problems[file] = erased.Contains(file.Sha256) && !await files.ExistsAsync(file.Sha256, cancellation) ? null : await files.CheckAsync(file, cancellation);
+                problems[file] = erased.Contains(file.Sha256) && !await files.ExistsAsync(caseId, file.Sha256, cancellation) ? null : await files.CheckAsync(caseId, file, cancellation);
             }
         }
         return new FileChecks(problems);

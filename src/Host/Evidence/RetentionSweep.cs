@@ -29,11 +29,11 @@ public sealed record ErasureResult(Guid CaseId, string Number, DateTimeOffset Re
 /// Retention that acts (PIPL, GDPR): every night, each closed case whose retention has ended and that is not on legal hold
 /// has its personal data erased. First the case records <see cref="PersonalDataErased"/> (the decider checks the hold and
 /// the retention in that same decision), then its data key is destroyed (every sealed personal value then reads as
-/// erased) and its evidence files are deleted, except a file another case still vouches for. A sweep that stopped between
+/// erased, its sealed files included) and its evidence files are deleted. A sweep that stopped between
 /// the event and the rest finishes it the next time. A dry run lists what would be erased and changes nothing.
 /// </summary>
-public sealed class RetentionSweep(IDocumentStore store, StoredEvents events, CaseCommandService cases, PersonalDataKeys keys, IEvidenceStore files,
-    Workflows.Media.IRecordingStaging staging, NpgsqlDataSource database, Engine.Persistence.CaseStateCache cache, TimeProvider clock, ILogger<RetentionSweep> log)
+public sealed class RetentionSweep(IDocumentStore store, StoredEvents events, CaseCommandService cases, PersonalDataKeys keys, ICaseEvidence files,
+    IEvidenceStore plainFiles, Workflows.Media.IRecordingStaging staging, NpgsqlDataSource database, Engine.Persistence.CaseStateCache cache, TimeProvider clock, ILogger<RetentionSweep> log)
 {
     public const string JobId = "retention-sweep";
 
@@ -83,8 +83,9 @@ public sealed class RetentionSweep(IDocumentStore store, StoredEvents events, Ca
     }
 
     /// <summary>
-    /// Destroys the case's data key and deletes its files, keeping a file another case still vouches for, and any chunks of
-    /// its recordings still waiting in the staging (a recording never sealed, or one a Host added to after the seal).
+    /// Destroys the case's data key and deletes its sealed copies of its files (a file kept plain, before files were sealed,
+    /// is shared by content: it stays while another case still vouches for it), and any chunks of its recordings still
+    /// waiting in the staging (a recording never sealed, or one a Host added to after the seal).
     /// </summary>
     private async Task FinishAsync(Guid caseId, IReadOnlyList<string> vouched, CancellationToken cancellation)
     {
@@ -92,9 +93,10 @@ public sealed class RetentionSweep(IDocumentStore store, StoredEvents events, Ca
         cache.Forget(caseId); // its state was opened with the key; every other Host forgets it too (ErasureRelay)
         foreach (var sha256 in vouched)
         {
-            if (!await VouchedElsewhereAsync(caseId, sha256, cancellation))
+            await files.DiscardAsync(caseId, sha256, cancellation); // the case's own sealed copy
+            if (await plainFiles.ExistsAsync(sha256, cancellation) && !await VouchedElsewhereAsync(caseId, sha256, cancellation))
             {
-                await files.DiscardAsync(sha256, cancellation);
+                await plainFiles.DiscardAsync(sha256, cancellation); // a file kept plain, before sealing: shared by content
             }
         }
         var (rows, _) = await events.ReadAsync(caseId, cancellation);

@@ -40,7 +40,7 @@ public sealed class AuditedMediaAdapter(IMediaAdapter inner, IDocumentStore stor
         await Audit("seal", recordingId, inner.SealAsync(recordingId, cancellation),
             s => s.Segments.Count == 0 ? "no media" : string.Join(' ', s.Segments.Select(g => g.Sha256)), cancellation);
 
-    public Task<Stream?> OpenSealedAsync(string sha256, CancellationToken cancellation) => inner.OpenSealedAsync(sha256, cancellation);
+    public Task<Stream?> OpenSealedAsync(Guid caseId, string sha256, CancellationToken cancellation) => inner.OpenSealedAsync(caseId, sha256, cancellation);
 
     public async Task EndSessionAsync(Guid sessionId, CancellationToken cancellation) =>
         await Audit("end-session", sessionId, Done(inner.EndSessionAsync(sessionId, cancellation)), _ => "ended", cancellation);

@@ -67,7 +67,7 @@ public static class RecordingStopRequestedHandler
 /// </summary>
 public static class ContractSigningRequestedHandler
 {
-    public static async Task Handle(ContractSigningRequested intent, IESignProvider signer, IEvidenceStore evidence, CaseCommandService cases, TimeProvider clock,
+    public static async Task Handle(ContractSigningRequested intent, IESignProvider signer, ICaseEvidence evidence, CaseCommandService cases, TimeProvider clock,
         IConfiguration configuration, CancellationToken cancellation)
     {
         if (!configuration.GetValue("Engine:CarryOutIntents", true))
@@ -75,8 +75,8 @@ public static class ContractSigningRequestedHandler
             return; // the benchmark answers these steps itself
         }
         var contract = await signer.SealAsync(intent.Title, intent.Text, intent.Signer, cancellation);
-        var (pdfSha, pdfSize) = await evidence.PutAsync(new MemoryStream(contract.Pdf), cancellation);
-        var (sigSha, sigSize) = await evidence.PutAsync(new MemoryStream(contract.Signature), cancellation);
+        var (pdfSha, pdfSize) = await evidence.PutAsync(intent.CaseId, new MemoryStream(contract.Pdf), cancellation);
+        var (sigSha, sigSize) = await evidence.PutAsync(intent.CaseId, new MemoryStream(contract.Signature), cancellation);
         var input = JsonSerializer.SerializeToElement(new
         {
             pdfSha256 = pdfSha, pdfSize, signatureSha256 = sigSha, signatureSize = sigSize, signer = contract.Signer, signerCertificate = contract.SignerCertificateThumbprint,

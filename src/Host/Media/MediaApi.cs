@@ -164,7 +164,7 @@ public static class MediaApi
 
     private static async Task<IResult> Play(Guid recordingId, int? segment, HttpContext http, CaseLookup lookup, IMediaAdapter media, CancellationToken cancellation)
     {
-        if (await lookup.CaseOfRecordingAsync(recordingId, cancellation) is not { } || await lookup.SealedRecordingAsync(recordingId, segment ?? 0, cancellation) is not { } sha)
+        if (await lookup.CaseOfRecordingAsync(recordingId, cancellation) is not { } caseId || await lookup.SealedRecordingAsync(recordingId, segment ?? 0, cancellation) is not { } sha)
         {
             return ApiProblems.NotFound("No such sealed recording", $"Recording {recordingId} does not exist, is not sealed yet, or has no segment {segment ?? 0}.");
         }
@@ -172,7 +172,7 @@ public static class MediaApi
         {
             return ApiProblems.Invalid("Say why you play this recording; the reason is logged with the access.", [new(AccessLog.ReasonHeader, "Required for regulators.")]);
         }
-        var stream = await media.OpenSealedAsync(sha, cancellation);
+        var stream = await media.OpenSealedAsync(caseId, sha, cancellation);
         return stream is null
             ? ApiProblems.NotFound("Recording file missing", $"The sealed file {sha} is not in the evidence store; run verify.")
             : SafeDownload.File(http, stream, "video/webm", "recording", sha);

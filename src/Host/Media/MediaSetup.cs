@@ -14,7 +14,7 @@ public static class MediaSetup
         // Every call is audited, whichever adapter is configured. The decorator is registered by hand: Scrutor keeps the
         // inner adapter under a random service key, which Wolverine's generated handlers then took instead of the
         // decorator (the seal through the intent handler went unaudited) and which pre-generated code cannot name.
-        builder.Services.AddSingleton(sp => new LocalMediaAdapter(sp.GetRequiredService<IRecordingStaging>(), sp.GetRequiredService<IEvidenceStore>()));
+        builder.Services.AddSingleton(sp => new LocalMediaAdapter(sp.GetRequiredService<IRecordingStaging>(), sp.GetRequiredService<ICaseEvidence>()));
         builder.Services.AddSingleton<IMediaAdapter>(sp => new AuditedMediaAdapter(sp.GetRequiredService<LocalMediaAdapter>(),
             sp.GetRequiredService<Marten.IDocumentStore>(), sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<CaseLookup>();

@@ -152,6 +152,17 @@ public sealed class PersonalDataKeys : IPersonalDataSealing, IDisposable
         return await ReadAsync(caseId, cancellation);
     }
 
+    /// <summary>The case's data key for reading, made nowhere (null when it has none or it was destroyed).</summary>
+    public async Task<byte[]?> ExistingKeyAsync(Guid caseId, CancellationToken cancellation)
+    {
+        if (Cached(caseId, out var cached))
+        {
+            return cached;
+        }
+        await _tables.EnsureAsync(cancellation);
+        return await ReadAsync(caseId, cancellation);
+    }
+
     /// <summary>The case's data key for reading (null when it has none or it was destroyed): from memory, else the database.</summary>
     public byte[]? KeyOf(Guid caseId)
     {

@@ -75,8 +75,8 @@ public interface IMediaAdapter
     /// <summary>Seals the recording (idempotent): each segment's chunks in order become one content-addressed file.</summary>
     Task<RecordingSeal> SealAsync(Guid recordingId, CancellationToken cancellation);
 
-    /// <summary>A sealed recording's content, for playback; null when there is none with that hash.</summary>
-    Task<Stream?> OpenSealedAsync(string sha256, CancellationToken cancellation);
+    /// <summary>A sealed recording's content, for playback; null when the case has none with that hash (or it was erased).</summary>
+    Task<Stream?> OpenSealedAsync(Guid caseId, string sha256, CancellationToken cancellation);
 
     Task EndSessionAsync(Guid sessionId, CancellationToken cancellation);
 }

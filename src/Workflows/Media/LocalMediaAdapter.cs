@@ -9,7 +9,7 @@ namespace VirtualBranch.Workflows.Media;
 /// acknowledged only once kept), and sealing writes each segment once into the content-addressed evidence store. What it
 /// knows is in the staging and the store, so a restart loses nothing and another Host can seal what this one received.
 /// </summary>
-public sealed class LocalMediaAdapter(IRecordingStaging staging, IEvidenceStore evidence) : IMediaAdapter
+public sealed class LocalMediaAdapter(IRecordingStaging staging, ICaseEvidence evidence) : IMediaAdapter
 {
     private readonly ConcurrentDictionary<Guid, MediaSession> _sessions = new();
     private readonly ConcurrentDictionary<Guid, SemaphoreSlim> _locks = new();
@@ -160,7 +160,7 @@ public sealed class LocalMediaAdapter(IRecordingStaging staging, IEvidenceStore 
             await using var whole = new MemoryStream();
             await staging.CopySegmentAsync(recordingId, segment, chunks.Count, whole, cancellation);
             whole.Position = 0;
-            var (sha, size) = await evidence.PutAsync(whole, cancellation);
+            var (sha, size) = await evidence.PutAsync(recording!.CaseId, whole, cancellation);
             segments.Add(new SegmentSeal(segment, sha, size, chunks.Count, chunks[0].ArrivedAt, chunks[^1].ArrivedAt)
             {
                 DeclaredChunks = await staging.DeclaredChunksAsync(recordingId, segment, cancellation),
@@ -176,7 +176,7 @@ public sealed class LocalMediaAdapter(IRecordingStaging staging, IEvidenceStore 
         return seal;
     }, cancellation);
 
-    public Task<Stream?> OpenSealedAsync(string sha256, CancellationToken cancellation) => evidence.OpenAsync(sha256, cancellation);
+    public Task<Stream?> OpenSealedAsync(Guid caseId, string sha256, CancellationToken cancellation) => evidence.OpenAsync(caseId, sha256, cancellation);
 
     private static ChunkResult? Refusal(Guid recordingId, StagedRecording? recording) =>
         recording is null ? new ChunkResult(ChunkStatus.UnknownRecording, 0, $"Recording {recordingId} has not been started.")

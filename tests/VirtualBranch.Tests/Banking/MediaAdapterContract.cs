@@ -2,6 +2,7 @@ using System.Runtime.Versioning;
 using System.Security.Cryptography;
 using Shouldly;
 using VirtualBranch.Engine.Integrity;
+using VirtualBranch.Tests.Support;
 using VirtualBranch.Workflows.Media;
 
 namespace VirtualBranch.Tests.Banking;
@@ -13,11 +14,13 @@ public abstract class MediaAdapterContract
 
     private static string Sha(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 
+    private static readonly Guid CaseId = Guid.NewGuid();
+
     private async Task<(IMediaAdapter Adapter, Guid Recording)> Started()
     {
         var adapter = CreateAdapter();
         var recording = Guid.NewGuid();
-        await adapter.StartRecordingAsync(recording, Guid.NewGuid(), "video/webm", CancellationToken.None);
+        await adapter.StartRecordingAsync(recording, CaseId, "video/webm", CancellationToken.None);
         return (adapter, recording);
     }
 
@@ -46,7 +49,7 @@ public abstract class MediaAdapterContract
         (only.FirstChunkAt <= only.LastChunkAt).ShouldBeTrue();
         var again = await adapter.SealAsync(recording, CancellationToken.None);
         again.Segments.ShouldBe(seal.Segments, "sealing twice gives the same seal");
-        await using var played = (await adapter.OpenSealedAsync(only.Sha256, CancellationToken.None)).ShouldNotBeNull();
+        await using var played = (await adapter.OpenSealedAsync(CaseId, only.Sha256, CancellationToken.None)).ShouldNotBeNull();
         using var copy = new MemoryStream();
         await played.CopyToAsync(copy);
         copy.ToArray().ShouldBe(whole);
@@ -126,9 +129,9 @@ public abstract class MediaAdapterContract
     /// </summary>
     protected static async Task Sealing_leaves_no_chunk_waiting(IRecordingStaging staging, IEvidenceStore evidence)
     {
-        var adapter = new LocalMediaAdapter(staging, evidence);
+        var adapter = new LocalMediaAdapter(staging, new PlainCaseEvidence(evidence));
         var recording = Guid.NewGuid();
-        await adapter.StartRecordingAsync(recording, Guid.NewGuid(), "video/webm", CancellationToken.None);
+        await adapter.StartRecordingAsync(recording, CaseId, "video/webm", CancellationToken.None);
         byte[][] chunks = [[1, 2], [3]];
         for (var i = 0; i < chunks.Length; i++)
         {
@@ -142,7 +145,7 @@ public abstract class MediaAdapterContract
         (await staging.FindAsync(recording, CancellationToken.None)).ShouldNotBeNull().Sealed.ShouldNotBeNull().Segments.ShouldBe(seal.Segments);
         (await adapter.SealAsync(recording, CancellationToken.None)).Segments.ShouldBe(seal.Segments, "sealing again gives the first seal");
         (await adapter.AppendChunkAsync(recording, 0, 2, new byte[] { 4 }, Sha([4]), long.MaxValue, CancellationToken.None)).Status.ShouldBe(ChunkStatus.Sealed);
-        await using var played = (await adapter.OpenSealedAsync(seal.Segments[0].Sha256, CancellationToken.None)).ShouldNotBeNull();
+        await using var played = (await adapter.OpenSealedAsync(CaseId, seal.Segments[0].Sha256, CancellationToken.None)).ShouldNotBeNull();
         using var copy = new MemoryStream();
         await played.CopyToAsync(copy);
         copy.ToArray().ShouldBe([1, 2, 3]);
@@ -154,7 +157,8 @@ public sealed class LocalMediaAdapterContractTests : MediaAdapterContract
 {
     private readonly string _root = Directory.CreateTempSubdirectory("vb-media-").FullName;
 
-    protected override IMediaAdapter CreateAdapter() => new LocalMediaAdapter(new DirectoryRecordingStaging(Path.Combine(_root, "recordings")), new DirectoryEvidenceStore(Path.Combine(_root, "evidence")));
+    protected override IMediaAdapter CreateAdapter() =>
+        new LocalMediaAdapter(new DirectoryRecordingStaging(Path.Combine(_root, "recordings")), new PlainCaseEvidence(new DirectoryEvidenceStore(Path.Combine(_root, "evidence"))));
 
     [Fact]
     public Task sealing_leaves_no_chunk_waiting_in_the_folder() =>

@@ -27,7 +27,7 @@ public sealed class PostgresMediaAdapterContractTests : MediaAdapterContract, IA
         await _database.DisposeAsync();
     }
 
-    protected override IMediaAdapter CreateAdapter() => new LocalMediaAdapter(new PostgresRecordingStaging(_source), new PostgresEvidenceStore(_source));
+    protected override IMediaAdapter CreateAdapter() => new LocalMediaAdapter(new PostgresRecordingStaging(_source), new PlainCaseEvidence(new PostgresEvidenceStore(_source)));
 
     [Fact]
     public Task sealing_leaves_no_chunk_waiting_in_the_database() => Sealing_leaves_no_chunk_waiting(new PostgresRecordingStaging(_source), new PostgresEvidenceStore(_source));

@@ -62,14 +62,14 @@ public sealed class RefusalTests(HostFixture host) : IClassFixture<HostFixture>
         var driver = await ScenarioDriver.OpenAsync(host, "loan-face-signing", Loan);
         await driver.RunToEndAsync(stopBeforeStep: "documents");
         var before = await StreamSnapshot.Of(host.Database, driver.CaseId);
-        var store = host.Services.GetService(typeof(VirtualBranch.Engine.Integrity.IEvidenceStore)) as VirtualBranch.Engine.Integrity.IEvidenceStore;
+        var store = host.Services.GetService(typeof(VirtualBranch.Engine.Integrity.ICaseEvidence)) as VirtualBranch.Engine.Integrity.ICaseEvidence;
         async Task Refused(string kind, byte[] bytes, string type, string expect)
         {
             var response = await driver.UploadAsync(driver.Teller, kind, bytes, type, "file");
             var problem = await response.Problem(HttpStatusCode.BadRequest);
             JsonSerializer.Serialize(problem).ShouldContain(expect);
             var sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
-            (await store!.ExistsAsync(sha, TestContext.Current.CancellationToken)).ShouldBeFalse($"a refused {kind} upload must not stay in the store");
+            (await store!.ExistsAsync(driver.CaseId, sha, TestContext.Current.CancellationToken)).ShouldBeFalse($"a refused {kind} upload must not stay in the store");
         }
         await Refused("id-card", TestMedia.Pdf("not an image"), "application/pdf", "must be image/jpeg or image/png");
         await Refused("id-card", [], "image/png", "empty");

@@ -88,8 +88,13 @@ public sealed class UploadContentTests(HostFixture host) : IClassFixture<HostFix
         await ShouldBeSafeAsync(await driver.Teller.GetAsync($"/api/cases/{driver.CaseId}/evidence/{pngSha}", TestContext.Current.CancellationToken),
             png, "image/png", $"income-proof-{pngSha[..12]}.png");
 
-        File.GetUnixFileMode(Store.PathOf(sha)).ShouldBe(UnixFileMode.UserRead, "evidence is 0400: the owner reads it, nobody writes it");
-        File.GetUnixFileMode(Path.GetDirectoryName(Store.PathOf(sha))!).ShouldBe(PrivateFiles.OwnerOnlyFolder);
+        // Kept sealed under the case's key: nothing of the picture is in the file, and only the service's account reads it.
+        var kept = Store.PathOf(await SealedCopies.NameAsync(host.Database, driver.CaseId, sha));
+        var stored = await File.ReadAllBytesAsync(kept, TestContext.Current.CancellationToken);
+        stored.AsSpan().IndexOf(jpeg.AsSpan(0, 64)).ShouldBe(-1, "the stored file is ciphertext");
+        stored.Length.ShouldBeGreaterThan(jpeg.Length);
+        File.GetUnixFileMode(kept).ShouldBe(UnixFileMode.UserRead, "evidence is 0400: the owner reads it, nobody writes it");
+        File.GetUnixFileMode(Path.GetDirectoryName(kept)!).ShouldBe(PrivateFiles.OwnerOnlyFolder);
         File.GetUnixFileMode(Store.Root).ShouldBe(PrivateFiles.OwnerOnlyFolder);
     }
 

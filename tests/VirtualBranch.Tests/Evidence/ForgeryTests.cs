@@ -74,7 +74,7 @@ public sealed class ForgeryTests(HostFixture host) : IClassFixture<HostFixture>
         var events = (await regulator.GetFromJsonAsync<JsonElement>($"/api/cases/{driver.CaseId}/events")).EnumerateArray().ToList();
         string Vouched(string type) => events.First(e => e.GetProperty("type").GetString() == type).GetProperty("data").GetProperty("Evidence")[0].GetProperty("Sha256").GetString()!;
         long VersionOf(string type) => events.First(e => e.GetProperty("type").GetString() == type).GetProperty("version").GetInt64();
-        var recording = Path.Combine(host.DataDirectory, "evidence", Vouched("recording_sealed")[..2], Vouched("recording_sealed"));
+        var recording = await SealedCopies.PathAsync(host, driver.CaseId, Vouched("recording_sealed"));
         File.SetAttributes(recording, FileAttributes.Normal);
         var bytes = await File.ReadAllBytesAsync(recording, TestContext.Current.CancellationToken);
         bytes[bytes.Length / 2] ^= 0x01;
@@ -86,7 +86,7 @@ public sealed class ForgeryTests(HostFixture host) : IClassFixture<HostFixture>
         result.GetProperty("problem").GetString()!.ShouldStartWith("file altered: the recording");
         result.GetProperty("problem").GetString()!.ShouldEndWith($"(vouched for by version {VersionOf("recording_sealed")}, recording_sealed)");
 
-        File.Delete(Path.Combine(host.DataDirectory, "evidence", Vouched("document_collected")[..2], Vouched("document_collected")));
+        File.Delete(await SealedCopies.PathAsync(host, driver.CaseId, Vouched("document_collected")));
         var (exit, output) = await Cli("verify", driver.CaseId.ToString());
         exit.ShouldBe(CliVerbs.Failed);
         output.ShouldContain($"BROKEN at version {VersionOf("document_collected")}");

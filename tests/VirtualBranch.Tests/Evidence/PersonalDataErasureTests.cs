@@ -95,7 +95,7 @@ public sealed class PersonalDataErasureTests(ShiftedClockHostFixture host) : ICl
         (await supervisor.PostAsJsonAsync($"/api/cases/{held}/legal-hold", new { reason = "Court order 2026-17" }, Cancellation)).StatusCode.ShouldBe(HttpStatusCode.OK);
         var files = await FilesOf(erased);
         files.Count.ShouldBeGreaterThanOrEqualTo(2, "the recording and the document");
-        var store = host.Services.GetRequiredService<IEvidenceStore>();
+        var store = host.Services.GetRequiredService<ICaseEvidence>();
         var keys = host.Services.GetRequiredService<PersonalDataKeys>();
         var sweep = host.Services.GetRequiredService<RetentionSweep>();
 
@@ -129,12 +129,14 @@ public sealed class PersonalDataErasureTests(ShiftedClockHostFixture host) : ICl
         dry.Results.ShouldNotContain(r => r.CaseId == held, "a case on legal hold is not due");
         done.Results.Single(r => r.CaseId == erased).Outcome.ShouldBe(ErasureResult.Erased);
         done.Results.ShouldNotContain(r => r.CaseId == held);
-        // The test's scenario driver uploads the same document and recording bytes to every case: the held case still
-        // vouches for them, so they are kept until it is erased too.
+        // The test's scenario driver uploads the same document and recording bytes to every case: each case keeps its own
+        // copy, sealed under its own key, so the erased case's copies are gone and the held case's stay.
         foreach (var file in files)
         {
-            (await store.ExistsAsync(file, Cancellation)).ShouldBeTrue($"the {file} file is kept for the held case");
+            (await store.ExistsAsync(erased, file, Cancellation)).ShouldBeFalse($"the erased case's {file} file is deleted");
+            (await store.ExistsAsync(held, file, Cancellation)).ShouldBeTrue($"the held case keeps its own {file} file");
         }
+        (await host.Database.ScalarAsync<long>($"select count(*) from vb.vb_evidence_copies where case_id = '{erased}'")).ShouldBe(0);
         (await keys.IsDestroyedAsync(erased, Cancellation)).ShouldBeTrue();
         (await staging.ChunksAsync(recording, 0, Cancellation)).ShouldBeEmpty("no media of the case waits in the staging");
 
@@ -174,7 +176,7 @@ public sealed class PersonalDataErasureTests(ShiftedClockHostFixture host) : ICl
         (await Get("supervisor", $"/api/cases/{held}")).GetProperty("data").GetProperty("customerName").GetString().ShouldBe(Name);
         foreach (var file in await FilesOf(held))
         {
-            (await store.ExistsAsync(file, Cancellation)).ShouldBeTrue();
+            (await store.ExistsAsync(held, file, Cancellation)).ShouldBeTrue();
         }
         (await supervisor.PostAsJsonAsync($"/api/cases/{held}/legal-hold/release", new { reason = "Order lifted" }, Cancellation)).StatusCode.ShouldBe(HttpStatusCode.OK);
         host.Clock.Advance(PastRetention);
@@ -201,7 +203,7 @@ public sealed class PersonalDataErasureTests(ShiftedClockHostFixture host) : ICl
         (await Get("supervisor", $"/api/cases/{held}")).GetProperty("data").GetProperty("customerName").GetString().ShouldBe(PersonalData.Erased);
         foreach (var file in files)
         {
-            (await store.ExistsAsync(file, Cancellation)).ShouldBeFalse($"the {file} file is deleted once no case keeps it");
+            (await store.ExistsAsync(held, file, Cancellation)).ShouldBeFalse($"the {file} file is deleted with the case's erasure");
         }
         (await Get("regulator", $"/api/cases/{erased}/verify")).GetProperty("intact").GetBoolean().ShouldBeTrue("its files are gone as its erasure says");
         var heldVerified = await Get("regulator", $"/api/cases/{held}/verify");

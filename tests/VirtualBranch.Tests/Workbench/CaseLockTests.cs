@@ -31,8 +31,8 @@ public sealed class CaseLockTests(HostFixture host) : IClassFixture<HostFixture>
         await Locked(await teller2.PostAsync($"/api/cases/{driver.CaseId}/customer-link", null));
         var png = TestMedia.Png(7);
         await Locked(await driver.UploadAsync(teller2, "id-card", png, "image/png", "id.png"));
-        var store = (IEvidenceStore)host.Services.GetService(typeof(IEvidenceStore))!;
-        (await store.ExistsAsync(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(png)), TestContext.Current.CancellationToken)).ShouldBeFalse("a refused upload must not stay in the store");
+        var store = (ICaseEvidence)host.Services.GetService(typeof(ICaseEvidence))!;
+        (await store.ExistsAsync(driver.CaseId, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(png)), TestContext.Current.CancellationToken)).ShouldBeFalse("a refused upload must not stay in the store");
         var next = driver.Recording.Chunk(1000).Count();
         var chunk = TestMedia.Webm(seconds: 1, seed: 9);
         await Locked(await teller2.SendAsync(TestMedia.ChunkRequest(driver.RecordingId!.Value, next, chunk)));

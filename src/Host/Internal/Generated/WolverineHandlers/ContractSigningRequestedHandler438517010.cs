@@ -14,15 +14,15 @@ namespace Internal.Generated.WolverineHandlers
     {
         private readonly Microsoft.Extensions.Configuration.IConfiguration _configuration;
         private readonly System.TimeProvider _timeProvider;
-        private readonly VirtualBranch.Engine.Integrity.IEvidenceStore _evidenceStore;
+        private readonly VirtualBranch.Engine.Integrity.ICaseEvidence _caseEvidence;
         private readonly VirtualBranch.Host.Cases.CaseCommandService _caseCommandService;
         private readonly VirtualBranch.Workflows.ESign.IESignProvider _ieSignProvider;
 
-        public ContractSigningRequestedHandler438517010(Microsoft.Extensions.Configuration.IConfiguration configuration, System.TimeProvider timeProvider, VirtualBranch.Engine.Integrity.IEvidenceStore evidenceStore, VirtualBranch.Host.Cases.CaseCommandService caseCommandService, VirtualBranch.Workflows.ESign.IESignProvider ieSignProvider)
+        public ContractSigningRequestedHandler438517010(Microsoft.Extensions.Configuration.IConfiguration configuration, System.TimeProvider timeProvider, VirtualBranch.Engine.Integrity.ICaseEvidence caseEvidence, VirtualBranch.Host.Cases.CaseCommandService caseCommandService, VirtualBranch.Workflows.ESign.IESignProvider ieSignProvider)
         {
             _configuration = configuration;
             _timeProvider = timeProvider;
-            _evidenceStore = evidenceStore;
+            _caseEvidence = caseEvidence;
             _caseCommandService = caseCommandService;
             _ieSignProvider = ieSignProvider;
         }
@@ -36,7 +36,7 @@ namespace Internal.Generated.WolverineHandlers
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("handler.type", "VirtualBranch.Host.Media.ContractSigningRequestedHandler");
             
             // The actual message execution
-            await VirtualBranch.Host.Media.ContractSigningRequestedHandler.Handle(contractSigningRequested, _ieSignProvider, _evidenceStore, _caseCommandService, _timeProvider, _configuration, cancellation).ConfigureAwait(false);
+            await VirtualBranch.Host.Media.ContractSigningRequestedHandler.Handle(contractSigningRequested, _ieSignProvider, _caseEvidence, _caseCommandService, _timeProvider, _configuration, cancellation).ConfigureAwait(false);
         }
     }
 
