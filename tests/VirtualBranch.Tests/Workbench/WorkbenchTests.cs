@@ -66,6 +66,38 @@ public sealed class WorkbenchTests(BrowserHostFixture host, BrowserFixture brows
     }
 
     [Fact]
+    public async Task a_step_submitted_from_a_page_the_case_moved_past_is_refused_and_the_page_says_so_until_the_teller_submits_again()
+    {
+        var api = await host.ClientFor("teller");
+        var opened = await api.OpenCase("loan-face-signing", new { customerName = "张三", idNumber = "11010519491231002X", mobile = "13800138000", loanAmount = 200000, termMonths = 36 });
+        await using var context = await browser.Browser.NewContextAsync(new() { BaseURL = host.BaseAddress!.ToString(), ViewportSize = new() { Width = 1400, Height = 1000 } });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/teller/");
+        await SignInAsync(page, "teller", host.PasswordOf("teller"));
+        await page.GetByRole(AriaRole.Button, new() { Name = opened.GetProperty("number").GetString()! }).ClickAsync();
+        var video = page.Locator(".step[data-step=video]");
+        await video.WaitForAsync();
+
+        // The page cannot read the case for now, and the case moves on meanwhile (the link goes out).
+        var released = new TaskCompletionSource();
+        await page.RouteAsync("**/api/cases/*/workbench", async route =>
+        {
+            await released.Task;
+            await route.ContinueAsync();
+        });
+        (await api.PostAsync($"/api/cases/{opened.Id()}/customer-link", null, TestContext.Current.CancellationToken)).EnsureSuccessStatusCode();
+        await video.Locator("button[type=submit]").ClickAsync();
+        await Expect(() => video.Locator(".error").TextContentAsync(), e => e!.Contains("Refreshed", StringComparison.Ordinal));
+
+        // Read again, the page keeps the step's form and says why it was not taken; submitted again, it is.
+        await page.RunAndWaitForResponseAsync(() => { released.SetResult(); return Task.CompletedTask; }, r => r.Url.EndsWith("/workbench", StringComparison.Ordinal));
+        await Expect(() => page.EvaluateAsync<int>("() => document.querySelectorAll('#steps .step').length"), n => n > 0);
+        (await video.Locator(".error").TextContentAsync())!.ShouldContain("Refreshed", Case.Sensitive, "the message stays until the teller acts");
+        await SubmitStepAsync(page, "video");
+        (await api.GetCase(opened.Id())).GetProperty("waiting").EnumerateArray().Select(w => w.GetProperty("stepId").GetString()).ShouldNotContain("video");
+    }
+
+    [Fact]
     public async Task teller_and_customer_complete_a_loan_face_signing_in_the_browser()
     {
         var options = new BrowserNewContextOptions { BaseURL = host.BaseAddress!.ToString(), ViewportSize = new() { Width = 1400, Height = 1000 } };

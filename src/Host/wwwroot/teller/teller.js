@@ -125,13 +125,16 @@
       form.addEventListener("submit", async (event) => {
         event.preventDefault();
         if (!vbForms.check(form)) return;
+        error.textContent = ""; // a new attempt: what was said of the last one no longer holds
         try {
           await vb.call("POST", `/api/cases/${current}/bookmarks/${w.bookmarkId}`, { input: read() }, { headers: { "If-Match": `"${lastVersion}"` } });
           await refresh();
         } catch (e) {
           const rest = vbForms.showErrors(form, e.problem && e.problem.errors);
           error.textContent = e.status === 409 ? `${e.message} 已刷新 / Refreshed.` : [e.message, ...rest].join(" ");
-          if (e.status === 409) { lastVersion = -1; shownSteps = ""; setTimeout(refresh, 10); }
+          // The case moved on since the page last read it: read it again, and leave this form (what was typed, and this
+          // message) as it is unless what waits has changed; the teller submits again.
+          if (e.status === 409) { lastVersion = -1; refresh().catch(() => {}); }
         }
       });
       steps.appendChild(box);
