@@ -106,7 +106,9 @@ public sealed class CaseCommandService(IDocumentStore store, DefinitionCatalog c
         Guid caseId, CachedCase? before, Decision.Accepted accepted, Actor actor, DateTimeOffset now, Func<string, string>? protect = null)
     {
         var links = CaseStreams.Chain(serializer, caseId, before?.Head ?? HashChain.Genesis, before?.State.Version ?? 0, accepted.Events, actor, now, protect);
-        if (!accepted.State.IsClosed || accepted.State.Sealed)
+        // A closed case is sealed once; an erasure of its personal data is sealed again, so that nobody without the bank's
+        // key can append one to pass off deleted evidence as erased (SealVerifier wants the seal after it).
+        if (!accepted.State.IsClosed || (accepted.State.Sealed && !accepted.Events.Any(e => e is PersonalDataErased)))
         {
             return (links, accepted.State);
         }

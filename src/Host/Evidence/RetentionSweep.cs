@@ -83,14 +83,13 @@ public sealed class RetentionSweep(IDocumentStore store, StoredEvents events, Ca
     }
 
     /// <summary>
-    /// Destroys the case's data key and deletes its sealed copies of its files (a file kept plain, before files were sealed,
+    /// Deletes the case's sealed copies of its files (a file kept plain, before files were sealed,
     /// is shared by content: it stays while another case still vouches for it), and any chunks of its recordings still
-    /// waiting in the staging (a recording never sealed, or one a Host added to after the seal).
+    /// waiting in the staging (a recording never sealed, or one a Host added to after the seal); then destroys its data key.
     /// </summary>
     private async Task FinishAsync(Guid caseId, IReadOnlyList<string> vouched, CancellationToken cancellation)
     {
-        await keys.DestroyAsync(caseId, cancellation);
-        cache.Forget(caseId); // its state was opened with the key; every other Host forgets it too (ErasureRelay)
+        // The files first and the key last: a sweep stopped midway finds the key still there and finishes (FinishInterruptedAsync).
         foreach (var sha256 in vouched)
         {
             await files.DiscardAsync(caseId, sha256, cancellation); // the case's own sealed copy
@@ -107,6 +106,8 @@ public sealed class RetentionSweep(IDocumentStore store, StoredEvents events, Ca
                 await staging.DiscardChunksAsync(started.RecordingId, cancellation);
             }
         }
+        await keys.DestroyAsync(caseId, cancellation);
+        cache.Forget(caseId); // its state was opened with the key; every other Host forgets it too (ErasureRelay)
     }
 
     private static readonly string RecordingStartedType = Engine.Persistence.CaseStreams.EventTypeName(typeof(Workflows.Media.RecordingStarted));

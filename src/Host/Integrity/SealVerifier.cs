@@ -25,11 +25,15 @@ public static class SealVerifier
     private static readonly HashSet<string> AfterSeal =
         [.. new[] { typeof(LegalHoldPlaced), typeof(LegalHoldReleased), typeof(PersonalDataErased) }.Select(CaseStreams.EventTypeName)];
 
+    /// <summary>An erasure says which evidence files may be missing: the bank seals it, so no one else can write one.</summary>
+    private static readonly string ErasureType = CaseStreams.EventTypeName(typeof(PersonalDataErased));
+
     /// <summary>The first problem with the stream's seals as (version, why); null when every seal holds.</summary>
     public static (long Version, string Problem)? Check(IReadOnlyList<ChainedRow> rows, TrustStore trust)
     {
         long? closedAt = null;
         long? sealedAt = null;
+        long? erasedAt = null;
         foreach (var row in rows)
         {
             if (row.EventType == SealType)
@@ -38,7 +42,15 @@ public static class SealVerifier
                 {
                     return (row.Version, $"seal at version {row.Version}: {problem}");
                 }
-                (closedAt, sealedAt) = (null, row.Version);
+                (closedAt, sealedAt, erasedAt) = (null, row.Version, null);
+            }
+            else if (row.EventType == ErasureType && erasedAt is null)
+            {
+                erasedAt = row.Version;
+                if (sealedAt is null)
+                {
+                    return (row.Version, $"unsealed erasure: version {row.Version} erases personal data of a case that was never sealed");
+                }
             }
             else if (sealedAt is { } seal && !AfterSeal.Contains(row.EventType))
             {
@@ -49,7 +61,8 @@ public static class SealVerifier
                 closedAt ??= row.Version;
             }
         }
-        return closedAt is { } version ? (version, $"unsealed: version {version} closes the case and no seal follows it") : null;
+        return erasedAt is { } erased ? (erased, $"unsealed erasure: version {erased} erases personal data and no seal by the bank follows it")
+            : closedAt is { } version ? (version, $"unsealed: version {version} closes the case and no seal follows it") : null;
     }
 
     private static string? Problem(ChainedRow row, IReadOnlyList<ChainedRow> rows, TrustStore trust)

@@ -37,18 +37,23 @@ public sealed class SealedCaseEvidence(IEvidenceStore store, PersonalDataKeys ke
             ?? throw new InvalidOperationException($"The personal data of case {caseId} was erased; no file can be kept for it any more.");
         await using var spool = Spool.Empty();
         var plain = await EvidenceCipher.SealAsync(content, spool, caseId, key, cancellation);
-        if (await CopyAsync(caseId, plain.Sha256, cancellation) is { } kept && await store.ExistsAsync(kept, cancellation))
+        var kept = await CopyAsync(caseId, plain.Sha256, cancellation);
+        if (kept is not null && await store.ExistsAsync(kept, cancellation))
         {
             return plain; // the case keeps this content already
         }
         spool.Position = 0;
-        var sealedCopy = await store.PutAsync(spool, cancellation);
-        await using var insert = await CommandAsync(
-            "insert into vb.vb_evidence_copies (sha256, case_id, sealed_sha256, size) values ($1, $2, $3, $4) on conflict do nothing",
-            cancellation, plain.Sha256, caseId, sealedCopy.Sha256, plain.Size);
-        if (await insert.ExecuteNonQueryAsync(cancellation) == 0 && await CopyAsync(caseId, plain.Sha256, cancellation) != sealedCopy.Sha256)
+        var sealedCopy = (await store.PutAsync(spool, cancellation)).Sha256;
+        // A new row, or a row whose copy was lost now names this one (the same content again mends it); when a concurrent
+        // put of the same content for the case got there first, its copy stands and this one goes.
+        await using var keep = await CommandAsync("""
+            insert into vb.vb_evidence_copies (sha256, case_id, sealed_sha256, size) values ($1, $2, $3, $4)
+            on conflict (sha256, case_id) do update set sealed_sha256 = excluded.sealed_sha256, kept_at = now()
+                where vb_evidence_copies.sealed_sha256 = $5
+            """, cancellation, plain.Sha256, caseId, sealedCopy, plain.Size, kept ?? "");
+        if (await keep.ExecuteNonQueryAsync(cancellation) == 0)
         {
-            await store.DiscardAsync(sealedCopy.Sha256, cancellation); // a concurrent put of the same content for the case won
+            await store.DiscardAsync(sealedCopy, cancellation);
         }
         return plain;
     }
@@ -72,7 +77,7 @@ public sealed class SealedCaseEvidence(IEvidenceStore store, PersonalDataKeys ke
         {
             return await EvidenceCipher.OpenAsync(source, caseId, key, cancellation);
         }
-        catch (Exception ex) when (ex is CryptographicException or EndOfStreamException)
+        catch (Exception ex) when (ex is CryptographicException or IOException)
         {
             await source.DisposeAsync();
             return null; // verify names what is wrong with it
@@ -114,7 +119,7 @@ public sealed class SealedCaseEvidence(IEvidenceStore store, PersonalDataKeys ke
             }
             return EvidenceHash.Altered(file, Convert.ToHexStringLower(hasher.GetHashAndReset()));
         }
-        catch (Exception ex) when (ex is CryptographicException or EndOfStreamException)
+        catch (Exception ex) when (ex is CryptographicException or IOException)
         {
             return $"file altered: the {file.Kind} {file.Sha256} no longer opens under the case's key ({ex.Message})";
         }
@@ -126,9 +131,10 @@ public sealed class SealedCaseEvidence(IEvidenceStore store, PersonalDataKeys ke
         {
             return; // a plain file kept before sealing is shared by content: its owner decides (see RetentionSweep)
         }
-        await store.DiscardAsync(sealedCopy, cancellation);
+        // The row first: stopped in between, what is left is ciphertext nobody names, never a name for nothing.
         await using var delete = await CommandAsync("delete from vb.vb_evidence_copies where sha256 = $1 and case_id = $2", cancellation, sha256, caseId);
         await delete.ExecuteNonQueryAsync(cancellation);
+        await store.DiscardAsync(sealedCopy, cancellation);
     }
 
     private async Task<string?> CopyAsync(Guid caseId, string sha256, CancellationToken cancellation)

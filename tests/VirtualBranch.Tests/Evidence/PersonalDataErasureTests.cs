@@ -147,6 +147,8 @@ public sealed class PersonalDataErasureTests(ShiftedClockHostFixture host) : ICl
         var events = (await Get("regulator", $"/api/cases/{erased}/events")).EnumerateArray().ToList();
         events.Single(e => e.GetProperty("type").GetString() == "identity_verified").GetProperty("data").GetProperty("Name").GetString().ShouldBe(PersonalData.Erased);
         var record = events.Single(e => e.GetProperty("type").GetString() == "personal_data_erased").GetProperty("data");
+        events[^1].GetProperty("type").GetString().ShouldBe("case_sealed", "the bank seals the erasure, so nobody else can write one");
+        events[^2].GetProperty("type").GetString().ShouldBe("personal_data_erased");
         record.GetProperty("Files").EnumerateArray().Select(f => f.GetString()).ShouldBe(files, ignoreOrder: true);
         var state = await Get("regulator", $"/api/cases/{erased}/state?version=2");
         state.GetRawText().ShouldNotContain(Name);
@@ -208,6 +210,31 @@ public sealed class PersonalDataErasureTests(ShiftedClockHostFixture host) : ICl
         (await Get("regulator", $"/api/cases/{erased}/verify")).GetProperty("intact").GetBoolean().ShouldBeTrue("its files are gone as its erasure says");
         var heldVerified = await Get("regulator", $"/api/cases/{held}/verify");
         heldVerified.GetProperty("intact").GetBoolean().ShouldBeTrue(heldVerified.ToString());
+    }
+
+    [Fact]
+    public async Task an_erasure_written_by_an_insider_to_pass_off_a_deleted_file_is_caught_because_only_the_bank_seals_one()
+    {
+        var id = await CompletedCaseAsync();
+        var files = await FilesOf(id);
+        var version = await host.Database.ScalarAsync<long>($"select version from vb.mt_streams where id = '{id}'");
+        // Straight into the table: an erasure naming the case's files after its seal, the chain recomputed, one file deleted.
+        var erasure = JsonSerializer.Serialize(new { Reason = "Retention ended.", Files = files, ErasedBy = "retention", ErasedAt = DateTimeOffset.UtcNow });
+        await host.Database.ExecuteAsync($"""
+            insert into vb.mt_events (seq_id, id, stream_id, version, data, type, timestamp, tenant_id, mt_dotnet_type, headers, correlation_id, causation_id, user_name)
+                select nextval('vb.mt_events_sequence'), gen_random_uuid(), stream_id, version + 1, '{erasure}'::jsonb, 'personal_data_erased', timestamp, tenant_id,
+                    'VirtualBranch.Engine.Runtime.PersonalDataErased, VirtualBranch.Engine',
+                    headers || jsonb_build_object('actor-id', 'retention', 'actor-role', 'system'), correlation_id, causation_id, user_name
+                from vb.mt_events where stream_id = '{id}' and version = {version};
+            update vb.mt_streams set version = version + 1 where id = '{id}';
+            """);
+        await Insider.RechainAsync(host.Database, id, version + 1);
+        File.Delete(await SealedCopies.PathAsync(host, id, files[0]));
+
+        var verified = await Get("regulator", $"/api/cases/{id}/verify");
+        verified.GetProperty("intact").GetBoolean().ShouldBeFalse(verified.ToString());
+        verified.GetProperty("firstBrokenVersion").GetInt64().ShouldBe(version + 1);
+        verified.GetProperty("problem").GetString()!.ShouldStartWith($"unsealed erasure: version {version + 1}");
     }
 
     [Fact]

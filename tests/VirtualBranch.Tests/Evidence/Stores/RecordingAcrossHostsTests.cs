@@ -23,7 +23,7 @@ public abstract class RecordingAcrossHostsTests(HostFixture host)
     protected abstract IReadOnlyDictionary<string, string> SecondHostSettings { get; }
 
     /// <summary>Checks the sealed recording is kept where this kind of store keeps it, and nowhere else.</summary>
-    protected abstract Task ShouldBeKeptInTheStoreAsync(string sha256);
+    protected abstract Task ShouldBeKeptInTheStoreAsync(Guid caseId, string sha256);
 
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
@@ -55,7 +55,7 @@ public abstract class RecordingAcrossHostsTests(HostFixture host)
             var whole = seal.Segments.ShouldHaveSingleItem();
             (whole.Sha256, whole.Size, whole.Chunks).ShouldBe((Convert.ToHexStringLower(SHA256.HashData(driver.Recording)), driver.Recording.Length, chunks.Count));
             (await driver.RunToEndAsync()).GetProperty("status").GetString().ShouldBe("completed");
-            await ShouldBeKeptInTheStoreAsync(whole.Sha256);
+            await ShouldBeKeptInTheStoreAsync(driver.CaseId, whole.Sha256);
 
             var supervisor = await host.ClientFor("supervisor");
             (await supervisor.GetByteArrayAsync($"/api/recordings/{recordingId}", Cancellation)).ShouldBe(driver.Recording);
@@ -89,9 +89,10 @@ public sealed class RecordingAcrossHostsInPostgresTests(PostgresEvidenceHostFixt
 {
     protected override IReadOnlyDictionary<string, string> SecondHostSettings => new Dictionary<string, string> { ["Evidence__Store"] = "postgresql" };
 
-    protected override async Task ShouldBeKeptInTheStoreAsync(string sha256)
+    protected override async Task ShouldBeKeptInTheStoreAsync(Guid caseId, string sha256)
     {
-        (await host.Database.ScalarAsync<long>($"select size from vb.vb_evidence_files where sha256 = '{sha256}'")).ShouldBeGreaterThan(0);
+        var sealedCopy = await SealedCopies.NameAsync(host.Database, caseId, sha256);
+        (await host.Database.ScalarAsync<long>($"select size from vb.vb_evidence_files where sha256 = '{sealedCopy}'")).ShouldBeGreaterThan(0);
         Directory.Exists(Path.Combine(host.DataDirectory, "recordings")).ShouldBeFalse("chunks wait in the database");
         Directory.Exists(Path.Combine(host.DataDirectory, "evidence")).ShouldBeFalse("evidence is kept in the database");
     }
@@ -120,10 +121,9 @@ public sealed class RecordingAcrossHostsInSharedFolderTests(SharedFolderEvidence
         ["Engine__RecordingsPath"] = Path.Combine(host.Shared, "recordings"),
     };
 
-    protected override Task ShouldBeKeptInTheStoreAsync(string sha256)
+    protected override async Task ShouldBeKeptInTheStoreAsync(Guid caseId, string sha256)
     {
-        File.Exists(new DirectoryEvidenceStore(Path.Combine(host.Shared, "evidence")).PathOf(sha256)).ShouldBeTrue();
+        File.Exists(new DirectoryEvidenceStore(Path.Combine(host.Shared, "evidence")).PathOf(await SealedCopies.NameAsync(host.Database, caseId, sha256))).ShouldBeTrue();
         Directory.Exists(Path.Combine(host.DataDirectory, "evidence")).ShouldBeFalse("the Hosts' own data folder holds no evidence");
-        return Task.CompletedTask;
     }
 }
