@@ -3,6 +3,12 @@ namespace VirtualBranch.Engine.Definitions;
 /// <summary>One thing wrong with a definition: where (JSON path), what (a stable code) and why (a sentence).</summary>
 public sealed record DefinitionProblem(string Path, string Code, string Message)
 {
+    /// <summary>
+    /// The analyst's Chinese sentence for a problem whose check is not the Engine's (a bank's compliance rule brings its
+    /// own); the Engine's own codes have theirs in <see cref="ProblemCatalog"/>.
+    /// </summary>
+    public string? Chinese { get; init; }
+
     public override string ToString() => $"{Path}: {Message} [{Code}]";
 }
 

@@ -1,8 +1,10 @@
 namespace VirtualBranch.Engine.Definitions;
 
 /// <summary>
-/// The analyst's sentence for each problem code, in Chinese and English. English keeps the specific sentence the
-/// check wrote; Chinese gives the catalogued sentence and the path (the English detail stays alongside).
+/// The analyst's sentence for each of the Engine's problem codes, in Chinese and English. English keeps the specific
+/// sentence the check wrote; Chinese gives the catalogued sentence and the path (the English detail stays alongside).
+/// A rule from outside the Engine (the bank's compliance rules in Workflows) gives its sentence with its problem
+/// (<see cref="DefinitionProblem.Chinese"/>).
 /// </summary>
 public static class ProblemCatalog
 {
@@ -28,10 +30,6 @@ public static class ProblemCatalog
         [ProblemCodes.ExpressionSyntax] = "表达式无法解析。",
         [ProblemCodes.InvalidSchema] = "JSON Schema 无效。",
         [ProblemCodes.InvalidDuration] = "期限既不是 ISO 8601 时长，也不是表达式。",
-        ["unrecorded-step"] = "意愿确认和电子签约必须在录音录像过程中进行（每条路径上都须先开始录制）。",
-        ["identity-missing"] = "涉及资金或开户的业务，办结前必须先通过身份核验。",
-        ["approval-same-role"] = "审批角色不能与经办角色相同（双人复核）。",
-        ["missing-deadline"] = "等待步骤必须设置期限，避免案件无限期等待。",
     };
 
     /// <summary>Whether the caller asked for Chinese (an Accept-Language or --lang starting with zh).</summary>
@@ -39,7 +37,7 @@ public static class ProblemCatalog
         language is not null && language.Split(',').FirstOrDefault()?.Trim().StartsWith("zh", StringComparison.OrdinalIgnoreCase) == true;
 
     public static string Message(DefinitionProblem problem, bool chinese) =>
-        chinese && Chinese.TryGetValue(problem.Code, out var sentence) ? $"{problem.Path}：{sentence}" : problem.Message;
+        chinese && (problem.Chinese ?? Chinese.GetValueOrDefault(problem.Code)) is { } sentence ? $"{problem.Path}：{sentence}" : problem.Message;
 
     public static IReadOnlyCollection<string> Codes => Chinese.Keys;
 }

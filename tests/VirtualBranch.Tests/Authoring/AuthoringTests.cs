@@ -80,12 +80,24 @@ public sealed class AuthoringTests
     [Fact]
     public void every_problem_code_has_a_chinese_sentence()
     {
-        var codes = typeof(ProblemCodes).GetFields().Select(f => (string)f.GetValue(null)!).Concat(["unrecorded-step", "identity-missing", "approval-same-role", "missing-deadline"]);
-        foreach (var code in codes)
+        foreach (var code in typeof(ProblemCodes).GetFields().Select(f => (string)f.GetValue(null)!))
         {
             ProblemCatalog.Codes.ShouldContain(code);
             ProblemCatalog.Message(new DefinitionProblem("$.x", code, "english"), chinese: true).ShouldNotContain("english");
         }
+        // The bank's compliance rules live in Workflows, and each brings its own sentence with its problems.
+        var rules = typeof(Workflows.Compliance.RecordedSpanRule).Assembly.GetTypes().Where(t => t.IsAssignableTo(typeof(IDefinitionRule))).ToList();
+        rules.Count.ShouldBe(4);
+        foreach (var rule in rules)
+        {
+            rule.GetField("Chinese")?.GetValue(null).ShouldBeOfType<string>().ShouldMatch(@"\p{IsCJKUnifiedIdeographs}", rule.Name);
+        }
+        var flow = new FlowBuilder()
+            .Activity("work", "human-task", new { form = new { type = "object" }, deadline = "PT1H" })
+            .Activity("approve", "approval", new { role = "teller" })
+            .Activity("ok", "end").Chain("start", "work", "approve").Connect("approve", "approved", "ok");
+        EngineKit.BankParser.Read(flow.Json()).Problems.Select(p => ProblemCatalog.Message(p, chinese: true))
+            .ShouldBe(["$.activities[2].inputs.role：审批角色不能与经办角色相同（双人复核）。", "$.activities[2].inputs.deadline：等待步骤必须设置期限，避免案件无限期等待。"], ignoreOrder: true);
     }
 
     [Fact]

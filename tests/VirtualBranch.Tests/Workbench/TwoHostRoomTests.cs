@@ -29,7 +29,7 @@ public sealed class TwoHostRoomTests(HostFixture host) : IClassFixture<HostFixtu
         // arriving earlier hears of the customer as they take their seat (peer-joined) instead of as present.
         await customer.ReceiveAsync("welcome");
         using var teller = await JoinAsync(host.Factory, driver.CaseId, tellerToken);
-        var present = await teller.ReceiveAsync("peer-present");
+        var present = await Explained(() => teller.ReceiveAsync("peer-present"));
         present.GetProperty("role").GetString().ShouldBe("customer", "the customer is connected to the other Host");
         (await customer.ReceiveAsync("peer-joined")).GetProperty("role").GetString().ShouldBe("teller");
         // Joining at the same moment, the customer's own announcement can reach the teller's Host after the answer to it:
@@ -52,5 +52,22 @@ public sealed class TwoHostRoomTests(HostFixture host) : IClassFixture<HostFixtu
 
         await customer.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bye", Cancellation);
         (await teller.ReceiveAsync("peer-left")).GetProperty("role").GetString().ShouldBe("customer");
+
+        // A wait that runs out says what each Host had heard and what went between them, so a failure can be read.
+        async Task<T> Explained<T>(Func<Task<T>> wait)
+        {
+            try
+            {
+                return await wait();
+            }
+            catch (OperationCanceledException) when (!Cancellation.IsCancellationRequested)
+            {
+                var signals = await host.Database.ScalarAsync<string>(
+                    "select string_agg(id || ' ' || (signal->>'from') || '->' || (signal->>'to') || ' ' || left(signal->>'body', 80), E'\n' order by id) from vb.vb_room_signals");
+                throw new Shouldly.ShouldAssertException(
+                    $"No message within 30 s. Listening: this Host {host.Services.GetRequiredService<RoomRelay>().IsListening}, the other " +
+                    $"{second.Services.GetRequiredService<RoomRelay>().IsListening}. Signals between them:\n{signals}");
+            }
+        }
     }
 }
