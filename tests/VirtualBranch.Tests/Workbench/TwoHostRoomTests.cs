@@ -11,6 +11,7 @@ namespace VirtualBranch.Tests.Workbench;
 /// The teller on one Host and the customer on another, over one database: the room's signalling goes between the Hosts
 /// (PostgreSQL NOTIFY), so each learns the other is there and the offer and answer reach the other side.
 /// </summary>
+[Collection(SeveralHostsCollection.Name)]
 public sealed class TwoHostRoomTests(HostFixture host) : IClassFixture<HostFixture>
 {
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
@@ -70,4 +71,14 @@ public sealed class TwoHostRoomTests(HostFixture host) : IClassFixture<HostFixtu
             }
         }
     }
+}
+
+/// <summary>
+/// Two Hosts in this process talking through PostgreSQL NOTIFY run alone, after the others: every message waits on both
+/// Hosts' listener loops and the database, which the rest of the suite running beside them can hold up past any bound.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class SeveralHostsCollection
+{
+    public const string Name = "several hosts";
 }
