@@ -108,6 +108,16 @@ public sealed class VideoRooms
             }
         }
 
+        /// <summary>
+        /// Tells this page someone is in the room (joined, or there before it), once per connection of theirs: when two
+        /// Hosts learn of each other's seats at the same moment, each can hear of a connection twice (its announcement,
+        /// and the answer to its own), and a page told twice would offer again and renegotiate a call that is up.
+        /// </summary>
+        public Task TellArrivalAsync(string message, string? connection) =>
+            connection is not null && !_heardOf.TryAdd(connection, 0) ? Task.CompletedTask : SendAsync(message);
+
+        private readonly ConcurrentDictionary<string, byte> _heardOf = new(StringComparer.Ordinal);
+
         public string Describe(string type) => new JsonObject
         {
             ["type"] = type, ["id"] = seat.Id, ["role"] = seat.Role, ["name"] = seat.Name, ["conn"] = Connection,
@@ -199,9 +209,9 @@ public sealed class VideoRooms
             }
             foreach (var other in room.Peers.Values.Where(p => p != me))
             {
-                await me.SendAsync(other.Describe("peer-present"));
+                await me.TellArrivalAsync(other.Describe("peer-present"), other.Connection);
             }
-            await AnnounceAsync(caseId, room, me, me.Describe("peer-joined"));
+            await AnnounceAsync(caseId, room, me, me.Describe("peer-joined"), arrival: true);
             while (socket.State == WebSocketState.Open)
             {
                 var message = new StringBuilder();
@@ -233,7 +243,7 @@ public sealed class VideoRooms
             {
                 await CloseAsync(socket, "The Host is restarting; connect again.");
             }
-            await AnnounceAsync(caseId, room, me, me.Describe("peer-left"));
+            await AnnounceAsync(caseId, room, me, me.Describe("peer-left"), arrival: false);
             if (left && !stopping.IsCancellationRequested && (seat.Id == Roles.Customer || seat.Recorded))
             {
                 _ = ActIfStillGoneAsync(caseId, room, seat, cases);
@@ -337,11 +347,11 @@ public sealed class VideoRooms
     }
 
     /// <summary>Arrivals and departures go to everyone here and to every Host, since this one cannot know where others connect.</summary>
-    private async Task AnnounceAsync(Guid caseId, Room room, Peer from, string message)
+    private async Task AnnounceAsync(Guid caseId, Room room, Peer from, string message, bool arrival)
     {
         foreach (var peer in room.Peers.Values.Where(p => p != from && p.Seat.Id != from.Seat.Id))
         {
-            await peer.SendAsync(message);
+            await (arrival ? peer.TellArrivalAsync(message, from.Connection) : peer.SendAsync(message));
         }
         await RelayAsync(caseId, from.Seat.Id, Everyone, message);
     }
@@ -385,17 +395,18 @@ public sealed class VideoRooms
                 return;
             }
         }
+        var arrival = type is "peer-joined" or "peer-present";
         if (signal.To != Everyone)
         {
             if (room.Peers.TryGetValue(signal.To, out var peer))
             {
-                await peer.SendAsync(signal.Body);
+                await (arrival ? peer.TellArrivalAsync(signal.Body, connection) : peer.SendAsync(signal.Body));
             }
             return;
         }
         foreach (var peer in room.Peers.Values.Where(p => p.Seat.Id != signal.From))
         {
-            await peer.SendAsync(signal.Body);
+            await (arrival ? peer.TellArrivalAsync(signal.Body, connection) : peer.SendAsync(signal.Body));
             if (type == "peer-joined")
             {
                 await relay.PublishAsync(signal.CaseId, peer.Seat.Id, signal.From, peer.Describe("peer-present"), CancellationToken.None);

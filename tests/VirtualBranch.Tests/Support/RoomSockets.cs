@@ -15,7 +15,12 @@ public static class RoomSockets
             new Uri($"ws://localhost/api/cases/{caseId}/room?{query}{(query.Length > 0 ? "&" : "")}access_token={Uri.EscapeDataString(token)}"), Cancellation);
 
     /// <summary>The next message of <paramref name="type"/> (that <paramref name="matches"/>), skipping others (kept in <paramref name="skipped"/>); at most 30 s.</summary>
-    public static async Task<JsonElement> ReceiveAsync(this WebSocket socket, string type, Func<JsonElement, bool>? matches = null, List<JsonElement>? skipped = null)
+    public static Task<JsonElement> ReceiveAsync(this WebSocket socket, string type, Func<JsonElement, bool>? matches = null, List<JsonElement>? skipped = null) =>
+        socket.ReceiveAnyAsync([type], matches, skipped);
+
+    /// <summary>The next message of one of <paramref name="types"/> (that <paramref name="matches"/>), skipping others (kept in <paramref name="skipped"/>); at most 30 s.</summary>
+    public static async Task<JsonElement> ReceiveAnyAsync(this WebSocket socket, IReadOnlyCollection<string> types, Func<JsonElement, bool>? matches = null,
+        List<JsonElement>? skipped = null)
     {
         var buffer = new byte[64 * 1024];
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
@@ -24,7 +29,7 @@ public static class RoomSockets
         {
             var result = await socket.ReceiveAsync(buffer, limit.Token);
             var message = JsonDocument.Parse(Encoding.UTF8.GetString(buffer, 0, result.Count)).RootElement.Clone();
-            if (message.GetProperty("type").GetString() == type && (matches is null || matches(message)))
+            if (types.Contains(message.GetProperty("type").GetString()) && (matches is null || matches(message)))
             {
                 return message;
             }
