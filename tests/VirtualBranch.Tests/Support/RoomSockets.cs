@@ -15,6 +15,9 @@ public static class RoomSockets
             new Uri($"ws://localhost/api/cases/{caseId}/room?{query}{(query.Length > 0 ? "&" : "")}access_token={Uri.EscapeDataString(token)}"), Cancellation);
 
     /// <summary>The next message of <paramref name="type"/> (that <paramref name="matches"/>), skipping others (kept in <paramref name="skipped"/>); at most 30 s.</summary>
+    /// <summary>What tells a page someone is in the room: there before it, or just joined. A page hears of each connection once, as one or the other.</summary>
+    public static readonly IReadOnlyCollection<string> Arrived = ["peer-present", "peer-joined"];
+
     public static Task<JsonElement> ReceiveAsync(this WebSocket socket, string type, Func<JsonElement, bool>? matches = null, List<JsonElement>? skipped = null) =>
         socket.ReceiveAnyAsync([type], matches, skipped);
 

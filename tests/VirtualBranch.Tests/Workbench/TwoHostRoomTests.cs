@@ -30,10 +30,9 @@ public sealed class TwoHostRoomTests(HostFixture host) : IClassFixture<HostFixtu
         // Each hears of the other once: as there already, or as just joined, by which Host's announcement the other heard
         // first (the customer's Host announces them once their arrival is recorded in the case, which may be after the
         // teller's). The page treats both alike.
-        string[] arrived = ["peer-present", "peer-joined"];
-        var present = await Explained(() => teller.ReceiveAnyAsync(arrived, m => m.GetProperty("role").GetString() == "customer"));
+        var present = await Explained(() => teller.ReceiveAnyAsync(Arrived, m => m.GetProperty("role").GetString() == "customer"));
         present.GetProperty("id").GetString().ShouldBe("customer", "the customer is connected to the other Host");
-        await Explained(() => customer.ReceiveAnyAsync(arrived, m => m.GetProperty("role").GetString() == "teller"));
+        await Explained(() => customer.ReceiveAnyAsync(Arrived, m => m.GetProperty("role").GetString() == "teller"));
         // Joining at the same moment, the customer's own announcement can reach the teller's Host after the answer to it:
         // a connection heard of twice is not passed on (the teller's page would offer again and renegotiate the call).
         var late = new { type = "peer-joined", id = present.GetProperty("id").GetString(), role = "customer", conn = present.GetProperty("conn").GetString() };
