@@ -25,6 +25,18 @@ public sealed class TablesOnce(NpgsqlDataSource database, string ddl)
         }
     }
 
+    /// <summary>A command on the tables, made sure of first, with its positional parameters (<c>$1</c>, <c>$2</c>, …).</summary>
+    public async Task<NpgsqlCommand> CommandAsync(string sql, CancellationToken cancellation, params object[] values)
+    {
+        await EnsureAsync(cancellation);
+        var command = database.CreateCommand(sql);
+        foreach (var value in values)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        }
+        return command;
+    }
+
     private static async Task RunAsync(NpgsqlDataSource database, string ddl)
     {
         await using var connection = await database.OpenConnectionAsync();

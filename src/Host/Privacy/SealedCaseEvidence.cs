@@ -46,7 +46,7 @@ public sealed class SealedCaseEvidence(IEvidenceStore store, PersonalDataKeys ke
         var sealedCopy = (await store.PutAsync(spool, cancellation)).Sha256;
         // A new row, or a row whose copy was lost now names this one (the same content again mends it); when a concurrent
         // put of the same content for the case got there first, its copy stands and this one goes.
-        await using var keep = await CommandAsync("""
+        await using var keep = await _tables.CommandAsync("""
             insert into vb.vb_evidence_copies (sha256, case_id, sealed_sha256, size) values ($1, $2, $3, $4)
             on conflict (sha256, case_id) do update set sealed_sha256 = excluded.sealed_sha256, kept_at = now()
                 where vb_evidence_copies.sealed_sha256 = $5
@@ -132,25 +132,14 @@ public sealed class SealedCaseEvidence(IEvidenceStore store, PersonalDataKeys ke
             return; // a plain file kept before sealing is shared by content: its owner decides (see RetentionSweep)
         }
         // The row first: stopped in between, what is left is ciphertext nobody names, never a name for nothing.
-        await using var delete = await CommandAsync("delete from vb.vb_evidence_copies where sha256 = $1 and case_id = $2", cancellation, sha256, caseId);
+        await using var delete = await _tables.CommandAsync("delete from vb.vb_evidence_copies where sha256 = $1 and case_id = $2", cancellation, sha256, caseId);
         await delete.ExecuteNonQueryAsync(cancellation);
         await store.DiscardAsync(sealedCopy, cancellation);
     }
 
     private async Task<string?> CopyAsync(Guid caseId, string sha256, CancellationToken cancellation)
     {
-        await using var command = await CommandAsync("select sealed_sha256 from vb.vb_evidence_copies where sha256 = $1 and case_id = $2", cancellation, sha256, caseId);
+        await using var command = await _tables.CommandAsync("select sealed_sha256 from vb.vb_evidence_copies where sha256 = $1 and case_id = $2", cancellation, sha256, caseId);
         return await command.ExecuteScalarAsync(cancellation) as string;
-    }
-
-    private async Task<NpgsqlCommand> CommandAsync(string sql, CancellationToken cancellation, params object[] values)
-    {
-        await _tables.EnsureAsync(cancellation);
-        var command = database.CreateCommand(sql);
-        foreach (var value in values)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = value });
-        }
-        return command;
     }
 }

@@ -15,7 +15,7 @@ public sealed class PostgresRecordingStaging(NpgsqlDataSource database) : IRecor
 
     public async Task<StagedRecording?> FindAsync(Guid recordingId, CancellationToken cancellation)
     {
-        await using var command = await CommandAsync("""
+        await using var command = await _tables.CommandAsync("""
             select case_id, media_type, sealed, (select count(*)::int from vb.vb_recording_segments s where s.recording_id = r.recording_id)
             from vb.vb_recordings r where recording_id = $1
             """, cancellation, recordingId);
@@ -30,7 +30,7 @@ public sealed class PostgresRecordingStaging(NpgsqlDataSource database) : IRecor
 
     public async Task StartAsync(Guid recordingId, Guid caseId, string mediaType, CancellationToken cancellation)
     {
-        await using var command = await CommandAsync("""
+        await using var command = await _tables.CommandAsync("""
             with started as (insert into vb.vb_recordings (recording_id, case_id, media_type) values ($1, $2, $3) on conflict do nothing returning recording_id)
             insert into vb.vb_recording_segments (recording_id, segment) select recording_id, 0 from started
             """, cancellation, recordingId, caseId, mediaType);
@@ -39,14 +39,14 @@ public sealed class PostgresRecordingStaging(NpgsqlDataSource database) : IRecor
 
     public async Task AddSegmentAsync(Guid recordingId, int segment, CancellationToken cancellation)
     {
-        await using var command = await CommandAsync(
+        await using var command = await _tables.CommandAsync(
             "insert into vb.vb_recording_segments (recording_id, segment) values ($1, $2) on conflict do nothing", cancellation, recordingId, segment);
         await command.ExecuteNonQueryAsync(cancellation);
     }
 
     public async Task<IReadOnlyList<StagedChunk>> ChunksAsync(Guid recordingId, int segment, CancellationToken cancellation)
     {
-        await using var command = await CommandAsync(
+        await using var command = await _tables.CommandAsync(
             "select index, length(data), arrived_at from vb.vb_recording_chunks where recording_id = $1 and segment = $2 order by index", cancellation, recordingId, segment);
         await using var reader = await command.ExecuteReaderAsync(cancellation);
         var chunks = new List<StagedChunk>();
@@ -59,14 +59,14 @@ public sealed class PostgresRecordingStaging(NpgsqlDataSource database) : IRecor
 
     public async Task<byte[]?> ReadChunkAsync(Guid recordingId, int segment, int index, CancellationToken cancellation)
     {
-        await using var command = await CommandAsync(
+        await using var command = await _tables.CommandAsync(
             "select data from vb.vb_recording_chunks where recording_id = $1 and segment = $2 and index = $3", cancellation, recordingId, segment, index);
         return await command.ExecuteScalarAsync(cancellation) as byte[];
     }
 
     public async Task<bool> AddChunkAsync(Guid recordingId, int segment, int index, ReadOnlyMemory<byte> content, CancellationToken cancellation)
     {
-        await using var command = await CommandAsync(
+        await using var command = await _tables.CommandAsync(
             "insert into vb.vb_recording_chunks (recording_id, segment, index, data) values ($1, $2, $3, $4) on conflict do nothing", cancellation, recordingId, segment, index);
         command.Parameters.Add(new NpgsqlParameter<ReadOnlyMemory<byte>> { TypedValue = content });
         return await command.ExecuteNonQueryAsync(cancellation) == 1;
@@ -74,7 +74,7 @@ public sealed class PostgresRecordingStaging(NpgsqlDataSource database) : IRecor
 
     public async Task CopySegmentAsync(Guid recordingId, int segment, int chunks, Stream target, CancellationToken cancellation)
     {
-        await using var command = await CommandAsync(
+        await using var command = await _tables.CommandAsync(
             "select data from vb.vb_recording_chunks where recording_id = $1 and segment = $2 and index < $3 order by index", cancellation, recordingId, segment, chunks);
         await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellation);
         while (await reader.ReadAsync(cancellation))
@@ -86,39 +86,28 @@ public sealed class PostgresRecordingStaging(NpgsqlDataSource database) : IRecor
 
     public async Task EndSegmentAsync(Guid recordingId, int segment, int chunks, CancellationToken cancellation)
     {
-        await using var command = await CommandAsync(
+        await using var command = await _tables.CommandAsync(
             "update vb.vb_recording_segments set declared_chunks = $3 where recording_id = $1 and segment = $2", cancellation, recordingId, segment, chunks);
         await command.ExecuteNonQueryAsync(cancellation);
     }
 
     public async Task<int?> DeclaredChunksAsync(Guid recordingId, int segment, CancellationToken cancellation)
     {
-        await using var command = await CommandAsync(
+        await using var command = await _tables.CommandAsync(
             "select declared_chunks from vb.vb_recording_segments where recording_id = $1 and segment = $2", cancellation, recordingId, segment);
         return await command.ExecuteScalarAsync(cancellation) as int?;
     }
 
     public async Task MarkSealedAsync(Guid recordingId, RecordingSeal seal, CancellationToken cancellation)
     {
-        await using var command = await CommandAsync(
+        await using var command = await _tables.CommandAsync(
             "update vb.vb_recordings set sealed = $2 where recording_id = $1 and sealed is null", cancellation, recordingId, JsonSerializer.Serialize(seal));
         await command.ExecuteNonQueryAsync(cancellation);
     }
 
     public async Task DiscardChunksAsync(Guid recordingId, CancellationToken cancellation)
     {
-        await using var command = await CommandAsync("delete from vb.vb_recording_chunks where recording_id = $1", cancellation, recordingId);
+        await using var command = await _tables.CommandAsync("delete from vb.vb_recording_chunks where recording_id = $1", cancellation, recordingId);
         await command.ExecuteNonQueryAsync(cancellation);
-    }
-
-    private async Task<NpgsqlCommand> CommandAsync(string sql, CancellationToken cancellation, params object[] values)
-    {
-        await _tables.EnsureAsync(cancellation);
-        var command = database.CreateCommand(sql);
-        foreach (var value in values)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = value });
-        }
-        return command;
     }
 }
