@@ -73,7 +73,7 @@ public sealed class ExportBundle(StoredEvents events, IDocumentStore store, ICas
         foreach (var file in rows.SelectMany(r => EvidenceFiles.In(r.Utf8Data)).DistinctBy(f => f.Sha256).Where(f => EvidenceHash.IsValid(f.Sha256)))
         {
             // A file that is missing, altered or no longer opens is left out (verify-bundle names it); the rest still goes.
-            if (await files.ExistsAsync(caseId, file.Sha256, cancellation) && await files.CheckAsync(caseId, file, cancellation) is null)
+            if (await files.CheckAsync(caseId, file, cancellation) is null)
             {
                 entries.Add(($"evidence/{file.Kind}-{file.Sha256}", null, file.Sha256));
             }
