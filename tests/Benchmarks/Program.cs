@@ -15,6 +15,7 @@ using VirtualBranch.Host.Cases;
 using VirtualBranch.Host.Configuration;
 using VirtualBranch.Host.Integrity;
 using VirtualBranch.Host.Persistence;
+using Wolverine;
 
 // The benchmark. Usage (needs ConnectionStrings__Engine, see README):
 //   dotnet run -c Release --project tests/Benchmarks -- [--cases 300] [--concurrency 1,4,16] [--http-clients 16]
@@ -43,7 +44,6 @@ try
             web.UseSetting("ConnectionStrings:Engine", target);
             web.UseSetting("Engine:SoloNode", "true");
             web.UseSetting("Engine:Quiet", "true");
-            web.UseSetting("Engine:CarryOutIntents", "false");
             // Checkpoints after seals run as in production; the scheduled one is run by the growth section itself, to time it.
             web.UseSetting("Engine:CheckpointIntervalSeconds", "0");
             web.UseSetting("Engine:CreateDemoAccounts", "true");
@@ -57,6 +57,9 @@ try
             web.ConfigureTestServices(services =>
             {
                 services.AddSingleton<VirtualBranch.Host.Customers.ICustomerMessenger>(phone);
+                // The driver answers the recording's seal and the contract's signature itself: the Host's handlers of those intents stay out.
+                services.ConfigureWolverine(wolverine => wolverine.Discovery.CustomizeHandlerDiscovery(handlers => handlers.Excludes.WithCondition("answered by the caller",
+                    type => type == typeof(VirtualBranch.Host.Media.RecordingStopRequestedHandler) || type == typeof(VirtualBranch.Host.Media.ContractSigningRequestedHandler))));
                 if (!sealPersonalData)
                 {
                     services.AddSingleton<VirtualBranch.Host.Privacy.IPersonalDataSealing>(new Unsealed());

@@ -28,7 +28,7 @@ public static class AuthSetup
     public static void AddAuth(this WebApplicationBuilder builder)
     {
         var options = builder.Services.BuildRequiredSingleton<EngineOptions>();
-        if (builder.Configuration.GetValue<bool>("Engine:CreateDemoAccounts"))
+        if (options.CreateDemoAccounts)
         {
             DemoAccounts.EnsureCreated(options.DataDirectory);
         }

@@ -1,3 +1,4 @@
+using VirtualBranch.Host.Persistence;
 using Serilog;
 
 namespace VirtualBranch.Host.Configuration;
@@ -7,29 +8,18 @@ public static class EngineOptionsSetup
 {
     public static EngineOptions AddEngineOptions(this WebApplicationBuilder builder)
     {
-        var connectionString = builder.Configuration.GetConnectionString("Engine");
-        var problems = EngineOptions.Problems(connectionString);
-        if (problems.Count > 0)
-        {
-            throw new ConfigurationProblemException(string.Join(" ", problems));
-        }
-        var root = FindRepositoryRoot(builder.Environment.ContentRootPath);
-        var dataDirectory = builder.Configuration["Engine:DataDirectory"] ?? Path.Combine(root, ".data");
-        var definitions = builder.Configuration["Engine:DefinitionsPath"] ?? Path.Combine(root, "definitions");
-        var options = new EngineOptions
-        {
-            ConnectionString = connectionString!,
-            DataDirectory = Path.GetFullPath(dataDirectory),
-            DefinitionsPath = Path.GetFullPath(definitions),
-        };
+        var options = EngineOptions.Bind(builder.Configuration, FindRepositoryRoot(builder.Environment.ContentRootPath));
         builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options));
         return options;
     }
 
-    public static void AddObservability(this WebApplicationBuilder builder) =>
+    public static void AddObservability(this WebApplicationBuilder builder)
+    {
+        var quiet = builder.Services.BuildRequiredSingleton<EngineOptions>().Quiet;
         builder.Services.AddSerilog((_, logger) => logger
             .ReadFrom.Configuration(builder.Configuration)
-            .MinimumLevel.Is(builder.Configuration.GetValue<bool>("Engine:Quiet") ? Serilog.Events.LogEventLevel.Warning : Serilog.Events.LogEventLevel.Information)
+            .MinimumLevel.Is(quiet ? Serilog.Events.LogEventLevel.Warning : Serilog.Events.LogEventLevel.Information)
             .MinimumLevel.Override("Microsoft.AspNetCore", Serilog.Events.LogEventLevel.Warning)
             .MinimumLevel.Override("Wolverine", Serilog.Events.LogEventLevel.Warning)
             .MinimumLevel.Override("Marten", Serilog.Events.LogEventLevel.Warning)
@@ -40,6 +30,7 @@ public static class EngineOptionsSetup
             .Enrich.FromLogContext()
             .Enrich.With<Telemetry.CommandContextEnricher>()
             .WriteTo.Console(outputTemplate: "{Timestamp:HH:mm:ss} {Level:u3} {SourceContext}: {Message:lj}{" + Telemetry.CommandContextEnricher.PropertyName + "}{NewLine}{Exception}"));
+    }
 
     /// <summary>The checkout's root (the folder holding Engine.sln), so `dotnet run` from anywhere finds definitions and .data.</summary>
     public static string FindRepositoryRoot(string start)

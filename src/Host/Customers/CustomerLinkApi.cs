@@ -1,3 +1,4 @@
+using VirtualBranch.Host.Configuration;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 using VirtualBranch.Engine.Definitions;
@@ -111,7 +112,7 @@ public static class CustomerLinkApi
 
     /// <summary>Where the customer's phone reaches the Host: <c>Engine:PublicUrl</c> when set (behind a proxy), else this request's origin.</summary>
     internal static string PublicOrigin(HttpContext http) =>
-        http.RequestServices.GetRequiredService<IConfiguration>()["Engine:PublicUrl"]?.TrimEnd('/') is { Length: > 0 } configured
+        http.RequestServices.GetRequiredService<EngineOptions>().PublicUrl is { } configured
             ? configured
             : $"{http.Request.Scheme}://{http.Request.Host}";
 }

@@ -13,7 +13,7 @@ public sealed record EvidenceOptions(string Store, string Directory, string Reco
 {
     public const string StoreKey = "Evidence:Store";
     public const string DirectoryKey = "Evidence:Directory";
-    public const string RecordingsKey = "Engine:RecordingsPath";
+    public static readonly string RecordingsKey = EngineOptions.KeyOf(nameof(EngineOptions.RecordingsPath));
     public const string DirectoryStore = "directory";
     public const string PostgresStore = "postgresql";
 
@@ -28,7 +28,7 @@ public sealed record EvidenceOptions(string Store, string Directory, string Reco
             throw new ConfigurationProblemException($"{StoreKey} is '{configuration[StoreKey]}'; it must be {DirectoryStore} (a shared folder) or {PostgresStore} (the case database).");
         }
         var directory = Folder(configuration, DirectoryKey, Path.Combine(engine.DataDirectory, "evidence"));
-        var recordings = Folder(configuration, RecordingsKey, Path.Combine(engine.DataDirectory, "recordings"));
+        var recordings = NotAFile(RecordingsKey, engine.RecordingsPath ?? Path.Combine(engine.DataDirectory, "recordings"));
         return new EvidenceOptions(store, directory, recordings);
     }
 
@@ -43,9 +43,11 @@ public sealed record EvidenceOptions(string Store, string Directory, string Reco
         {
             throw new ConfigurationProblemException($"{key} is '{given}', which is not a folder path.");
         }
-        var full = Path.GetFullPath(given);
-        return File.Exists(full)
+        return NotAFile(key, Path.GetFullPath(given));
+    }
+
+    private static string NotAFile(string key, string full) =>
+        File.Exists(full)
             ? throw new ConfigurationProblemException($"{key} names '{full}', which is a file; it must be a folder (shared by every Host).")
             : full;
-    }
 }

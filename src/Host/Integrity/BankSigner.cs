@@ -16,10 +16,10 @@ public sealed class BankSigner
 {
     private readonly X509Certificate2 _certificate;
 
-    public BankSigner(EngineOptions options, IConfiguration configuration)
+    public BankSigner(EngineOptions options)
     {
-        var path = configuration["Engine:SigningCertificatePath"] ?? Path.Combine(options.DataDirectory, "bank-signing.pfx");
-        var password = configuration["Engine:SigningCertificatePassword"];
+        var path = options.SigningCertificateFile;
+        var password = options.SigningCertificatePassword;
         if (!File.Exists(path))
         {
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);

@@ -7,14 +7,14 @@ namespace VirtualBranch.Host.Integrity;
 /// <summary>The bank's signing key and the trust store its signatures are checked against, both ready before the Host starts.</summary>
 public static class IntegritySetup
 {
-    public const string TrustStoreKey = "Engine:TrustStorePath";
+    public static readonly string TrustStoreKey = EngineOptions.KeyOf(nameof(EngineOptions.TrustStorePath));
 
     public static void AddIntegrity(this WebApplicationBuilder builder)
     {
         var options = builder.Services.BuildRequiredSingleton<EngineOptions>();
-        var signer = new BankSigner(options, builder.Configuration);
+        var signer = new BankSigner(options);
         builder.Services.AddSingleton(signer);
-        var path = Path.GetFullPath(builder.Configuration[TrustStoreKey] ?? Path.Combine(options.DataDirectory, "trust-store.pem"));
+        var path = options.TrustStoreFile;
         builder.Services.AddSingleton(BankTrust(path, signer));
     }
 

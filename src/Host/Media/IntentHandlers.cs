@@ -41,10 +41,6 @@ public static class RecordingStopRequestedHandler
     public static async Task Handle(RecordingStopRequested intent, IMediaAdapter media, CaseCommandService cases, TimeProvider clock, IConfiguration configuration,
         CancellationToken cancellation)
     {
-        if (!configuration.GetValue("Engine:CarryOutIntents", true))
-        {
-            return; // the benchmark answers these steps itself
-        }
         await UntilRecordersEndedAsync(intent.RecordingId, media, clock, configuration, cancellation);
         var seal = await media.SealAsync(intent.RecordingId, cancellation);
         var input = JsonSerializer.SerializeToElement(new
@@ -68,12 +64,8 @@ public static class RecordingStopRequestedHandler
 public static class ContractSigningRequestedHandler
 {
     public static async Task Handle(ContractSigningRequested intent, IESignProvider signer, ICaseEvidence evidence, CaseCommandService cases, TimeProvider clock,
-        IConfiguration configuration, CancellationToken cancellation)
+        CancellationToken cancellation)
     {
-        if (!configuration.GetValue("Engine:CarryOutIntents", true))
-        {
-            return; // the benchmark answers these steps itself
-        }
         var contract = await signer.SealAsync(intent.Title, intent.Text, intent.Signer, cancellation);
         var (pdfSha, pdfSize) = await evidence.PutAsync(intent.CaseId, new MemoryStream(contract.Pdf), cancellation);
         var (sigSha, sigSize) = await evidence.PutAsync(intent.CaseId, new MemoryStream(contract.Signature), cancellation);

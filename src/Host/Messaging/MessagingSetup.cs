@@ -1,5 +1,7 @@
 using JasperFx;
 using JasperFx.CodeGeneration;
+using VirtualBranch.Host.Configuration;
+using VirtualBranch.Host.Persistence;
 using Wolverine;
 
 namespace VirtualBranch.Host.Messaging;
@@ -9,7 +11,7 @@ public static class MessagingSetup
 {
     public static void AddMessaging(this WebApplicationBuilder builder)
     {
-        var solo = builder.Configuration.GetValue("Engine:SoloNode", builder.Environment.IsDevelopment());
+        var solo = builder.Services.BuildRequiredSingleton<EngineOptions>().SoloNode ?? builder.Environment.IsDevelopment();
         builder.Host.UseWolverine(opts =>
         {
             opts.ApplicationAssembly = typeof(MessagingSetup).Assembly;

@@ -11,7 +11,9 @@ using VirtualBranch.Engine.Runtime;
 using VirtualBranch.Host.Cases;
 using VirtualBranch.Host.Integrity;
 using VirtualBranch.Host.Integrity.Checkpoints;
+using VirtualBranch.Host.Media;
 using VirtualBranch.Tests.Support;
+using Wolverine;
 
 namespace VirtualBranch.Tests.Evidence;
 
@@ -38,10 +40,14 @@ public abstract class ShapeHost : HostFixture
 
     protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
-        ["Engine:CarryOutIntents"] = "false",
         [CheckpointService.IntervalKey] = "0",
         ["Engine:SigningCertificatePath"] = SigningCertificate.Value,
     };
+
+    /// <summary>The cases' commands answer the recording's seal and the contract's signature: the Host's handlers of those intents stay out.</summary>
+    protected override void ConfigureServices(IServiceCollection services) =>
+        services.ConfigureWolverine(wolverine => wolverine.Discovery.CustomizeHandlerDiscovery(handlers => handlers.Excludes.WithCondition("answered by the caller",
+            type => type == typeof(RecordingStopRequestedHandler) || type == typeof(ContractSigningRequestedHandler))));
 
     /// <summary>The loan scenario's version 1 as the recorded case ran it (the file has moved on since).</summary>
     public const string LoanDefinitionVersion1 = "loan-face-signing-1.json";

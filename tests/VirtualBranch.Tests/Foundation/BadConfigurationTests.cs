@@ -76,6 +76,22 @@ public sealed class BadConfigurationTests
     }
 
     [Theory]
+    [InlineData("Engine__CheckpointIntervalSeconds", "-5", "Engine:CheckpointIntervalSeconds is '-5'; it must be a whole number of seconds, 0 or more.")]
+    [InlineData("Engine__SoloNode", "yes", "Engine:SoloNode is 'yes'; it must be true or false.")]
+    [InlineData("Engine__PublicUrl", "branch.example-bank.cn", "Engine:PublicUrl is 'branch.example-bank.cn'; it must be the http or https address customers reach the Host at")]
+    [InlineData("Engine__SigningCertificatPath", "/etc/bank.pfx", "Engine:SigningCertificatPath is not a setting; the settings of Engine are CheckpointIntervalSeconds, CreateDemoAccounts, DataDirectory,")]
+    public async Task a_wrong_engine_setting_gives_one_line_naming_the_key(string variable, string value, string line)
+    {
+        // A misspelt key is refused too: it would otherwise leave its setting at the default in silence (here, a generated demo key).
+        var data = Directory.CreateTempSubdirectory("vb-badconfig-").FullName;
+        var (exit, lines) = await StartHost($"Host=127.0.0.1;Port={HostProcess.FreePort()};Database=x;Username=x;Password=x", "http://127.0.0.1:0", data,
+            settings: new Dictionary<string, string> { [variable] = value });
+        exit.ShouldBe(1);
+        lines.ShouldHaveSingleItem().ShouldStartWith($"VirtualBranch cannot start: {line}");
+        Directory.EnumerateFileSystemEntries(data).ShouldBeEmpty("nothing was created before the settings were checked");
+    }
+
+    [Theory]
     [InlineData("Evidence__Store", "s3", "Evidence:Store is 's3'; it must be directory (a shared folder) or postgresql (the case database).")]
     [InlineData("Evidence__Directory", "/etc/hostname", "Evidence:Directory names '/etc/hostname', which is a file; it must be a folder (shared by every Host).")]
     public async Task a_wrong_evidence_setting_gives_one_line_naming_the_key(string variable, string value, string line)

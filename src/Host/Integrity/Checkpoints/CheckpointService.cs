@@ -1,3 +1,4 @@
+using VirtualBranch.Host.Configuration;
 using System.Threading.Channels;
 
 namespace VirtualBranch.Host.Integrity.Checkpoints;
@@ -7,9 +8,9 @@ namespace VirtualBranch.Host.Integrity.Checkpoints;
 /// case changed since, and soon after each seal over the cases just sealed (several seals that arrive together share one
 /// checkpoint). Every Host runs it; the writer's lock makes them take turns, and a run that finds nothing new writes nothing.
 /// </summary>
-public sealed class CheckpointService(CheckpointWriter writer, IConfiguration configuration, ILogger<CheckpointService> log) : BackgroundService
+public sealed class CheckpointService(CheckpointWriter writer, EngineOptions options, ILogger<CheckpointService> log) : BackgroundService
 {
-    public const string IntervalKey = "Engine:CheckpointIntervalSeconds";
+    public static readonly string IntervalKey = EngineOptions.KeyOf(nameof(EngineOptions.CheckpointIntervalSeconds));
 
     private static readonly TimeSpan SealGathering = TimeSpan.FromSeconds(2);
 
@@ -20,7 +21,7 @@ public sealed class CheckpointService(CheckpointWriter writer, IConfiguration co
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var seconds = configuration.GetValue(IntervalKey, 60);
+        var seconds = options.CheckpointIntervalSeconds;
         using var timer = seconds > 0 ? new PeriodicTimer(TimeSpan.FromSeconds(seconds)) : null;
         var tick = timer?.WaitForNextTickAsync(stoppingToken).AsTask() ?? Task.Delay(Timeout.Infinite, stoppingToken).ContinueWith(_ => false, TaskScheduler.Default);
         var seal = _sealed.Reader.WaitToReadAsync(stoppingToken).AsTask();
