@@ -18,6 +18,12 @@ public sealed record DefinitionReadResult(WorkflowDefinition? Definition, IReadO
 public sealed partial class DefinitionParser(ActivityRegistry activities, DefinitionChecks checks, IEnumerable<IDefinitionRule> rules)
 {
     public const int MaxBytes = 1_000_000;
+
+    private readonly IReadOnlyList<PolicyDescriptor> _policies = PoliciesKnown(rules);
+
+    /// <summary>The engine's policies and those the rules declare, in that order.</summary>
+    public static IReadOnlyList<PolicyDescriptor> PoliciesKnown(IEnumerable<IDefinitionRule> rules) =>
+        [.. ScenarioPolicies.Known, .. rules.SelectMany(r => r.Policies).OrderBy(p => p.Name, StringComparer.Ordinal)];
     public const int MaxDepth = 64;
 
     private static readonly HashSet<string> KnownFields =
@@ -78,7 +84,7 @@ public sealed partial class DefinitionParser(ActivityRegistry activities, Defini
             problems.AddRange(checks.Schema("$.outputs", outputSchema));
         }
         var variables = Field(root, "variables", JsonValueKind.Object, problems, required: false);
-        var (policies, policyProblems) = ScenarioPolicies.Read(Field(root, "policies", JsonValueKind.Object, problems, required: false));
+        var (policies, policyProblems) = ScenarioPolicies.Read(Field(root, "policies", JsonValueKind.Object, problems, required: false), _policies);
         problems.AddRange(policyProblems);
         var nodes = ReadActivities(root, problems);
         var connections = ReadConnections(root, problems);

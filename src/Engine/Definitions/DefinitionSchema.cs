@@ -19,7 +19,7 @@ public static class DefinitionSchema
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public static string Generate(ActivityRegistry activities)
+    public static string Generate(ActivityRegistry activities, IEnumerable<IDefinitionRule> rules)
     {
         var all = activities.All.OrderBy(a => a.Descriptor.Type, StringComparer.Ordinal).ToList();
         var definitions = new JsonObject();
@@ -46,7 +46,7 @@ public static class DefinitionSchema
                 ["inputs"] = new JsonObject { ["type"] = "object", ["description"] = "JSON Schema of the data a case is opened with." },
                 ["outputs"] = new JsonObject { ["type"] = "object", ["description"] = "JSON Schema of what the case gives back: set-output steps and an end's outcomes (Elsa's workflow outputs and outcomes)." },
                 ["variables"] = new JsonObject { ["type"] = "object" },
-                ["policies"] = ScenarioPolicies.Schema(),
+                ["policies"] = ScenarioPolicies.Schema(DefinitionParser.PoliciesKnown(rules)),
                 ["activities"] = new JsonObject
                 {
                     ["type"] = "array",

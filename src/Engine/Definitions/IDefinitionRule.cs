@@ -7,4 +7,10 @@ namespace VirtualBranch.Engine.Definitions;
 public interface IDefinitionRule
 {
     IEnumerable<DefinitionProblem> Check(WorkflowDefinition definition, Func<string, string> pathOf);
+
+    /// <summary>
+    /// The policies a definition sets for this rule (e.g. that a scenario moves money): declared by the rule that reads
+    /// them, parsed, checked and put in the definitions' schema beside the engine's own <see cref="ScenarioPolicies.Known"/>.
+    /// </summary>
+    IReadOnlyList<PolicyDescriptor> Policies => [];
 }

@@ -18,8 +18,9 @@ public sealed record PolicyDescriptor(string Name, PolicyKind Kind, string Descr
 
 /// <summary>
 /// How a scenario runs beside its flow (<c>policies</c> in a definition), read once when the definition is parsed: an
-/// unknown name or a wrong value is a problem at its path, never a silent default. The list below is the one place a
-/// policy is declared: the parser reads from it and <c>definitions/schema.json</c> is generated from it.
+/// unknown name or a wrong value is a problem at its path, never a silent default. The list below is the one place the
+/// engine's own policies are declared, and a rule's <see cref="IDefinitionRule.Policies"/> the one place of a domain's
+/// (the banking rules' <c>movesMoney</c>, say): the parser reads from them and <c>definitions/schema.json</c> is generated from them.
 /// </summary>
 public sealed partial record ScenarioPolicies
 {
@@ -33,8 +34,6 @@ public sealed partial record ScenarioPolicies
         new("retentionYears", PolicyKind.PositiveInteger, $"How long the evidence is kept after the case closes (default {Retention.DefaultYears})."),
         new("assignment", PolicyKind.OneOf, "Who works a new case: first-come (a free teller takes the longest waiting), round-robin (the tellers in turn, as it opens) or random (a free teller gets one at random, so a customer cannot choose the official).",
             [FirstCome, RoundRobin, Random]),
-        new("movesMoney", PolicyKind.Flag, "An identity check must come before completion."),
-        new("opensAccount", PolicyKind.Flag, "An identity check must come before completion."),
         new("maxRecordingBytes", PolicyKind.PositiveInteger, "Largest recording a case may upload; a chunk past it gets 413 (default 2 GiB)."),
         new("maxRecordingGapSeconds", PolicyKind.PositiveInteger, "Longest break between two segments of a recording before it is a disruption of the video session (default 30)."),
         new("maxStepsPerCommand", PolicyKind.PositiveInteger, "Most steps a case may pass in one command; a loop that never waits fails its step past it (default 1000)."),
@@ -50,9 +49,11 @@ public sealed partial record ScenarioPolicies
 
     public string Assignment { get; init; } = FirstCome;
 
-    public bool MovesMoney { get; init; }
+    /// <summary>The values of the policies rules declared, by name (the engine's own have properties above).</summary>
+    public IReadOnlyDictionary<string, object> Declared { get; init; } = new Dictionary<string, object>();
 
-    public bool OpensAccount { get; init; }
+    /// <summary>Whether a flag a rule declared is set.</summary>
+    public bool Flag(string name) => Declared.TryGetValue(name, out var value) && value is true;
 
     public long? MaxRecordingBytes { get; init; }
 
@@ -65,8 +66,11 @@ public sealed partial record ScenarioPolicies
     /// <summary>The policies as the definition wrote them (for export); undefined when it set none.</summary>
     public JsonElement Json { get; init; }
 
-    /// <summary>Reads <c>policies</c> (an object, or absent); every problem names its path under <c>$.policies</c>.</summary>
-    public static (ScenarioPolicies Policies, IReadOnlyList<DefinitionProblem> Problems) Read(JsonElement? policies)
+    /// <summary>
+    /// Reads <c>policies</c> (an object, or absent) against the policies known (<see cref="Known"/> and the rules'); every
+    /// problem names its path under <c>$.policies</c>.
+    /// </summary>
+    public static (ScenarioPolicies Policies, IReadOnlyList<DefinitionProblem> Problems) Read(JsonElement? policies, IReadOnlyList<PolicyDescriptor> known)
     {
         if (policies is not { ValueKind: JsonValueKind.Object } given)
         {
@@ -77,18 +81,18 @@ public sealed partial record ScenarioPolicies
         foreach (var property in given.EnumerateObject())
         {
             var path = $"$.policies.{property.Name}";
-            if (Known.FirstOrDefault(k => k.Name == property.Name) is not { } known)
+            if (known.FirstOrDefault(k => k.Name == property.Name) is not { } policy)
             {
                 problems.Add(new(path, ProblemCodes.UnknownPolicy,
-                    $"There is no policy '{property.Name}'; the policies are {string.Join(", ", Known.Select(k => k.Name))}."));
+                    $"There is no policy '{property.Name}'; the policies are {string.Join(", ", known.Select(k => k.Name))}."));
             }
-            else if (ValueOf(known, property.Value) is { } value)
+            else if (ValueOf(policy, property.Value) is { } value)
             {
-                values[known.Name] = value;
+                values[policy.Name] = value;
             }
             else
             {
-                problems.Add(new(path, ProblemCodes.WrongType, Expected(known, property.Value)));
+                problems.Add(new(path, ProblemCodes.WrongType, Expected(policy, property.Value)));
             }
         }
         T? Get<T>(string name) => values.TryGetValue(name, out var v) ? (T)v : default;
@@ -97,21 +101,20 @@ public sealed partial record ScenarioPolicies
             NumberPrefix = Get<string>("numberPrefix"),
             RetentionYears = values.ContainsKey("retentionYears") ? Get<long>("retentionYears") : null,
             Assignment = Get<string>("assignment") ?? FirstCome,
-            MovesMoney = Get<bool>("movesMoney"),
-            OpensAccount = Get<bool>("opensAccount"),
             MaxRecordingBytes = values.ContainsKey("maxRecordingBytes") ? Get<long>("maxRecordingBytes") : null,
             MaxRecordingGapSeconds = values.ContainsKey("maxRecordingGapSeconds") ? Get<long>("maxRecordingGapSeconds") : null,
             MaxStepsPerCommand = values.ContainsKey("maxStepsPerCommand") ? Get<long>("maxStepsPerCommand") : null,
             MaxRecordingMinutes = values.ContainsKey("maxRecordingMinutes") ? Get<long>("maxRecordingMinutes") : null,
+            Declared = values.Where(v => !Known.Any(k => k.Name == v.Key)).ToDictionary(StringComparer.Ordinal),
             Json = given.Clone(),
         }, problems);
     }
 
-    /// <summary>The <c>policies</c> part of the definitions' JSON Schema, from <see cref="Known"/>.</summary>
-    public static JsonObject Schema()
+    /// <summary>The <c>policies</c> part of the definitions' JSON Schema, from the policies known (<see cref="Known"/> and the rules').</summary>
+    public static JsonObject Schema(IEnumerable<PolicyDescriptor> known)
     {
         var properties = new JsonObject();
-        foreach (var policy in Known)
+        foreach (var policy in known)
         {
             properties[policy.Name] = policy.Kind switch
             {

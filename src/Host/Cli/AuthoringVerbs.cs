@@ -16,7 +16,7 @@ internal static class AuthoringVerbs
     {
         var path = file ?? Path.Combine(EngineOptionsSetup.FindRepositoryRoot(Directory.GetCurrentDirectory()), "definitions", DefinitionSchema.FileName);
         var registry = Services.Value.GetRequiredService<ActivityRegistry>();
-        File.WriteAllText(path, DefinitionSchema.Generate(registry));
+        File.WriteAllText(path, DefinitionSchema.Generate(registry, Services.Value.GetServices<IDefinitionRule>()));
         console.MarkupLineInterpolated($"[green]wrote[/] {path} ({registry.Types.Count()} activity types)");
         return CliVerbs.Ok;
     }

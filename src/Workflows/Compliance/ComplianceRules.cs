@@ -30,9 +30,19 @@ public sealed class IdentityFirstRule : IDefinitionRule
 
     public const string Chinese = "涉及资金或开户的业务，办结前必须先通过身份核验。";
 
+    public const string MovesMoney = "movesMoney";
+
+    public const string OpensAccount = "opensAccount";
+
+    public IReadOnlyList<PolicyDescriptor> Policies { get; } =
+    [
+        new(MovesMoney, PolicyKind.Flag, "The scenario moves money: an identity check must come before completion."),
+        new(OpensAccount, PolicyKind.Flag, "The scenario opens an account: an identity check must come before completion."),
+    ];
+
     public IEnumerable<DefinitionProblem> Check(WorkflowDefinition definition, Func<string, string> pathOf)
     {
-        if (!definition.Policies.MovesMoney && !definition.Policies.OpensAccount)
+        if (!definition.Policies.Flag(MovesMoney) && !definition.Policies.Flag(OpensAccount))
         {
             return [];
         }

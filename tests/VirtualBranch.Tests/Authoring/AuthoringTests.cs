@@ -15,7 +15,7 @@ public sealed class AuthoringTests
     public void the_committed_schema_is_the_one_the_descriptors_generate()
     {
         var committed = File.ReadAllText(Path.Combine(ScenarioDefinitionTests.Folder, "schema.json"));
-        committed.ShouldBe(DefinitionSchema.Generate(EngineKit.Get<ActivityRegistry>()),
+        committed.ShouldBe(DefinitionSchema.Generate(EngineKit.Get<ActivityRegistry>(), EngineKit.Get<IEnumerable<IDefinitionRule>>()),
             "definitions/schema.json is stale: run `dotnet src/Host/bin/Release/net10.0/VirtualBranch.Host.dll schema`");
     }
 

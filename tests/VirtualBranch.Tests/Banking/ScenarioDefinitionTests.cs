@@ -17,7 +17,7 @@ public sealed class ScenarioDefinitionTests
     [MemberData(nameof(Scenarios))]
     public void every_input_field_has_a_bilingual_title_and_a_valid_example(string id)
     {
-        var definition = EngineKit.Parser.Read(File.ReadAllText(Path.Combine(Folder, $"{id}.json"))).Definition.ShouldNotBeNull();
+        var definition = EngineKit.BankParser.Read(File.ReadAllText(Path.Combine(Folder, $"{id}.json"))).Definition.ShouldNotBeNull();
         var schemas = EngineKit.Get<SchemaValidator>();
         var example = new Dictionary<string, JsonElement>();
         foreach (var field in definition.Inputs.GetProperty("properties").EnumerateObject())

@@ -1,6 +1,7 @@
 using Shouldly;
 using VirtualBranch.Engine.Definitions;
 using VirtualBranch.Tests.Support;
+using VirtualBranch.Workflows.Compliance;
 
 namespace VirtualBranch.Tests.Engine;
 
@@ -15,11 +16,10 @@ public sealed class ScenarioPolicyTests
     [Fact]
     public void the_policies_are_read_into_their_types()
     {
-        var definition = With(new { numberPrefix = "LFS", retentionYears = 20, assignment = "round-robin", movesMoney = true, maxRecordingMinutes = 90 }).Build();
+        var definition = With(new { numberPrefix = "LFS", retentionYears = 20, assignment = "round-robin", maxRecordingMinutes = 90 }).Build();
 
         var policies = definition.Policies;
-        (policies.NumberPrefix, policies.RetentionYears, policies.Assignment, policies.MovesMoney, policies.OpensAccount, policies.MaxRecordingMinutes)
-            .ShouldBe(("LFS", 20L, ScenarioPolicies.RoundRobin, true, false, 90L));
+        (policies.NumberPrefix, policies.RetentionYears, policies.Assignment, policies.MaxRecordingMinutes).ShouldBe(("LFS", 20L, ScenarioPolicies.RoundRobin, 90L));
         Retention.YearsOf(definition).ShouldBe(20);
         RecordingLimits.MaxDurationOf(definition).ShouldBe(TimeSpan.FromMinutes(90));
         StepLimits.MaxStepsPerCommandOf(definition).ShouldBe(StepLimits.DefaultMaxStepsPerCommand);
@@ -41,7 +41,7 @@ public sealed class ScenarioPolicyTests
     [InlineData("movesMoney", "yes", "movesMoney is 'yes'; it must be true or false.")]
     public void a_wrong_value_is_a_problem_at_its_path(string name, string value, string message)
     {
-        var read = With(new Dictionary<string, object> { [name] = value }).Read();
+        var read = EngineKit.BankParser.Read(With(new Dictionary<string, object> { [name] = value }).Json());
 
         read.Definition.ShouldBeNull();
         var problem = read.Problems.ShouldHaveSingleItem();
@@ -68,11 +68,27 @@ public sealed class ScenarioPolicyTests
     }
 
     [Fact]
+    public void a_policy_a_rule_declares_is_read_where_the_rule_is_and_unknown_to_the_engine_alone()
+    {
+        var json = With(new { movesMoney = true }).Json();
+
+        // The banking rule reads its flag: a scenario that moves money reaches its end here without an identity check.
+        EngineKit.BankParser.Read(json).Problems.ShouldHaveSingleItem().Code.ShouldBe(IdentityFirstRule.Code);
+        var policies = EngineKit.BankParser.Read(With(new { movesMoney = false, opensAccount = false }).Json()).Definition!.Policies;
+        (policies.Flag(IdentityFirstRule.MovesMoney), policies.Flag(IdentityFirstRule.OpensAccount), policies.Declared.Count).ShouldBe((false, false, 2));
+        ScenarioPolicies.Known.Select(k => k.Name).ShouldNotContain(IdentityFirstRule.MovesMoney, "the engine knows no banking");
+        var problem = EngineKit.Parser.Read(json).Problems.ShouldHaveSingleItem();
+        (problem.Path, problem.Code).ShouldBe(("$.policies.movesMoney", ProblemCodes.UnknownPolicy));
+    }
+
+    [Fact]
     public void the_schema_describes_every_policy_the_parser_knows_and_no_other()
     {
-        var schema = ScenarioPolicies.Schema();
+        var known = DefinitionParser.PoliciesKnown(EngineKit.Get<IEnumerable<IDefinitionRule>>());
+        var schema = ScenarioPolicies.Schema(known);
         schema["additionalProperties"]!.GetValue<bool>().ShouldBeFalse();
-        schema["properties"]!.AsObject().Select(p => p.Key).ShouldBe(ScenarioPolicies.Known.Select(k => k.Name));
+        schema["properties"]!.AsObject().Select(p => p.Key).ShouldBe(known.Select(k => k.Name));
+        known.Select(k => k.Name).ShouldContain(IdentityFirstRule.MovesMoney);
         schema["properties"]!["assignment"]!["enum"]!.AsArray().Select(v => v!.GetValue<string>()).ShouldBe([ScenarioPolicies.FirstCome, ScenarioPolicies.RoundRobin, ScenarioPolicies.Random]);
     }
 }
