@@ -4,6 +4,7 @@ using VirtualBranch.Host.Cases;
 using VirtualBranch.Host.Cases.Idempotency;
 using VirtualBranch.Host.Configuration;
 using VirtualBranch.Host.Definitions;
+using VirtualBranch.Host.Documents;
 using VirtualBranch.Host.ESign;
 using VirtualBranch.Host.Evidence;
 using VirtualBranch.Host.Health;
@@ -74,6 +75,7 @@ return await HostLauncher.RunAsync(args, builder =>
     app.MapCheckpoints();
     app.MapTimestampApi();
     app.MapMedia();
+    app.MapDocumentsApi();
     app.MapMediaNetwork();
     app.MapCustomers();
     app.MapWorkbench();

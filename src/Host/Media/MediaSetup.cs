@@ -1,12 +1,11 @@
 using VirtualBranch.Engine.Integrity;
 using VirtualBranch.Host.Configuration;
-using VirtualBranch.Host.Documents;
 using VirtualBranch.Host.Persistence;
 using VirtualBranch.Workflows.Media;
 
 namespace VirtualBranch.Host.Media;
 
-/// <summary>The local media adapter (audited) and the media and document endpoints.</summary>
+/// <summary>The local media adapter (audited) and the recording and disruption endpoints.</summary>
 public static class MediaSetup
 {
     public static void AddMedia(this WebApplicationBuilder builder)
@@ -23,7 +22,6 @@ public static class MediaSetup
     public static void MapMedia(this WebApplication app)
     {
         app.MapMediaApi();
-        app.MapDocumentsApi();
         app.MapDisruptionsApi();
     }
 }

@@ -20,23 +20,10 @@ public static class CustomerView
 
     public sealed record View(string Number, string Status, IReadOnlyList<CustomerStep> Steps, Contract? Contract, IReadOnlyList<DocumentCollection.ChecklistItem> Documents);
 
-    public static void AddWorkbench(this WebApplicationBuilder builder)
-    {
-        builder.Services.AddSingleton<VideoRooms>();
-        builder.Services.AddSingleton<RoomRelay>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<RoomRelay>());
-    }
-
-    public static void MapWorkbench(this WebApplication app)
-    {
-        app.MapAssignmentApi();
+    public static void MapCustomerView(this WebApplication app) =>
         app.MapGet("/api/cases/{id:guid}/customer", Get).WithTags("Workbench").RequireAuthorization()
             .RequireCaseRead(CaseReadScope.CustomerView, CaseReadFilter.WorkingTheCase).WithName("CustomerView")
             .WithSummary("The customer's view of their case (customer link, or staff who may read the case).");
-        app.MapTellerView();
-        app.Map("/api/cases/{id:guid}/room", (Guid id, HttpContext http, VideoRooms rooms, CaseCommandService cases) => rooms.JoinAsync(id, http, cases))
-            .WithTags("Workbench").RequireAuthorization().ExcludeFromDescription();
-    }
 
     private static async Task<Results<Ok<View>, ProblemHttpResult>> Get(Guid id, CaseCommandService cases, DefinitionCatalog catalog, IDocumentStore store,
         CancellationToken cancellation)
