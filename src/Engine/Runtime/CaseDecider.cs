@@ -112,7 +112,7 @@ public static class CaseDecider
         Resume(state, resume.BookmarkId, resume.Input, resume.Actor, resume.Now, flow, confirm: bookmark => CustomerLinks.Confirm(state, bookmark, resume));
 
     private static Decision Resume(CaseState state, string bookmarkId, JsonElement input, Actor actor, DateTimeOffset now, FlowContext flow, bool roleChecked = false,
-        Func<Bookmark, (Decision.Rejected? Refused, CustomerConfirmed? Confirmed)>? confirm = null)
+        Func<StepWaiting, (Decision.Rejected? Refused, CustomerConfirmed? Confirmed)>? confirm = null)
     {
         if (state.Status == CaseStatus.Faulted)
         {

@@ -76,8 +76,8 @@ public static class CaseEvolver
 
     private static CaseState Waiting(CaseState state, StepWaiting e) => state with
     {
-        Bookmarks = state.Bookmarks.SetItem(e.BookmarkId, new Bookmark(
-            e.BookmarkId, e.StepId, e.ActivityType, e.Title, e.Role, e.InputSchema, e.Deadline, e.DeadlineOutcome, e.Signal, e.WaitingSince)),
+        // The wait as it stands, whichever shape of stream it came from: the start and resume it carried are folded already.
+        Bookmarks = state.Bookmarks.SetItem(e.BookmarkId, e with { Started = null, Resumed = null }),
     };
 
     private static CaseState Completed(CaseState state, StepCompleted e) =>

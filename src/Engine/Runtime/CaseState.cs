@@ -15,19 +15,6 @@ public enum CaseStatus
     Expired,
 }
 
-/// <summary>An open wait: who may resume it, with what input, until when.</summary>
-public sealed record Bookmark(
-    string BookmarkId,
-    string StepId,
-    string ActivityType,
-    string? Title,
-    string? Role,
-    JsonElement? InputSchema,
-    DateTimeOffset? Deadline,
-    string? DeadlineOutcome,
-    string? Signal,
-    DateTimeOffset OpenedAt);
-
 /// <summary>A step that failed and waits for a retry.</summary>
 public sealed record StepFault(string StepId, string Error);
 
@@ -50,7 +37,8 @@ public sealed record CaseState
 
     public ImmutableSortedDictionary<string, JsonElement> Variables { get; init; } = ImmutableSortedDictionary<string, JsonElement>.Empty.WithComparers(StringComparer.Ordinal);
 
-    public ImmutableSortedDictionary<string, Bookmark> Bookmarks { get; init; } = ImmutableSortedDictionary<string, Bookmark>.Empty.WithComparers(StringComparer.Ordinal);
+    /// <summary>The open waits, by bookmark id: each the <see cref="StepWaiting"/> that opened it (who may resume it, with what input, until when).</summary>
+    public ImmutableSortedDictionary<string, StepWaiting> Bookmarks { get; init; } = ImmutableSortedDictionary<string, StepWaiting>.Empty.WithComparers(StringComparer.Ordinal);
 
     /// <summary>The output of each step's latest completion (a form's input, a decision's value).</summary>
     public ImmutableSortedDictionary<string, JsonElement> Outputs { get; init; } = ImmutableSortedDictionary<string, JsonElement>.Empty.WithComparers(StringComparer.Ordinal);

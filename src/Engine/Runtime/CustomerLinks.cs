@@ -74,7 +74,7 @@ public static class CustomerLinks
     /// A step that waits for the customer takes their answer only with a fresh confirmation made with the current link:
     /// consent to recording and the e-signature are the customer's own acts. Returns the event that records it.
     /// </summary>
-    public static (Decision.Rejected? Refused, CustomerConfirmed? Confirmed) Confirm(CaseState state, Bookmark bookmark, ResumeBookmark resume)
+    public static (Decision.Rejected? Refused, CustomerConfirmed? Confirmed) Confirm(CaseState state, StepWaiting bookmark, ResumeBookmark resume)
     {
         if (bookmark.Role != Roles.Customer || resume.Actor.Role != Roles.Customer)
         {

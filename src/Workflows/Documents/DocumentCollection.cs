@@ -75,7 +75,7 @@ public sealed class DocumentCollection : IActivity
     private static ActivityResult Wait() => ActivityResult.Wait(new BookmarkRequest(Roles.System, UploadForm));
 
     /// <summary>The document-collection step the case waits on, if any: where an upload goes.</summary>
-    public static Bookmark? Waiting(CaseState state) => state.Bookmarks.Values.FirstOrDefault(b => b.ActivityType == TypeName);
+    public static StepWaiting? Waiting(CaseState state) => state.Bookmarks.Values.FirstOrDefault(b => b.ActivityType == TypeName);
 
     private static List<string> Missing(ActivityContext context)
     {

@@ -48,7 +48,7 @@ public sealed class WaitForSignal : IActivity
             : [new DefinitionProblem($"{path}.inputs.from", ProblemCodes.InputWrongType, $"A signal comes from '{Roles.System}' or '{Roles.Supervisor}', not '{From(node)}'.")];
 
     /// <summary>The role a signal must come from; a supervisor may stand in for another system.</summary>
-    public static bool MaySend(Bookmark waiting, Actor actor) =>
+    public static bool MaySend(StepWaiting waiting, Actor actor) =>
         actor.Role == waiting.Role || (waiting.Role == Roles.System && actor.Role == Roles.Supervisor);
 
     private static string From(ActivityNode node) => node.Text("from") ?? Roles.System;
