@@ -5,7 +5,10 @@ using VirtualBranch.Engine.Runtime;
 
 namespace VirtualBranch.Tests.Support;
 
-/// <summary>Given these commands, when this command, then these events — against the pure decider, no database.</summary>
+/// <summary>
+/// Given these events (or the commands that wrote them), when this command, then these events — against the pure
+/// decider, no database.
+/// </summary>
 public sealed class CaseScenario
 {
     public static readonly DateTimeOffset T0 = new(2026, 11, 26, 9, 0, 0, TimeSpan.Zero);
@@ -45,6 +48,25 @@ public sealed class CaseScenario
     /// <summary>The customer's answer to a step of theirs, confirmed with a fresh code (as the Host passes it once the code checks).</summary>
     public ResumeBookmark CustomerAnswers(string bookmarkId, object input, string linkId = LinkId) =>
         Resume(bookmarkId, input, Customer) with { Confirmation = new CustomerConfirmation(linkId, "one-time code via sms") };
+
+    /// <summary>The event that opens the case on this scenario's definition, first in its stream.</summary>
+    public CaseOpened Opened(object? data = null) => new(CaseId, "TF-2026-000001", _flow.Definition.Id, _flow.Definition.Version, _flow.Definition.ContentHash,
+        Json(data ?? new { }), new Dictionary<string, JsonElement>(), T0, Teller.Id);
+
+    /// <summary>A step's first run, reached from <paramref name="from"/>, waiting for <paramref name="role"/> (as the engine writes it: the wait carries the start).</summary>
+    public StepWaiting Waiting(string stepId, string role, string? from = "start", DateTimeOffset? at = null)
+    {
+        var type = _flow.Definition.Activity(stepId)!.Type;
+        return new StepWaiting(stepId, $"{stepId}.1", type, null, role, null, null, null, null, at ?? T0) { Started = new StepStart(type, from) };
+    }
+
+    /// <summary>Given these events, as a case's stream holds them (oldest first): the state is their fold, and no command ran.</summary>
+    public CaseScenario GivenEvents(params object[] events)
+    {
+        _history.AddRange(events);
+        State = CaseEvolver.Fold(_history);
+        return this;
+    }
 
     /// <summary>Applies commands that must be accepted.</summary>
     public CaseScenario Given(params CaseCommand[] commands)
