@@ -58,6 +58,7 @@ public sealed class CaseWriter : IHostedService, IAsyncDisposable
                 IdempotencyKeys.Record(session, claim, append.CaseId, append.Links[^1].Version);
             }
         }
+        CaseChanges.Announce(session, appends.Select(a => a.CaseId));
         foreach (var append in appends)
         {
             foreach (var message in append.Messages)

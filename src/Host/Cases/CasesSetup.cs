@@ -30,6 +30,8 @@ public static class CasesSetup
         builder.Services.AddSingleton<DefinitionRelay>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DefinitionRelay>());
         builder.Services.AddHostedService<CaseNumberSequence>();
+        builder.Services.AddSingleton<CaseChanges>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<CaseChanges>());
     }
 
     /// <summary>Creates the case number sequence before the first request.</summary>

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
+using VirtualBranch.Host.Cases;
 using VirtualBranch.Host.Configuration;
 using VirtualBranch.Host.Definitions;
 using VirtualBranch.Host.Workbench;
@@ -52,14 +53,15 @@ public static class HealthSetup
         }
     }
 
-    /// <summary>A node that is not listening misses published definitions and video-room signals from the other Hosts.</summary>
-    private sealed class ListenersHealthCheck(DefinitionRelay definitions, RoomRelay rooms) : IHealthCheck
+    /// <summary>A node that is not listening misses published definitions, video-room signals and case changes from the other Hosts.</summary>
+    private sealed class ListenersHealthCheck(DefinitionRelay definitions, RoomRelay rooms, CaseChanges cases) : IHealthCheck
     {
         public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
         {
-            var down = new[] { ("definitions", definitions.IsListening), ("video rooms", rooms.IsListening) }.Where(l => !l.Item2).Select(l => l.Item1).ToList();
+            var down = new[] { ("definitions", definitions.IsListening), ("video rooms", rooms.IsListening), ("case changes", cases.IsListening) }
+                .Where(l => !l.Item2).Select(l => l.Item1).ToList();
             return Task.FromResult(down.Count == 0
-                ? HealthCheckResult.Healthy("listening for definitions and video rooms")
+                ? HealthCheckResult.Healthy("listening for definitions, video rooms and case changes")
                 : HealthCheckResult.Unhealthy($"not listening for {string.Join(" and ", down)} (reconnecting)"));
         }
     }

@@ -17,6 +17,7 @@ public static class WorkbenchSetup
         app.MapAssignmentApi();
         app.MapCustomerView();
         app.MapTellerView();
+        app.MapCaseChangesApi();
         app.Map("/api/cases/{id:guid}/room", (Guid id, HttpContext http, VideoRooms rooms, CaseCommandService cases) => rooms.JoinAsync(id, http, cases))
             .WithTags("Workbench").RequireAuthorization().ExcludeFromDescription();
     }

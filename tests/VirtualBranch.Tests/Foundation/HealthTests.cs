@@ -19,7 +19,7 @@ public sealed class HealthTests(HostFixture host) : IClassFixture<HostFixture>
         var state = await ready.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
         state.GetProperty("status").GetString().ShouldBe("Healthy");
         state.GetProperty("checks").GetProperty("postgresql").GetProperty("status").GetString().ShouldBe("Healthy");
-        state.GetProperty("checks").GetProperty("listeners").GetProperty("description").GetString().ShouldBe("listening for definitions and video rooms");
+        state.GetProperty("checks").GetProperty("listeners").GetProperty("description").GetString().ShouldBe("listening for definitions, video rooms and case changes");
         state.GetProperty("checks").GetProperty("draining").GetProperty("description").GetString().ShouldBe("serving");
     }
 

@@ -98,6 +98,31 @@ public sealed class WorkbenchTests(BrowserHostFixture host, BrowserFixture brows
     }
 
     [Fact]
+    public async Task the_teller_page_says_when_it_cannot_follow_the_case_and_shows_changes_pushed_once_it_can()
+    {
+        var api = await host.ClientFor("teller");
+        var opened = await api.OpenCase("loan-face-signing", new { customerName = "张三", idNumber = "11010519491231002X", mobile = "13800138000", loanAmount = 200000, termMonths = 36 });
+        await using var context = await browser.Browser.NewContextAsync(new() { BaseURL = host.BaseAddress!.ToString(), ViewportSize = new() { Width = 1400, Height = 1000 } });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/teller/");
+        await SignInAsync(page, "teller", host.PasswordOf("teller"));
+
+        // The network drops the pushed changes: the page says so instead of showing the case as if it were current.
+        await page.RouteAsync("**/changes", route => route.AbortAsync());
+        await page.GetByRole(AriaRole.Button, new() { Name = opened.GetProperty("number").GetString()! }).ClickAsync();
+        var video = page.Locator(".step[data-step=video]");
+        await video.WaitForAsync();
+        await Expect(() => page.Locator("#live").TextContentAsync(), t => t!.Contains("Connection lost", StringComparison.Ordinal));
+        await page.ScreenshotAsync(new() { Path = Shot("teller-connection-lost"), FullPage = true });
+
+        // Back again, it follows the case: a step taken elsewhere leaves the page without the page asking (it no longer polls).
+        await page.UnrouteAsync("**/changes");
+        await Expect(() => page.Locator("#live").TextContentAsync(), t => t == "实时 / Live");
+        await api.ResumeOk(opened.Id(), opened.Bookmark("video"), new { participants = new[] { new { role = "teller", name = "李" }, new { role = "customer", name = "张三" } } });
+        await Expect(() => video.CountAsync(), n => n == 0);
+    }
+
+    [Fact]
     public async Task teller_and_customer_complete_a_loan_face_signing_in_the_browser()
     {
         var options = new BrowserNewContextOptions { BaseURL = host.BaseAddress!.ToString(), ViewportSize = new() { Width = 1400, Height = 1000 } };
@@ -144,6 +169,12 @@ public sealed class WorkbenchTests(BrowserHostFixture host, BrowserFixture brows
         await identity.Locator("button[type=submit]").ClickAsync();
         await identity.Locator(".field-error").Filter(new() { HasText = "GB 11643" }).WaitForAsync();
         await teller.ScreenshotAsync(new() { Path = Shot("teller-field-error"), FullPage = true });
+        // One error summary for the form, its one live region, with a link that takes the teller to the field at fault.
+        (await identity.Locator("[role=alert]").CountAsync()).ShouldBe(1, "the form has one live region: its error summary");
+        var idNumber = identity.GetByLabel("身份证号 / Resident id number *");
+        (await idNumber.GetAttributeAsync("aria-invalid")).ShouldBe("true");
+        await identity.Locator(".error-summary a").Filter(new() { HasText = "GB 11643" }).ClickAsync();
+        (await teller.EvaluateAsync<string>("() => document.activeElement.id")).ShouldBe(await idNumber.GetAttributeAsync("id"));
         await identity.GetByLabel("身份证号 / Resident id number *").FillAsync("11010519491231002X");
         await identity.Locator("button[type=submit]").ClickAsync();
 

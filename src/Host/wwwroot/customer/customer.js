@@ -23,10 +23,16 @@
     $("ask").firstChild.textContent = t("本次视频将全程录音录像。", "The call is recorded on audio and video.");
   }
 
+  function ended() { $("session").classList.add("hidden"); $("no-link").classList.remove("hidden"); }
+
   const poll = vb.serial(async () => {
     let view;
     try { view = await vb.call("GET", `/api/cases/${caseId}/customer`); }
-    catch { $("session").classList.add("hidden"); $("no-link").classList.remove("hidden"); return; }
+    catch (e) {
+      if (e.status >= 400 && e.status < 500) { ended(); return; }
+      $("live").textContent = t("暂时无法读取业务，请稍候。", "Your case cannot be read just now; please wait."); return;
+    }
+    $("live").textContent = "";
     $("case-number").textContent = `${t("业务编号", "Case")} ${view.number}`;
     const key = JSON.stringify([view.status, view.steps.map((s) => s.bookmarkId), view.documents.map((d) => d.kind), $("lang").value]);
     if (key === shown) return;
@@ -118,7 +124,11 @@
     vb.state.token = session.token; seat = { as: session.as || "customer", name: session.name };
     $("verify").classList.add("hidden"); $("session").classList.remove("hidden");
     translate();
-    if (seat.as === "customer") setInterval(() => poll().catch(() => {}), 1500);
+    // The Host pushes each change of the case; the page reads it then, and says when the connection is lost.
+    if (seat.as === "customer") vb.follow(`/api/cases/${caseId}/changes`, () => poll(), (status) => {
+      if (status === "refused") ended();
+      else $("live").textContent = status === "lost" ? t("连接中断，正在重新连接…", "Connection lost, reconnecting…") : "";
+    });
   }
   $("verify-form").addEventListener("submit", async (event) => {
     event.preventDefault();

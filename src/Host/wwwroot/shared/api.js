@@ -24,10 +24,51 @@ window.vb = (() => {
       return running;
     };
   }
+  // Follows a case as the Host pushes its changes (server-sent events, read with fetch so the page's token rides along):
+  // onVersion(version) for the version now and each one after it; onStatus("live" | "lost" | "refused", why) as the
+  // connection comes and goes. A lost connection is opened again after 1, 2, 4 ... at most 15 s, and the version it
+  // starts with tells the page whether it missed a change; a refusal (signed out, no such case) is not retried.
+  // Returns a function that stops following.
+  function follow(path, onVersion, onStatus) {
+    let stopped = false, controller = null;
+    (async () => {
+      for (let delay = 1000; !stopped; delay = Math.min(delay * 2, 15000)) {
+        controller = new AbortController();
+        try {
+          const headers = { Accept: "text/event-stream" };
+          if (state.token) headers.Authorization = "Bearer " + state.token;
+          const response = await fetch(path, { headers, credentials: state.credentials, signal: controller.signal, cache: "no-store" });
+          if (response.status >= 400 && response.status < 500) {
+            const problem = await response.json().catch(() => null);
+            onStatus("refused", (problem && (problem.detail || problem.title)) || response.statusText); return;
+          }
+          if (!response.ok || !response.body) throw new Error(response.statusText);
+          onStatus("live"); delay = 500;
+          const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+          let buffer = "";
+          for (;;) {
+            const { value, done } = await reader.read();
+            if (done) break;
+            buffer += value;
+            for (let end = buffer.indexOf("\n\n"); end >= 0; end = buffer.indexOf("\n\n")) {
+              const data = buffer.slice(0, end).split("\n").filter((line) => line.startsWith("data:")).map((line) => line.slice(5)).join("\n");
+              buffer = buffer.slice(end + 2);
+              if (data) onVersion(JSON.parse(data).version);
+            }
+          }
+        } catch (e) { if (stopped) return; }
+        if (stopped) return;
+        onStatus("lost");
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    })();
+    return () => { stopped = true; if (controller) controller.abort(); };
+  }
   return {
     state,
     call,
     serial,
+    follow,
     // Staff pages sign in with an HttpOnly session cookie (no token in script); a customer page holds a case-bound token.
     async signIn(username, password) {
       const result = await call("POST", "/api/auth/session", { username, password });

@@ -27,7 +27,7 @@ window.vbForms = (() => {
       input.id = id; input.dataset.path = path; input.dataset.type = schema.type || "string"; input.required = !!required && input.type !== "checkbox";
       if (schema.minimum !== undefined) input.min = schema.minimum; if (schema.maximum !== undefined) input.max = schema.maximum;
       if (schema.pattern) input.pattern = schema.pattern;
-      const error = document.createElement("span"); error.className = "field-error"; error.id = id + "-error"; error.setAttribute("role", "alert");
+      const error = document.createElement("span"); error.className = "field-error"; error.id = id + "-error";
       input.setAttribute("aria-describedby", error.id);
       if (input.type === "checkbox") { wrap.classList.add("check"); wrap.append(input, text, error); } else wrap.append(text, input, error);
     }
@@ -46,14 +46,34 @@ window.vbForms = (() => {
     }
     return value;
   }
-  function showErrors(container, errors) {
-    container.querySelectorAll(".field-error").forEach((e) => (e.textContent = ""));
-    let unplaced = [];
-    for (const error of errors || []) {
-      const input = container.querySelector(`[data-path="${error.path}"]`);
-      if (input) document.getElementById(input.getAttribute("aria-describedby")).textContent = error.message; else unplaced.push(error.message);
-    }
-    return unplaced;
+  // One error summary per form, first in it: what went wrong, then each problem, a field's as a link that moves the focus
+  // to it. It is the form's one live region (a screen reader hears it once); a field's message also stays beside the
+  // field (aria-describedby) with aria-invalid set. An empty message and no errors clear it all.
+  function summaryOf(form) {
+    let summary = form.querySelector(":scope > .error-summary");
+    if (!summary) { summary = document.createElement("div"); summary.className = "error-summary error"; summary.setAttribute("role", "alert"); summary.tabIndex = -1; form.prepend(summary); }
+    return summary;
   }
-  return { render, read, showErrors, check: (container) => [...container.querySelectorAll("[data-path]")].every((i) => i.reportValidity()) };
+  function showErrors(form, message, errors) {
+    form.querySelectorAll(".field-error").forEach((e) => (e.textContent = ""));
+    form.querySelectorAll("[aria-invalid]").forEach((i) => i.removeAttribute("aria-invalid"));
+    const summary = summaryOf(form); summary.innerHTML = "";
+    if (!message && !(errors && errors.length)) return;
+    const head = document.createElement("p"); head.textContent = message; summary.appendChild(head);
+    const list = document.createElement("ul");
+    for (const error of errors || []) {
+      const item = document.createElement("li");
+      const input = [...form.querySelectorAll("[data-path]")].find((i) => i.dataset.path === error.path);
+      if (input) {
+        document.getElementById(input.getAttribute("aria-describedby")).textContent = error.message; input.setAttribute("aria-invalid", "true");
+        const link = document.createElement("a"); link.href = "#" + input.id; link.textContent = error.message;
+        link.addEventListener("click", (event) => { event.preventDefault(); input.focus(); });
+        item.appendChild(link);
+      } else item.textContent = error.path ? `${error.path}: ${error.message}` : error.message;
+      list.appendChild(item);
+    }
+    if (list.children.length) summary.appendChild(list);
+    if (!summary.contains(document.activeElement)) summary.focus();
+  }
+  return { render, read, showErrors, summaryOf, check: (container) => [...container.querySelectorAll("[data-path]")].every((i) => i.reportValidity()) };
 })();

@@ -1,6 +1,6 @@
 (() => {
   const $ = (id) => document.getElementById(id);
-  let current = null, room = null, recorder = null, composite = null, starting = false, recordingStartedAt = 0, lastRecording = null, stoppedRecording = null, timer = null, remoteStream = null, lastVersion = -1, shownSteps = "";
+  let current = null, room = null, recorder = null, composite = null, starting = false, recordingStartedAt = 0, lastRecording = null, stoppedRecording = null, timer = null, remoteStream = null, lastVersion = -1, shownSteps = "", unfollow = null;
 
   function show() {
     const ok = vb.signedIn;
@@ -11,7 +11,9 @@
 
   async function loadQueue() {
     const role = $("filter").value;
-    const rows = await vb.call("GET", `/api/cases?status=running${role ? "&role=" + role : ""}`);
+    let rows;
+    try { rows = await vb.call("GET", `/api/cases?status=running${role ? "&role=" + role : ""}`); $("queue-error").textContent = ""; }
+    catch (e) { $("queue-error").textContent = `待办未能刷新 / The queue could not be read: ${e.message}`; return; }
     const body = $("queue").querySelector("tbody"); body.innerHTML = "";
     for (const c of rows) {
       const tr = document.createElement("tr");
@@ -31,18 +33,28 @@
     select.dispatchEvent(new Event("change"));
   }
 
+  // The Host pushes each new version of the open case (on whichever Host it was written); the page reads the case then,
+  // and says so when it cannot follow or read it, instead of showing an old case as if it were current.
   async function openCase(id) {
     current = id; lastVersion = -1; shownSteps = "";
     $("case").classList.remove("hidden");
+    if (unfollow) unfollow();
+    unfollow = vb.follow(`/api/cases/${id}/changes`, (version) => { if (version !== lastVersion) refresh(); }, (status, why) => {
+      $("live").textContent = status === "live" ? "实时 / Live" : status === "lost" ? "连接中断，正在重新连接… / Connection lost, reconnecting…" : `无法跟踪案件 / Cannot follow the case: ${why}`;
+      $("live").className = status === "live" ? "badge ok" : "badge warn";
+    });
     await refresh();
   }
 
-  // The workbench view of the case (never its raw events); polling sends the version shown, so an unchanged case answers 304.
+  // The workbench view of the case (never its raw events); a read sends the version shown, so an unchanged case answers 304.
   const refresh = vb.serial(async () => {
     if (!current) return;
     let view;
-    try { view = await vb.call("GET", `/api/cases/${current}/workbench`, undefined, lastVersion >= 0 ? { headers: { "If-None-Match": `"${lastVersion}"` } } : {}); }
-    catch (e) { if (e.status === 304) { syncRecording(lastRecording); return; } throw e; }
+    try { view = await vb.call("GET", `/api/cases/${current}/workbench`, undefined, lastVersion >= 0 ? { headers: { "If-None-Match": `"${lastVersion}"` } } : {}); $("case-error").textContent = ""; }
+    catch (e) {
+      if (e.status === 304) { $("case-error").textContent = ""; syncRecording(lastRecording); return; }
+      $("case-error").textContent = `案件未能刷新 / The case could not be read: ${e.message}`; return;
+    }
     const c = view.case;
     $("case-title").textContent = `${c.number} · ${c.definitionId} v${c.definitionVersion}`;
     $("case-status").textContent = `状态 / Status: ${c.status}`;
@@ -120,21 +132,19 @@
         read = () => vbForms.read(form);
       }
       const submit = document.createElement("button"); submit.type = "submit"; submit.textContent = "提交 / Submit";
-      const error = document.createElement("p"); error.className = "error"; error.setAttribute("role", "alert");
-      form.append(submit, error);
+      form.append(submit); vbForms.summaryOf(form);
       form.addEventListener("submit", async (event) => {
         event.preventDefault();
         if (!vbForms.check(form)) return;
-        error.textContent = ""; // a new attempt: what was said of the last one no longer holds
+        vbForms.showErrors(form, ""); // a new attempt: what was said of the last one no longer holds
         try {
           await vb.call("POST", `/api/cases/${current}/bookmarks/${w.bookmarkId}`, { input: read() }, { headers: { "If-Match": `"${lastVersion}"` } });
           await refresh();
         } catch (e) {
-          const rest = vbForms.showErrors(form, e.problem && e.problem.errors);
-          error.textContent = e.status === 409 ? `${e.message} 已刷新 / Refreshed.` : [e.message, ...rest].join(" ");
+          vbForms.showErrors(form, e.status === 409 ? `${e.message} 已刷新 / Refreshed.` : e.message, e.status === 409 ? [] : e.problem && e.problem.errors);
           // The case moved on since the page last read it: read it again, and leave this form (what was typed, and this
           // message) as it is unless what waits has changed; the teller submits again.
-          if (e.status === 409) { lastVersion = -1; refresh().catch(() => {}); }
+          if (e.status === 409) { lastVersion = -1; refresh(); }
         }
       });
       steps.appendChild(box);
@@ -173,6 +183,7 @@
 
   vb.wireSignIn(show, () => location.reload());
   $("filter").addEventListener("change", loadQueue);
+  $("queue-error").textContent = "";
   $("next-case").addEventListener("click", async () => {
     try { const c = await vb.call("POST", "/api/queue/next"); $("next-error").textContent = ""; await loadQueue(); await openCase(c.id); }
     catch (e) { $("next-error").textContent = e.message; }
@@ -205,8 +216,10 @@
       // Whoever is in the call is in the recording: someone who joins mid-recording gets a tile and their voice is mixed in.
       onRemote: (s, peer, video) => { if (peer.id === "customer") remoteStream = s; if (composite) composite.add(video); },
       onLeft: (peer) => { if (composite) document.querySelectorAll(`.videos video[data-seat="${CSS.escape(peer.id)}"]`).forEach((v) => composite.remove(v)); } });
+    if (caseId === current) syncRecording(lastRecording); // a recording the case already runs starts once the camera is on
   });
-  setInterval(() => { if (vb.signedIn) { loadQueue().catch(() => {}); refresh().catch(() => {}); } }, 1500);
+  // The queue is many cases: it is read again every few seconds (the open case is pushed).
+  setInterval(() => { if (vb.signedIn) loadQueue(); }, 3000);
   window.tellerPage = { get room() { return room; }, get recorder() { return recorder; }, get stoppedRecording() { return stoppedRecording; }, get caseId() { return current; }, get tiles() { return composite ? composite.tiles : 0; } };
   show();
 })();
