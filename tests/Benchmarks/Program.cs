@@ -57,9 +57,13 @@ try
             web.ConfigureTestServices(services =>
             {
                 services.AddSingleton<VirtualBranch.Host.Customers.ICustomerMessenger>(phone);
-                // The driver answers the recording's seal and the contract's signature itself: the Host's handlers of those intents stay out.
-                services.ConfigureWolverine(wolverine => wolverine.Discovery.CustomizeHandlerDiscovery(handlers => handlers.Excludes.WithCondition("answered by the caller",
-                    type => type == typeof(VirtualBranch.Host.Media.RecordingStopRequestedHandler) || type == typeof(VirtualBranch.Host.Media.ContractSigningRequestedHandler))));
+                // The driver answers the recording's seal and the contract's signature itself: those intents go nowhere (the
+                // handlers come from generated code, so they are routed away rather than left undiscovered); deadlines as the Host routes them.
+                services.ConfigureWolverine(wolverine =>
+                {
+                    wolverine.Policies.DisableConventionalLocalRouting();
+                    wolverine.PublishMessage<VirtualBranch.Host.Deadlines.DeadlineScheduled>().ToLocalQueue("deadlines");
+                });
                 if (!sealPersonalData)
                 {
                     services.AddSingleton<VirtualBranch.Host.Privacy.IPersonalDataSealing>(new Unsealed());

@@ -1,16 +1,19 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
-using Marten;
 using Npgsql;
 using VirtualBranch.Host.Persistence;
 
 namespace VirtualBranch.Host.Cases;
 
 /// <summary>
-/// Tells the pages that follow a case that it changed, whichever Host wrote the change: the transaction that appends a
-/// case's events also sends its id through PostgreSQL <c>NOTIFY</c> (delivered only if it commits), and each Host wakes
-/// the watchers of that case, who read its version and push it (<c>GET /api/cases/{id}/changes</c>). After (re)connecting, a Host
-/// wakes every watcher, since a notification may have been missed meanwhile.
+/// Tells the pages that follow a case that it changed, whichever Host wrote the change. Once a command commits, its case
+/// wakes this Host's followers at once and is announced to the other Hosts through PostgreSQL <c>NOTIFY</c> by one
+/// background loop that gathers the cases committed meanwhile into each notification: the command's own transaction
+/// sends nothing (a notifying commit takes a database-wide lock, which would make the writers' commits wait for each
+/// other). Each Host wakes the followers of the cases it hears of; they read the version and push it
+/// (<c>GET /api/cases/{id}/changes</c>), and read it again whenever the stream is quiet for a while, so a notification
+/// lost with a Host that stopped right after a commit delays a page, never strands it. After (re)connecting, a Host wakes
+/// every follower, since a notification may have been missed meanwhile.
 /// </summary>
 public sealed class CaseChanges(NpgsqlDataSource database, ILogger<CaseChanges> log) : NotificationListener(database, log)
 {
@@ -19,16 +22,19 @@ public sealed class CaseChanges(NpgsqlDataSource database, ILogger<CaseChanges> 
     /// <summary>Case ids per notification: a payload must stay under PostgreSQL's 8,000 bytes (33 per id).</summary>
     private const int IdsPerNotification = 200;
 
-    private readonly ConcurrentDictionary<Guid, ConcurrentDictionary<Channel<bool>, byte>> _watchers = new();
+    private readonly ConcurrentDictionary<Guid, ConcurrentDictionary<Channel<bool>, byte>> _followers = new();
+    private readonly Channel<Guid> _committed = System.Threading.Channels.Channel.CreateUnbounded<Guid>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly ILogger _log = log;
 
     protected override string Channel => ChannelName;
 
-    /// <summary>Queues the notification of these cases' change in the session that appends their events, so both commit together.</summary>
-    public static void Announce(IDocumentSession session, IEnumerable<Guid> caseIds)
+    /// <summary>These cases' commands committed: wake their followers here, and tell the other Hosts.</summary>
+    public void Committed(IEnumerable<Guid> caseIds)
     {
-        foreach (var ids in caseIds.Distinct().Chunk(IdsPerNotification))
+        foreach (var caseId in caseIds)
         {
-            session.QueueSqlCommand($"select pg_notify('{ChannelName}', ?)", string.Join(',', ids.Select(id => id.ToString("N"))));
+            Wake(caseId);
+            _committed.Writer.TryWrite(caseId);
         }
     }
 
@@ -36,21 +42,69 @@ public sealed class CaseChanges(NpgsqlDataSource database, ILogger<CaseChanges> 
     public Watch Follow(Guid caseId)
     {
         var wake = System.Threading.Channels.Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-        _watchers.GetOrAdd(caseId, _ => new()).TryAdd(wake, 0);
+        _followers.GetOrAdd(caseId, _ => new()).TryAdd(wake, 0);
         return new Watch(wake.Reader, () =>
         {
-            if (_watchers.TryGetValue(caseId, out var watchers) && watchers.TryRemove(wake, out _) && watchers.IsEmpty)
+            if (_followers.TryGetValue(caseId, out var followers) && followers.TryRemove(wake, out _) && followers.IsEmpty)
             {
-                _watchers.TryRemove(KeyValuePair.Create(caseId, watchers));
+                _followers.TryRemove(KeyValuePair.Create(caseId, followers));
             }
         });
     }
 
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        _announcing = AnnounceAsync(_stopping.Token);
+        await base.StartAsync(cancellationToken);
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        await (_announcing ?? Task.CompletedTask);
+        await base.StopAsync(cancellationToken);
+    }
+
+    private readonly CancellationTokenSource _stopping = new();
+    private Task? _announcing;
+
+    /// <summary>Sends what committed since the last notification, in one notification per <see cref="IdsPerNotification"/> cases.</summary>
+    private async Task AnnounceAsync(CancellationToken stopping)
+    {
+        var ids = new HashSet<Guid>();
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                await _committed.Reader.WaitToReadAsync(stopping);
+                while (ids.Count < IdsPerNotification && _committed.Reader.TryRead(out var id))
+                {
+                    ids.Add(id);
+                }
+                await using var notify = Database.CreateCommand($"select pg_notify('{ChannelName}', $1)");
+                notify.Parameters.Add(new NpgsqlParameter { Value = string.Join(',', ids.Select(i => i.ToString("N"))) });
+                await notify.ExecuteNonQueryAsync(stopping);
+                ids.Clear();
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                // The other Hosts' followers read the version again when their stream is quiet; try again with the next change.
+                _log.LogWarning(ex, "Announcing {Count} changed cases to the other Hosts failed", ids.Count);
+                ids.Clear();
+                await Task.Delay(TimeSpan.FromSeconds(1), stopping).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+        }
+    }
+
     protected override Task OnListeningAsync(CancellationToken cancellation)
     {
-        foreach (var watchers in _watchers.Values)
+        foreach (var caseId in _followers.Keys)
         {
-            Wake(watchers);
+            Wake(caseId);
         }
         return Task.CompletedTask;
     }
@@ -59,19 +113,22 @@ public sealed class CaseChanges(NpgsqlDataSource database, ILogger<CaseChanges> 
     {
         foreach (var id in payload.Split(','))
         {
-            if (Guid.TryParseExact(id, "N", out var caseId) && _watchers.TryGetValue(caseId, out var watchers))
+            if (Guid.TryParseExact(id, "N", out var caseId))
             {
-                Wake(watchers);
+                Wake(caseId);
             }
         }
         return Task.CompletedTask;
     }
 
-    private static void Wake(ConcurrentDictionary<Channel<bool>, byte> watchers)
+    private void Wake(Guid caseId)
     {
-        foreach (var wake in watchers.Keys)
+        if (_followers.TryGetValue(caseId, out var followers))
         {
-            wake.Writer.TryWrite(true);
+            foreach (var wake in followers.Keys)
+            {
+                wake.Writer.TryWrite(true);
+            }
         }
     }
 

@@ -20,11 +20,13 @@ public sealed class CaseWriter : IHostedService, IAsyncDisposable
     private readonly IDocumentStore _store;
     private readonly IServiceProvider _services;
     private readonly GroupCommit<PendingAppend> _group;
+    private readonly CaseChanges _changes;
 
-    public CaseWriter(IDocumentStore store, IServiceProvider services)
+    public CaseWriter(IDocumentStore store, IServiceProvider services, CaseChanges changes)
     {
         _store = store;
         _services = services;
+        _changes = changes;
         _group = new GroupCommit<PendingAppend>(CommitAsync, a => a.CaseId);
     }
 
@@ -58,7 +60,6 @@ public sealed class CaseWriter : IHostedService, IAsyncDisposable
                 IdempotencyKeys.Record(session, claim, append.CaseId, append.Links[^1].Version);
             }
         }
-        CaseChanges.Announce(session, appends.Select(a => a.CaseId));
         foreach (var append in appends)
         {
             foreach (var message in append.Messages)
@@ -72,5 +73,6 @@ public sealed class CaseWriter : IHostedService, IAsyncDisposable
         {
             append.Request.Idempotency?.Claimed = true;
         }
+        _changes.Committed(appends.Select(a => a.CaseId));
     }
 }

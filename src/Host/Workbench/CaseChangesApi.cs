@@ -5,8 +5,9 @@ namespace VirtualBranch.Host.Workbench;
 
 /// <summary>
 /// <c>GET /api/cases/{id}/changes</c>: the case's version as server-sent events, the current one first and then each new
-/// one as it is committed on any Host, so the pages read the case when it changes instead of asking every second. A
-/// comment every 15 s keeps proxies from closing a quiet stream and lets a page notice a dead one. Whoever may read the
+/// one as it is committed on any Host (<see cref="CaseChanges"/>), so the pages read the case when it changes instead of
+/// asking every second. After 15 s without a change the version is read again (a notification lost with a stopped Host
+/// delays a page by that much) and, unchanged, a comment keeps proxies from closing the quiet stream. Whoever may read the
 /// customer's view of the case may follow it (the rule of <see cref="CaseReadRule"/>); the stream holds version numbers
 /// and no case data, so following is not a read for the access log. The stream ends when the Host stops.
 /// </summary>
@@ -49,13 +50,16 @@ public static class CaseChangesApi
                 }
                 catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
                 {
-                    await WriteAsync(http, ": still here\n\n", cancellation);
-                    continue;
+                    // quiet for a while: read the version anyway, below
                 }
                 if (await VersionAsync(store, id, cancellation) is { } now && now != version)
                 {
                     version = now;
                     await WriteAsync(http, $"event: version\ndata: {{\"version\":{version}}}\n\n", cancellation);
+                }
+                else if (quiet.IsCancellationRequested)
+                {
+                    await WriteAsync(http, ": still here\n\n", cancellation);
                 }
             }
         }

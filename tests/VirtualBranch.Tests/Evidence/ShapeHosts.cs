@@ -11,7 +11,6 @@ using VirtualBranch.Engine.Runtime;
 using VirtualBranch.Host.Cases;
 using VirtualBranch.Host.Integrity;
 using VirtualBranch.Host.Integrity.Checkpoints;
-using VirtualBranch.Host.Media;
 using VirtualBranch.Tests.Support;
 using Wolverine;
 
@@ -44,10 +43,16 @@ public abstract class ShapeHost : HostFixture
         ["Engine:SigningCertificatePath"] = SigningCertificate.Value,
     };
 
-    /// <summary>The cases' commands answer the recording's seal and the contract's signature: the Host's handlers of those intents stay out.</summary>
+    /// <summary>
+    /// The cases' commands answer the recording's seal and the contract's signature: the intents go nowhere (Release loads
+    /// the handlers from generated code, so they are routed away rather than left undiscovered); deadlines as the Host routes them.
+    /// </summary>
     protected override void ConfigureServices(IServiceCollection services) =>
-        services.ConfigureWolverine(wolverine => wolverine.Discovery.CustomizeHandlerDiscovery(handlers => handlers.Excludes.WithCondition("answered by the caller",
-            type => type == typeof(RecordingStopRequestedHandler) || type == typeof(ContractSigningRequestedHandler))));
+        services.ConfigureWolverine(wolverine =>
+        {
+            wolverine.Policies.DisableConventionalLocalRouting();
+            wolverine.PublishMessage<Host.Deadlines.DeadlineScheduled>().ToLocalQueue("deadlines");
+        });
 
     /// <summary>The loan scenario's version 1 as the recorded case ran it (the file has moved on since).</summary>
     public const string LoanDefinitionVersion1 = "loan-face-signing-1.json";
@@ -55,6 +60,11 @@ public abstract class ShapeHost : HostFixture
     public override async ValueTask InitializeAsync()
     {
         await base.InitializeAsync();
+        var wolverine = Services.GetRequiredService<Wolverine.Runtime.IWolverineRuntime>();
+        foreach (var intent in new[] { typeof(Workflows.Media.RecordingStopRequested), typeof(Workflows.ESign.ContractSigningRequested) })
+        {
+            wolverine.RoutingFor(intent).Routes.ShouldBeEmpty($"the cases' commands answer {intent.Name}: the Host must not carry it out as well");
+        }
         // A bank's store keeps every version it ran: version 1 is published here as it was, as a Host that ran it has it.
         var json = File.ReadAllText(RecordedStream.PathOf(LoanDefinitionVersion1));
         var version1 = Services.GetRequiredService<DefinitionParser>().Read(json).Definition!;
