@@ -19,15 +19,17 @@ public sealed partial class DefinitionParser(ActivityRegistry activities, Defini
 {
     public const int MaxBytes = 1_000_000;
 
+    public const int MaxDepth = 64;
+
     private readonly IReadOnlyList<PolicyDescriptor> _policies = PoliciesKnown(rules);
 
     /// <summary>The engine's policies and those the rules declare, in that order.</summary>
     public static IReadOnlyList<PolicyDescriptor> PoliciesKnown(IEnumerable<IDefinitionRule> rules) =>
         [.. ScenarioPolicies.Known, .. rules.SelectMany(r => r.Policies).OrderBy(p => p.Name, StringComparer.Ordinal)];
-    public const int MaxDepth = 64;
 
-    private static readonly HashSet<string> KnownFields =
-        ["$schema", "id", "version", "name", "description", "inputs", "outputs", "variables", "activities", "connections", "policies"];
+    /// <summary>The fields a definition may have: the schema's properties are checked against this list (AuthoringTests).</summary>
+    public static readonly IReadOnlySet<string> KnownFields = new HashSet<string>(
+        ["$schema", "id", "version", "name", "description", "inputs", "outputs", "variables", "activities", "connections", "policies"], StringComparer.Ordinal);
 
     public DefinitionReadResult Read(string json)
     {
@@ -250,7 +252,10 @@ public sealed partial class DefinitionParser(ActivityRegistry activities, Defini
 
     private static DefinitionReadResult Fail(string path, string code, string message) => new(null, [new DefinitionProblem(path, code, message)]);
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,63}$")]
+    /// <summary>A definition's id: lower-case letters, digits and dashes (the schema states the same pattern).</summary>
+    public const string IdFormat = "^[a-z0-9][a-z0-9-]{0,63}$";
+
+    [GeneratedRegex(IdFormat)]
     private static partial Regex IdPattern();
 }
 

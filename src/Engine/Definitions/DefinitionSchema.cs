@@ -39,7 +39,7 @@ public static class DefinitionSchema
             ["properties"] = new JsonObject
             {
                 ["$schema"] = new JsonObject { ["type"] = "string" },
-                ["id"] = new JsonObject { ["type"] = "string", ["pattern"] = "^[a-z0-9][a-z0-9-]{0,63}$", ["description"] = "Lower-case letters, digits and dashes; the file is named <id>.json." },
+                ["id"] = new JsonObject { ["type"] = "string", ["pattern"] = DefinitionParser.IdFormat, ["description"] = "Lower-case letters, digits and dashes; the file is named <id>.json." },
                 ["version"] = new JsonObject { ["type"] = "integer", ["minimum"] = 1, ["description"] = "Raise it to publish a change; cases keep the version they started on." },
                 ["name"] = new JsonObject { ["type"] = "string", ["minLength"] = 1 },
                 ["description"] = new JsonObject { ["type"] = "string" },

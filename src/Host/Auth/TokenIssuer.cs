@@ -22,7 +22,7 @@ public sealed class TokenIssuer(SymmetricSecurityKey key, TimeProvider clock)
     /// A customer's token: role customer, bound to one case, short-lived; it grants nothing on any other case, and it speaks for the customer only while <paramref name="linkId"/> is the case's current link.
     /// </summary>
     public (string Token, DateTimeOffset ExpiresAt) IssueCustomer(Guid caseId, string linkId, TimeSpan lifetime) =>
-        Issue($"customer:{caseId:N}", "customer", caseId, lifetime, linkId);
+        Issue($"customer:{caseId:N}", Engine.Activities.Roles.Customer, caseId, lifetime, linkId);
 
     /// <summary>An invited participant's token: bound to one case and their own link; it opens the case's video room and nothing else.</summary>
     public (string Token, DateTimeOffset ExpiresAt) IssueParticipant(Guid caseId, string linkId, TimeSpan lifetime) =>

@@ -20,6 +20,14 @@ public sealed class AuthoringTests
     }
 
     [Fact]
+    public void the_schema_describes_exactly_the_fields_the_parser_reads()
+    {
+        var schema = System.Text.Json.Nodes.JsonNode.Parse(DefinitionSchema.Generate(EngineKit.Get<ActivityRegistry>(), EngineKit.Get<IEnumerable<IDefinitionRule>>()))!;
+        schema["properties"]!.AsObject().Select(p => p.Key).Order(StringComparer.Ordinal).ShouldBe(DefinitionParser.KnownFields.Order(StringComparer.Ordinal));
+        schema["properties"]!["id"]!["pattern"]!.GetValue<string>().ShouldBe(DefinitionParser.IdFormat);
+    }
+
+    [Fact]
     public void every_definition_names_the_schema_and_passes_it()
     {
         var schema = JsonSchema.FromText(File.ReadAllText(Path.Combine(ScenarioDefinitionTests.Folder, "schema.json")), new BuildOptions());
