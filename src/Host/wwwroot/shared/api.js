@@ -78,9 +78,18 @@ window.vb = (() => {
     },
     async signOut() { await fetch("/api/auth/session/end", { method: "POST" }); sessionStorage.removeItem(key); sessionStorage.removeItem(key + ".role"); sessionStorage.removeItem(key + ".user"); state.token = state.role = state.user = null; },
     get signedIn() { return !!(state.user || state.token); },
-    // The staff pages' sign-in form (#signin-form, #username, #password, #signin-error) and #signout button.
+    // The staff pages' sign-in form, drawn here into their #signin section (one form for every page), and their #signout button.
     wireSignIn(show, afterSignOut) {
       const $ = (id) => document.getElementById(id);
+      $("signin").innerHTML = `<h2 id="signin-title">登录 / Sign in</h2>
+        <form id="signin-form">
+          <label for="username">用户名 / Username</label>
+          <input id="username" name="username" autocomplete="username" required>
+          <label for="password">密码 / Password</label>
+          <input id="password" name="password" type="password" autocomplete="current-password" required>
+          <p><button type="submit">登录 / Sign in</button></p>
+          <p id="signin-error" class="error" role="alert"></p>
+        </form>`;
       $("signin-form").addEventListener("submit", async (event) => {
         event.preventDefault();
         try { await this.signIn($("username").value, $("password").value); $("signin-error").textContent = ""; show(); }
