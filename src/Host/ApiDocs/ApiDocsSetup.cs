@@ -15,6 +15,7 @@ public static class ApiDocsSetup
         options.AddOperationTransformer<AnyJsonSchemas>();
         options.AddOperationTransformer<OperationIds>();
         options.AddOperationTransformer<OperationSecurity>();
+        options.AddOperationTransformer<CommandHeaders>(); // before ProblemResponses, which shapes the 422 it adds
         options.AddOperationTransformer<ProblemResponses>();
         options.AddDocumentTransformer<ContractInfo>();
         options.AddDocumentTransformer<SecuritySchemes>();

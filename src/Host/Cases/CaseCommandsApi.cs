@@ -20,18 +20,18 @@ public static class CaseCommandsApi
     public sealed record CancelRequest(string? Reason);
 
     /// <summary>Every command takes an <c>Idempotency-Key</c>, so a client can retry it safely.</summary>
-    private static readonly IdempotencyFilter Idempotent = new(StatusCodes.Status200OK);
+    private static readonly IdempotencyFilter Retryable = new(StatusCodes.Status200OK);
 
     public static void MapCaseCommands(this RouteGroupBuilder cases)
     {
-        cases.MapPost("/", Open).AddEndpointFilter(new IdempotencyFilter(StatusCodes.Status201Created)).RequireAuthorization(Policies.Worker).WithName("OpenCase").WithSummary("Open a case on a definition (latest version unless one is named).");
+        cases.MapPost("/", Open).Idempotent(new IdempotencyFilter(StatusCodes.Status201Created)).RequireAuthorization(Policies.Worker).WithName("OpenCase").WithSummary("Open a case on a definition (latest version unless one is named).");
         cases.AddEndpointFilter(VirtualBranch.Host.Media.CaseAccess.CustomerScope);
-        cases.MapPost("/{id:guid}/bookmarks/{bookmarkId}", Resume).AddEndpointFilter(Idempotent).RequireAuthorization(p => p.RequireRole(Roles.Teller, Roles.Supervisor, Roles.Customer)).WithName("ResumeBookmark")
-            .WithSummary("Resume a waiting step with input; If-Match: \"<version>\" makes it conditional.");
-        cases.MapPost("/{id:guid}/signals/{name}", Signal).AddEndpointFilter(Idempotent).RequireAuthorization(Policies.Signaller).WithName("SignalCase")
+        cases.MapPost("/{id:guid}/bookmarks/{bookmarkId}", Resume).Idempotent(Retryable).RequireAuthorization(p => p.RequireRole(Roles.Teller, Roles.Supervisor, Roles.Customer)).WithName("ResumeBookmark")
+            .WithMetadata(new TakesIfMatch()).WithSummary("Resume a waiting step with input; If-Match: \"<version>\" makes it conditional.");
+        cases.MapPost("/{id:guid}/signals/{name}", Signal).Idempotent(Retryable).RequireAuthorization(Policies.Signaller).WithName("SignalCase")
             .WithSummary("Deliver a named signal from another system with a payload.");
-        cases.MapPost("/{id:guid}/cancel", Cancel).AddEndpointFilter(Idempotent).RequireAuthorization(Policies.Worker).WithName("CancelCase").WithSummary("Cancel a case, with a reason.");
-        cases.MapPost("/{id:guid}/steps/{stepId}/retry", Retry).AddEndpointFilter(Idempotent).RequireAuthorization(Policies.Supervisor).WithName("RetryStep")
+        cases.MapPost("/{id:guid}/cancel", Cancel).Idempotent(Retryable).RequireAuthorization(Policies.Worker).WithName("CancelCase").WithSummary("Cancel a case, with a reason.");
+        cases.MapPost("/{id:guid}/steps/{stepId}/retry", Retry).Idempotent(Retryable).RequireAuthorization(Policies.Supervisor).WithName("RetryStep")
             .WithSummary("Run a failed step again (supervisor).");
     }
 
@@ -112,3 +112,6 @@ public static class CaseCommandsApi
         return CaseBody.From(state);
     }
 }
+
+/// <summary>Endpoint metadata: the command may be made conditional on the case's version with <c>If-Match: "&lt;version&gt;"</c>.</summary>
+public sealed record TakesIfMatch;

@@ -29,12 +29,12 @@ public static class CustomerLinkApi
     public static void MapCustomerLinkApi(this WebApplication app)
     {
         app.MapPost("/api/cases/{id:guid}/customer-link", Issue).WithTags("Customers").RequireAuthorization(Policies.Worker)
-            .AddEndpointFilter(new IdempotencyFilter(StatusCodes.Status200OK, SentLinkAgain((issued, delivered) => issued is CustomerLinkIssued link
+            .Idempotent(new IdempotencyFilter(StatusCodes.Status200OK, SentLinkAgain((issued, delivered) => issued is CustomerLinkIssued link
                 ? TypedResults.Ok(new LinkSent(link.LinkId, link.To, delivered.Channel, link.ExpiresAt))
                 : null)))
             .WithName("SendCustomerLink").WithSummary("Send the customer a single-use link to their registered mobile (two hours); an earlier link stops working.");
         app.MapPost("/api/cases/{id:guid}/customer-link/revoke", Revoke).WithTags("Customers").RequireAuthorization(Policies.Worker)
-            .AddEndpointFilter(new IdempotencyFilter(StatusCodes.Status204NoContent, IdempotencyFilter.Nothing))
+            .Idempotent(new IdempotencyFilter(StatusCodes.Status204NoContent, IdempotencyFilter.Nothing))
             .WithName("RevokeCustomerLink").WithSummary("Stop the case's customer link and every customer session it opened.");
     }
 

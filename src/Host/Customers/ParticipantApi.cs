@@ -30,12 +30,12 @@ public static class ParticipantApi
     public static void MapParticipantApi(this WebApplication app)
     {
         app.MapPost("/api/cases/{id:guid}/participants", Invite).WithTags("Customers").RequireAuthorization(Policies.Worker)
-            .AddEndpointFilter(new IdempotencyFilter(StatusCodes.Status200OK, CustomerLinkApi.SentLinkAgain((issued, delivered) => issued is ParticipantInvited invited
+            .Idempotent(new IdempotencyFilter(StatusCodes.Status200OK, CustomerLinkApi.SentLinkAgain((issued, delivered) => issued is ParticipantInvited invited
                 ? TypedResults.Ok(new Invited(invited.LinkId, ParticipantEvents.Seat(invited.LinkId), invited.Role, invited.Name, invited.To, delivered.Channel, invited.ExpiresAt))
                 : null)))
             .WithName("InviteParticipant").WithSummary("Invite a relative or an interpreter into the video session: a single-use link (two hours) goes to their mobile.");
         app.MapPost("/api/cases/{id:guid}/participants/{linkId}/remove", Remove).WithTags("Customers").RequireAuthorization(Policies.Worker)
-            .AddEndpointFilter(new IdempotencyFilter(StatusCodes.Status204NoContent, IdempotencyFilter.Nothing))
+            .Idempotent(new IdempotencyFilter(StatusCodes.Status204NoContent, IdempotencyFilter.Nothing))
             .WithName("RemoveParticipant").WithSummary("Withdraw an invitation: the person's link and session stop working.");
     }
 

@@ -17,7 +17,7 @@ public static class LegalHoldApi
     public static void MapLegalHoldApi(this WebApplication app)
     {
         var hold = app.MapGroup("/api/cases/{id:guid}/legal-hold").WithTags("Evidence").RequireAuthorization(Policies.Supervisor)
-            .AddEndpointFilter(new IdempotencyFilter(StatusCodes.Status200OK));
+            .Idempotent(new IdempotencyFilter(StatusCodes.Status200OK));
         hold.MapPost("/", (Guid id, HoldRequest? request, CaseCommandService cases, TimeProvider clock, HttpContext http, CancellationToken cancellation) =>
             Run(id, new PlaceLegalHold(request?.Reason ?? "", RequestActor.Of(http.User), clock.GetUtcNow()), cases, http, cancellation))
             .WithName("PlaceLegalHold").WithSummary("Keep the case's evidence past its retention, with a reason.");

@@ -17,7 +17,7 @@ public static class DisruptionsApi
 
     public static void MapDisruptionsApi(this WebApplication app) =>
         app.MapPost("/api/cases/{id:guid}/disruptions", Report).WithTags("Media").RequireAuthorization(Policies.Worker)
-            .AddEndpointFilter(new IdempotencyFilter(StatusCodes.Status200OK))
+            .Idempotent(new IdempotencyFilter(StatusCodes.Status200OK))
             .WithName("ReportDisruption").WithSummary("Report that the case's video session was disrupted (connection-failed, customer-left, recording-gap).");
 
     private static async Task<Results<Ok<CaseBody>, ProblemHttpResult>> Report(Guid id, DisruptionRequest? request, CaseCommandService cases, TimeProvider clock,

@@ -17,11 +17,11 @@ public sealed class GeneratedClientTests(HostFixture host) : IClassFixture<HostF
         var supervisor = await SignedInAsync("supervisor");
         var coreBanking = await SignedInAsync("corebanking");
 
-        var opened = await teller.OpenCaseAsync(new OpenCaseRequest { DefinitionId = "service-request", Data = new { customerName = "王小明", amount = 500_000 } });
-        await teller.ResumeBookmarkAsync(opened.Id, Waiting(opened, "intake"), new ResumeRequest { Input = new { confirmed = true, urgent = false } });
+        var opened = await teller.OpenCaseAsync(null, new OpenCaseRequest { DefinitionId = "service-request", Data = new { customerName = "王小明", amount = 500_000 } });
+        await teller.ResumeBookmarkAsync(opened.Id, Waiting(opened, "intake"), null, null, new ResumeRequest { Input = new { confirmed = true, urgent = false } });
         var split = await supervisor.GetCaseAsync(opened.Id);
-        await supervisor.ResumeBookmarkAsync(opened.Id, Waiting(split, "review"), new ResumeRequest { Input = new { approved = true } });
-        await coreBanking.SignalCaseAsync(opened.Id, "core-banking-confirmed", new { reference = "CB-2026-0001" });
+        await supervisor.ResumeBookmarkAsync(opened.Id, Waiting(split, "review"), null, null, new ResumeRequest { Input = new { approved = true } });
+        await coreBanking.SignalCaseAsync(opened.Id, "core-banking-confirmed", null, new { reference = "CB-2026-0001" });
 
         // The cooling-off timer fires in the Host's scheduler, not on a request: read until the case closes.
         var closed = await Eventually.Until(() => teller.GetCaseAsync(opened.Id), c => c.Status != "running", TimeSpan.FromSeconds(60),
@@ -34,12 +34,12 @@ public sealed class GeneratedClientTests(HostFixture host) : IClassFixture<HostF
     public async Task a_refusal_reaches_the_caller_as_typed_problem_details()
     {
         var teller = await SignedInAsync("teller");
-        var opened = await teller.OpenCaseAsync(new OpenCaseRequest { DefinitionId = "service-request", Data = new { customerName = "李四", amount = 10 } });
+        var opened = await teller.OpenCaseAsync(null, new OpenCaseRequest { DefinitionId = "service-request", Data = new { customerName = "李四", amount = 10 } });
         var intake = Waiting(opened, "intake");
-        await teller.ResumeBookmarkAsync(opened.Id, intake, new ResumeRequest { Input = new { confirmed = true, urgent = false } });
+        await teller.ResumeBookmarkAsync(opened.Id, intake, null, null, new ResumeRequest { Input = new { confirmed = true, urgent = false } });
 
         var refused = await Should.ThrowAsync<ApiException<ProblemDetails>>(() =>
-            teller.ResumeBookmarkAsync(opened.Id, intake, new ResumeRequest { Input = new { confirmed = true, urgent = false } }));
+            teller.ResumeBookmarkAsync(opened.Id, intake, null, null, new ResumeRequest { Input = new { confirmed = true, urgent = false } }));
 
         refused.StatusCode.ShouldBe(409);
         refused.Result.Status.ShouldBe(409);
@@ -49,12 +49,29 @@ public sealed class GeneratedClientTests(HostFixture host) : IClassFixture<HostF
     }
 
     [Fact]
+    public async Task a_generated_client_retries_safely_with_an_idempotency_key_and_makes_a_step_conditional_on_the_version_it_saw()
+    {
+        var teller = await SignedInAsync("teller");
+        var key = Guid.NewGuid().ToString();
+        var request = new OpenCaseRequest { DefinitionId = "service-request", Data = new { customerName = "赵六", amount = 10 } };
+
+        var first = await teller.OpenCaseAsync(key, request);
+        (await teller.OpenCaseAsync(key, request)).Id.ShouldBe(first.Id, "a retry with the same key opens no second case");
+
+        var intake = Waiting(first, "intake");
+        var input = new ResumeRequest { Input = new { confirmed = true, urgent = false } };
+        var stale = await Should.ThrowAsync<ApiException<ProblemDetails>>(() => teller.ResumeBookmarkAsync(first.Id, intake, null, $"\"{first.Version - 1}\"", input));
+        stale.StatusCode.ShouldBe(409);
+        (await teller.ResumeBookmarkAsync(first.Id, intake, null, $"\"{first.Version}\"", input)).Version.ShouldBeGreaterThan(first.Version);
+    }
+
+    [Fact]
     public async Task invalid_input_names_the_field_in_the_problem_errors()
     {
         var teller = await SignedInAsync("teller");
 
         var refused = await Should.ThrowAsync<ApiException<ProblemDetails>>(() =>
-            teller.OpenCaseAsync(new OpenCaseRequest { DefinitionId = "service-request", Data = new { customerName = "李四" } }));
+            teller.OpenCaseAsync(null, new OpenCaseRequest { DefinitionId = "service-request", Data = new { customerName = "李四" } }));
 
         refused.StatusCode.ShouldBe(400);
         refused.Result.Errors.ShouldNotBeNull().Select(e => e.Path).ShouldContain("/amount"); // a pointer into the case data

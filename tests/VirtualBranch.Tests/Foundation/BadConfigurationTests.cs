@@ -83,12 +83,19 @@ public sealed class BadConfigurationTests
     public async Task a_wrong_engine_setting_gives_one_line_naming_the_key(string variable, string value, string line)
     {
         // A misspelt key is refused too: it would otherwise leave its setting at the default in silence (here, a generated demo key).
+        var (lines, data) = await StartWithSetting(variable, value);
+        lines.ShouldHaveSingleItem().ShouldStartWith($"VirtualBranch cannot start: {line}");
+        Directory.EnumerateFileSystemEntries(data).ShouldBeEmpty("nothing was created before the settings were checked");
+    }
+
+    /// <summary>The Host started with one setting given, in a data folder of its own, against a database it never reaches; it must exit 1.</summary>
+    private static async Task<(string[] ErrorLines, string DataDirectory)> StartWithSetting(string variable, string value)
+    {
         var data = Directory.CreateTempSubdirectory("vb-badconfig-").FullName;
         var (exit, lines) = await StartHost($"Host=127.0.0.1;Port={HostProcess.FreePort()};Database=x;Username=x;Password=x", "http://127.0.0.1:0", data,
             settings: new Dictionary<string, string> { [variable] = value });
         exit.ShouldBe(1);
-        lines.ShouldHaveSingleItem().ShouldStartWith($"VirtualBranch cannot start: {line}");
-        Directory.EnumerateFileSystemEntries(data).ShouldBeEmpty("nothing was created before the settings were checked");
+        return (lines, data);
     }
 
     [Theory]
@@ -96,10 +103,7 @@ public sealed class BadConfigurationTests
     [InlineData("Evidence__Directory", "/etc/hostname", "Evidence:Directory names '/etc/hostname', which is a file; it must be a folder (shared by every Host).")]
     public async Task a_wrong_evidence_setting_gives_one_line_naming_the_key(string variable, string value, string line)
     {
-        var data = Directory.CreateTempSubdirectory("vb-badconfig-").FullName;
-        var (exit, lines) = await StartHost($"Host=127.0.0.1;Port={HostProcess.FreePort()};Database=x;Username=x;Password=x", "http://127.0.0.1:0", data,
-            settings: new Dictionary<string, string> { [variable] = value });
-        exit.ShouldBe(1);
+        var (lines, data) = await StartWithSetting(variable, value);
         lines.ShouldHaveSingleItem().ShouldBe($"VirtualBranch cannot start: {line}");
         Directory.Exists(Path.Combine(data, "evidence")).ShouldBeFalse("nothing was created");
     }

@@ -65,15 +65,31 @@ public sealed class WorkbenchTests(BrowserHostFixture host, BrowserFixture brows
         log.ShouldBe(["start 1", "end", "start 1", "end", "one promise: true", "start 1", "end"]);
     }
 
-    [Fact]
-    public async Task a_step_submitted_from_a_page_the_case_moved_past_is_refused_and_the_page_says_so_until_the_teller_submits_again()
+    /// <summary>A loan case opened through the API by the teller, and the teller's client.</summary>
+    private async Task<(HttpClient Api, System.Text.Json.JsonElement Opened)> OpenLoanCaseAsync()
     {
         var api = await host.ClientFor("teller");
-        var opened = await api.OpenCase("loan-face-signing", new { customerName = "张三", idNumber = "11010519491231002X", mobile = "13800138000", loanAmount = 200000, termMonths = 36 });
-        await using var context = await browser.Browser.NewContextAsync(new() { BaseURL = host.BaseAddress!.ToString(), ViewportSize = new() { Width = 1400, Height = 1000 } });
+        return (api, await api.OpenCase("loan-face-signing", new { customerName = "张三", idNumber = "11010519491231002X", mobile = "13800138000", loanAmount = 200000, termMonths = 36 }));
+    }
+
+    private Task<IBrowserContext> NewTellerContextAsync() =>
+        browser.Browser.NewContextAsync(new() { BaseURL = host.BaseAddress!.ToString(), ViewportSize = new() { Width = 1400, Height = 1000 } });
+
+    /// <summary>The teller page in <paramref name="context"/>, signed in as the teller.</summary>
+    private async Task<IPage> TellerPageAsync(IBrowserContext context)
+    {
         var page = await context.NewPageAsync();
         await page.GotoAsync("/teller/");
         await SignInAsync(page, "teller", host.PasswordOf("teller"));
+        return page;
+    }
+
+    [Fact]
+    public async Task a_step_submitted_from_a_page_the_case_moved_past_is_refused_and_the_page_says_so_until_the_teller_submits_again()
+    {
+        var (api, opened) = await OpenLoanCaseAsync();
+        await using var context = await NewTellerContextAsync();
+        var page = await TellerPageAsync(context);
         await page.GetByRole(AriaRole.Button, new() { Name = opened.GetProperty("number").GetString()! }).ClickAsync();
         var video = page.Locator(".step[data-step=video]");
         await video.WaitForAsync();
@@ -100,12 +116,9 @@ public sealed class WorkbenchTests(BrowserHostFixture host, BrowserFixture brows
     [Fact]
     public async Task the_teller_page_says_when_it_cannot_follow_the_case_and_shows_changes_pushed_once_it_can()
     {
-        var api = await host.ClientFor("teller");
-        var opened = await api.OpenCase("loan-face-signing", new { customerName = "张三", idNumber = "11010519491231002X", mobile = "13800138000", loanAmount = 200000, termMonths = 36 });
-        await using var context = await browser.Browser.NewContextAsync(new() { BaseURL = host.BaseAddress!.ToString(), ViewportSize = new() { Width = 1400, Height = 1000 } });
-        var page = await context.NewPageAsync();
-        await page.GotoAsync("/teller/");
-        await SignInAsync(page, "teller", host.PasswordOf("teller"));
+        var (api, opened) = await OpenLoanCaseAsync();
+        await using var context = await NewTellerContextAsync();
+        var page = await TellerPageAsync(context);
 
         // The network drops the pushed changes: the page says so instead of showing the case as if it were current.
         await page.RouteAsync("**/changes", route => route.AbortAsync());

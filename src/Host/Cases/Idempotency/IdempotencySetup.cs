@@ -9,6 +9,10 @@ public static class IdempotencySetup
         services.AddHostedService(sp => sp.GetRequiredService<IdempotencyKeys>());
     }
 
+    /// <summary>Makes the endpoint (or every endpoint of a group) take an <c>Idempotency-Key</c>, and says so in its OpenAPI operation.</summary>
+    public static TBuilder Idempotent<TBuilder>(this TBuilder builder, IdempotencyFilter filter) where TBuilder : IEndpointConventionBuilder =>
+        builder.AddEndpointFilter(filter).WithMetadata(new TakesIdempotencyKey());
+
     /// <summary>A request with an <c>Idempotency-Key</c> keeps its body readable after binding, for its fingerprint.</summary>
     public static void UseIdempotencyKeys(this WebApplication app) => app.Use((http, next) =>
     {
@@ -19,3 +23,6 @@ public static class IdempotencySetup
         return next(http);
     });
 }
+
+/// <summary>Endpoint metadata: the endpoint takes an <c>Idempotency-Key</c> header (<see cref="IdempotencyFilter"/>).</summary>
+public sealed record TakesIdempotencyKey;
