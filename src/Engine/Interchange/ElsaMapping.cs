@@ -4,30 +4,10 @@ using System.Text.RegularExpressions;
 
 namespace VirtualBranch.Engine.Interchange;
 
-/// <summary>How Elsa 3's flowchart activities, ports and types correspond to ours (documented in the README).</summary>
+/// <summary>How Elsa 3's ports and types correspond to ours, and which Elsa activities have no counterpart (the ones that have: <see cref="ElsaActivities.Types"/>).</summary>
 public static partial class ElsaMapping
 {
     public const string CustomPrefix = "VirtualBranch.";
-
-    /// <summary>Elsa type → our type, for the activities that have a counterpart.</summary>
-    public static readonly IReadOnlyDictionary<string, string> Types = new Dictionary<string, string>(StringComparer.Ordinal)
-    {
-        ["Elsa.Start"] = "start",
-        ["Elsa.End"] = "end",
-        ["Elsa.Complete"] = "end",
-        ["Elsa.Finish"] = "end",
-        ["Elsa.Fault"] = "end",
-        ["Elsa.WriteLine"] = "note",
-        ["Elsa.SetVariable"] = "set-variable",
-        ["Elsa.SetOutput"] = "set-output",
-        ["Elsa.FlowDecision"] = "decision",
-        ["Elsa.FlowSwitch"] = "switch",
-        ["Elsa.FlowFork"] = "fork",
-        ["Elsa.FlowJoin"] = "join",
-        ["Elsa.Delay"] = "timer",
-        ["Elsa.Timer"] = "timer",
-        ["Elsa.Event"] = "wait-for-signal",
-    };
 
     /// <summary>Why the well-known Elsa activities without a counterpart cannot be converted.</summary>
     public static readonly IReadOnlyDictionary<string, string> Unsupported = new Dictionary<string, string>(StringComparer.Ordinal)
