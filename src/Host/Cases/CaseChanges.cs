@@ -23,6 +23,7 @@ public sealed class CaseChanges(NpgsqlDataSource database, ILogger<CaseChanges> 
     private const int IdsPerNotification = 200;
 
     private readonly ConcurrentDictionary<Guid, ConcurrentDictionary<Channel<bool>, byte>> _followers = new();
+    private readonly Lock _following = new(); // a case's last follower leaving and a new one arriving must not cross
     private readonly Channel<Guid> _committed = System.Threading.Channels.Channel.CreateUnbounded<Guid>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ILogger _log = log;
 
@@ -42,12 +43,18 @@ public sealed class CaseChanges(NpgsqlDataSource database, ILogger<CaseChanges> 
     public Watch Follow(Guid caseId)
     {
         var wake = System.Threading.Channels.Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-        _followers.GetOrAdd(caseId, _ => new()).TryAdd(wake, 0);
+        lock (_following)
+        {
+            _followers.GetOrAdd(caseId, _ => new()).TryAdd(wake, 0);
+        }
         return new Watch(wake.Reader, () =>
         {
-            if (_followers.TryGetValue(caseId, out var followers) && followers.TryRemove(wake, out _) && followers.IsEmpty)
+            lock (_following)
             {
-                _followers.TryRemove(KeyValuePair.Create(caseId, followers));
+                if (_followers.TryGetValue(caseId, out var followers) && followers.TryRemove(wake, out _) && followers.IsEmpty)
+                {
+                    _followers.TryRemove(caseId, out _);
+                }
             }
         });
     }
@@ -58,10 +65,18 @@ public sealed class CaseChanges(NpgsqlDataSource database, ILogger<CaseChanges> 
         await base.StartAsync(cancellationToken);
     }
 
+    /// <summary>Sends what the writer committed before it stopped (it stops first: registered after this), then stops listening.</summary>
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
-        await _stopping.CancelAsync();
-        await (_announcing ?? Task.CompletedTask);
+        _committed.Writer.TryComplete();
+        try
+        {
+            await (_announcing ?? Task.CompletedTask).WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
+        }
+        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
+        {
+            await _stopping.CancelAsync();
+        }
         await base.StopAsync(cancellationToken);
     }
 
@@ -76,7 +91,10 @@ public sealed class CaseChanges(NpgsqlDataSource database, ILogger<CaseChanges> 
         {
             try
             {
-                await _committed.Reader.WaitToReadAsync(stopping);
+                if (!await _committed.Reader.WaitToReadAsync(stopping))
+                {
+                    return; // the Host stops, and everything committed was sent
+                }
                 while (ids.Count < IdsPerNotification && _committed.Reader.TryRead(out var id))
                 {
                     ids.Add(id);

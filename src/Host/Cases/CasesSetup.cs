@@ -19,6 +19,9 @@ public static class CasesSetup
         builder.Services.AddRemoteBanking();
         builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(options.ConnectionString));
         builder.Services.AddSingleton<CaseNumbers>();
+        // Before the writer: hosted services stop in reverse order, so the writer's last commits are still announced.
+        builder.Services.AddSingleton<CaseChanges>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<CaseChanges>());
         builder.Services.AddSingleton<CaseWriter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<CaseWriter>());
         builder.Services.AddSingleton<CaseCommandService>();
@@ -30,8 +33,6 @@ public static class CasesSetup
         builder.Services.AddSingleton<DefinitionRelay>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DefinitionRelay>());
         builder.Services.AddHostedService<CaseNumberSequence>();
-        builder.Services.AddSingleton<CaseChanges>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<CaseChanges>());
     }
 
     /// <summary>Creates the case number sequence before the first request.</summary>

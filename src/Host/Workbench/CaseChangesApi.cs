@@ -1,4 +1,3 @@
-using Marten;
 using VirtualBranch.Host.Cases;
 
 namespace VirtualBranch.Host.Workbench;
@@ -19,20 +18,34 @@ public static class CaseChangesApi
         app.MapGet("/api/cases/{id:guid}/changes", Follow).WithTags("Workbench").RequireAuthorization()
             .ExcludeFromDescription();
 
-    private static async Task<IResult> Follow(Guid id, HttpContext http, CaseChanges changes, CaseCommandService cases, IDocumentStore store,
-        IHostApplicationLifetime lifetime)
+    private static async Task<IResult> Follow(Guid id, HttpContext http, CaseChanges changes, CaseCommandService cases, TimeProvider clock,
+        IHostApplicationLifetime lifetime, ILogger<CaseChanges> log)
     {
-        if (CaseReadRule.Refusal(http.User, await cases.CurrentAsync(id, null, http.RequestAborted), CaseReadScope.CustomerView) is { } refused)
-        {
-            return refused;
-        }
         using var watch = changes.Follow(id); // before the first read: a change committed in between still wakes it
         using var ending = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lifetime.ApplicationStopping);
-        var cancellation = ending.Token;
-        var version = await VersionAsync(store, id, cancellation);
-        if (version is null)
+        // A bearer token's stream ends with the token: the page follows again with a fresh one, or stops being told.
+        if (long.TryParse(http.User.FindFirst("exp")?.Value, out var exp) && DateTimeOffset.FromUnixTimeSeconds(exp) - clock.GetUtcNow() is var left)
         {
-            return Problems.ApiProblems.NotFound("No such case", $"Case {id} does not exist.");
+            ending.CancelAfter(left > TimeSpan.Zero ? left : TimeSpan.Zero);
+        }
+        var cancellation = ending.Token;
+        long? version;
+        try
+        {
+            var state = await cases.CurrentAsync(id, null, cancellation);
+            if (CaseReadRule.Refusal(http.User, state, CaseReadScope.CustomerView) is { } refused)
+            {
+                return refused;
+            }
+            if (state is null)
+            {
+                return Problems.ApiProblems.NotFound("No such case", $"Case {id} does not exist.");
+            }
+            version = state.Version;
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            return Results.StatusCode(StatusCodes.Status503ServiceUnavailable); // the Host is stopping, or the caller left
         }
         http.Response.ContentType = "text/event-stream";
         http.Response.Headers.CacheControl = "no-store";
@@ -52,9 +65,15 @@ public static class CaseChangesApi
                 {
                     // quiet for a while: read the version anyway, below
                 }
-                if (await VersionAsync(store, id, cancellation) is { } now && now != version)
+                // Read as the rule stands now: a revoked link, or a case another teller took, ends the stream.
+                var state = await cases.CurrentAsync(id, null, cancellation);
+                if (state is null || CaseReadRule.Refusal(http.User, state, CaseReadScope.CustomerView) is not null)
                 {
-                    version = now;
+                    break;
+                }
+                if (state.Version != version)
+                {
+                    version = state.Version;
                     await WriteAsync(http, $"event: version\ndata: {{\"version\":{version}}}\n\n", cancellation);
                 }
                 else if (quiet.IsCancellationRequested)
@@ -65,15 +84,14 @@ public static class CaseChangesApi
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
-            // the page went away, or the Host is stopping: the page reconnects (to another Host, behind a balancer)
+            // the page went away, the token ran out or the Host is stopping: the page follows again (on another Host, behind a balancer)
+        }
+        catch (Exception ex) when (ex is Npgsql.NpgsqlException or IOException or InvalidOperationException)
+        {
+            // The stream has started: end it; the page says the connection was lost and follows again.
+            log.LogWarning(ex, "Following case {CaseId} ended early", id);
         }
         return Results.Empty;
-    }
-
-    private static async Task<long?> VersionAsync(IDocumentStore store, Guid id, CancellationToken cancellation)
-    {
-        await using var session = store.QuerySession();
-        return (await session.Events.FetchStreamStateAsync(id, cancellation))?.Version;
     }
 
     private static async Task WriteAsync(HttpContext http, string text, CancellationToken cancellation)

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text.Json;
 using Shouldly;
+using Microsoft.Extensions.DependencyInjection;
+using VirtualBranch.Host.Cases;
 using VirtualBranch.Tests.Support;
 
 namespace VirtualBranch.Tests.Workbench;
@@ -23,6 +25,8 @@ public sealed class CaseChangesTests(HostFixture host) : IClassFixture<HostFixtu
         var onSecond = second.CreateClient();
         onSecond.DefaultRequestHeaders.Authorization = driver.Teller.DefaultRequestHeaders.Authorization;
 
+        // This Host hears of a change the other Host writes by its notification (not by the stream's own re-read when quiet).
+        using var heardOf = host.Services.GetRequiredService<CaseChanges>().Follow(driver.CaseId);
         using var teller = await Changes.FollowAsync(driver.Teller, driver.CaseId);
         using var customer = await Changes.FollowAsync(driver.Customer, driver.CaseId);
         var now = await VersionOf(driver.Teller, driver.CaseId);
@@ -34,6 +38,11 @@ public sealed class CaseChangesTests(HostFixture host) : IClassFixture<HostFixtu
         (await onSecond.PostAsync($"/api/cases/{driver.CaseId}/customer-link", null, Cancellation)).EnsureSuccessStatusCode();
         var after = await VersionOf(driver.Teller, driver.CaseId);
         after.ShouldBeGreaterThan(now);
+        using (var limit = CancellationTokenSource.CreateLinkedTokenSource(Cancellation))
+        {
+            limit.CancelAfter(TimeSpan.FromSeconds(60));
+            (await heardOf.Changed.ReadAsync(limit.Token)).ShouldBeTrue();
+        }
         foreach (var follower in new[] { teller, customer })
         {
             var heard = new List<long> { now };

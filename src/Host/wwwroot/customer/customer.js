@@ -23,7 +23,8 @@
     $("ask").firstChild.textContent = t("本次视频将全程录音录像。", "The call is recorded on audio and video.");
   }
 
-  function ended() { $("session").classList.add("hidden"); $("no-link").classList.remove("hidden"); }
+  let unfollow = null;
+  function ended() { if (unfollow) unfollow(); $("session").classList.add("hidden"); $("no-link").classList.remove("hidden"); }
 
   const poll = vb.serial(async () => {
     let view;
@@ -125,10 +126,15 @@
     $("verify").classList.add("hidden"); $("session").classList.remove("hidden");
     translate();
     // The Host pushes each change of the case; the page reads it then, and says when the connection is lost.
-    if (seat.as === "customer") vb.follow(`/api/cases/${caseId}/changes`, () => poll(), (status) => {
-      if (status === "refused") ended();
-      else $("live").textContent = status === "lost" ? t("连接中断，正在重新连接…", "Connection lost, reconnecting…") : "";
-    });
+    // A lost stream reads the case once more, so a page behind a proxy that holds the stream back still shows it.
+    if (seat.as === "customer") {
+      poll();
+      unfollow = vb.follow(`/api/cases/${caseId}/changes`, () => poll(), (status) => {
+        if (status === "refused") { ended(); return; }
+        $("live").textContent = status === "lost" ? t("连接中断，正在重新连接…", "Connection lost, reconnecting…") : "";
+        if (status === "lost") poll();
+      });
+    }
   }
   $("verify-form").addEventListener("submit", async (event) => {
     event.preventDefault();

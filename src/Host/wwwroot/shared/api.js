@@ -26,14 +26,17 @@ window.vb = (() => {
   }
   // Follows a case as the Host pushes its changes (server-sent events, read with fetch so the page's token rides along):
   // onVersion(version) for the version now and each one after it; onStatus("live" | "lost" | "refused", why) as the
-  // connection comes and goes. A lost connection is opened again after 1, 2, 4 ... at most 15 s, and the version it
-  // starts with tells the page whether it missed a change; a refusal (signed out, no such case) is not retried.
+  // connection comes and goes. A lost connection is opened again after about 1, 2, 4 ... at most 15 s (a random share
+  // of it, so that pages dropped together by a restarting Host do not all come back at once; back to 1 s only after a
+  // stream stayed up 10 s), and the version it starts with tells the page whether it missed a change; a refusal
+  // (signed out, no such case) is not retried.
   // Returns a function that stops following.
   function follow(path, onVersion, onStatus) {
     let stopped = false, controller = null;
     (async () => {
       for (let delay = 1000; !stopped; delay = Math.min(delay * 2, 15000)) {
         controller = new AbortController();
+        let opened = 0;
         try {
           const headers = { Accept: "text/event-stream" };
           if (state.token) headers.Authorization = "Bearer " + state.token;
@@ -43,7 +46,7 @@ window.vb = (() => {
             onStatus("refused", (problem && (problem.detail || problem.title)) || response.statusText); return;
           }
           if (!response.ok || !response.body) throw new Error(response.statusText);
-          onStatus("live"); delay = 500;
+          onStatus("live"); opened = Date.now();
           const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
           let buffer = "";
           for (;;) {
@@ -59,7 +62,8 @@ window.vb = (() => {
         } catch (e) { if (stopped) return; }
         if (stopped) return;
         onStatus("lost");
-        await new Promise((resolve) => setTimeout(resolve, delay));
+        if (opened && Date.now() - opened > 10000) delay = 500; // it was up a while: this is a new drop, start again at ~1 s
+        await new Promise((resolve) => setTimeout(resolve, delay * (0.5 + Math.random())));
       }
     })();
     return () => { stopped = true; if (controller) controller.abort(); };

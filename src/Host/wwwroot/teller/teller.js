@@ -47,18 +47,19 @@
   }
 
   // The workbench view of the case (never its raw events); a read sends the version shown, so an unchanged case answers 304.
+  // A read that fails says so and leaves the version unknown, so the next change (or the teller's next step) reads it all again.
   const refresh = vb.serial(async () => {
+    try { await load(); $("case-error").textContent = ""; }
+    catch (e) { if (e.status === 304) { $("case-error").textContent = ""; syncRecording(lastRecording); return; }
+      lastVersion = -1; $("case-error").textContent = `案件未能刷新 / The case could not be read: ${e.message}`; }
+  });
+
+  async function load() {
     if (!current) return;
-    let view;
-    try { view = await vb.call("GET", `/api/cases/${current}/workbench`, undefined, lastVersion >= 0 ? { headers: { "If-None-Match": `"${lastVersion}"` } } : {}); $("case-error").textContent = ""; }
-    catch (e) {
-      if (e.status === 304) { $("case-error").textContent = ""; syncRecording(lastRecording); return; }
-      $("case-error").textContent = `案件未能刷新 / The case could not be read: ${e.message}`; return;
-    }
+    const view = await vb.call("GET", `/api/cases/${current}/workbench`, undefined, lastVersion >= 0 ? { headers: { "If-None-Match": `"${lastVersion}"` } } : {});
     const c = view.case;
     $("case-title").textContent = `${c.number} · ${c.definitionId} v${c.definitionVersion}`;
     $("case-status").textContent = `状态 / Status: ${c.status}`;
-    lastVersion = c.version;
     const dl = $("case-data"); dl.innerHTML = "";
     for (const [k, v] of Object.entries(c.data)) { const dt = document.createElement("dt"); dt.textContent = k; const dd = document.createElement("dd"); dd.textContent = v; dl.append(dt, dd); }
     $("diagram").innerHTML = await vb.call("GET", `/api/cases/${current}/diagram`);
@@ -66,10 +67,11 @@
     // Steps are rebuilt only when what waits changes: a new version for someone joining the call, a delivered link or a
     // recorded chunk leaves the forms, what the teller typed and the focus as they are.
     const steps = JSON.stringify([c.status, c.waiting.map((w) => w.bookmarkId), (view.contracts || []).map((p) => [p.stepId, !!p.consentGiven])]);
-    if (steps !== shownSteps) { shownSteps = steps; await renderSteps(c, view); }
+    if (steps !== shownSteps) { await renderSteps(c, view); shownSteps = steps; }
     lastRecording = view.recording;
+    lastVersion = c.version; // only once everything of this version is shown
     syncRecording(view.recording);
-  });
+  }
 
   function link(href, text, className) {
     const a = document.createElement("a"); a.href = href; a.target = "_blank"; a.rel = "noopener"; a.textContent = text; if (className) a.className = className;
@@ -218,8 +220,9 @@
       onLeft: (peer) => { if (composite) document.querySelectorAll(`.videos video[data-seat="${CSS.escape(peer.id)}"]`).forEach((v) => composite.remove(v)); } });
     if (caseId === current) syncRecording(lastRecording); // a recording the case already runs starts once the camera is on
   });
-  // The queue is many cases: it is read again every few seconds (the open case is pushed).
-  setInterval(() => { if (vb.signedIn) loadQueue(); }, 3000);
+  // The queue is many cases: it is read again every few seconds (the open case is pushed). A recording the case runs
+  // that did not start on this page (the camera was busy, say) is tried again at the same pace.
+  setInterval(() => { if (vb.signedIn) loadQueue(); if (lastRecording && !lastRecording.stopping && !recorder) syncRecording(lastRecording); }, 3000);
   window.tellerPage = { get room() { return room; }, get recorder() { return recorder; }, get stoppedRecording() { return stoppedRecording; }, get caseId() { return current; }, get tiles() { return composite ? composite.tiles : 0; } };
   show();
 })();
