@@ -14,6 +14,12 @@ public sealed class ShiftedClockHostFixture : HostFixture
     public ShiftedClock Clock { get; } = new();
 
     protected override void ConfigureServices(IServiceCollection services) => services.AddSingleton<TimeProvider>(Clock);
+
+    /// <summary>
+    /// No scheduled checkpoints: the Host's timestamp authority follows the moved clock while the checkpoint's own time is
+    /// the database's, so one written while a test has the clock moved would be stamped in the future. Tests write theirs.
+    /// </summary>
+    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?> { [VirtualBranch.Host.Integrity.Checkpoints.CheckpointService.IntervalKey] = "0" };
 }
 
 /// <summary>A recording may grow only to its scenario's <c>policies.maxRecordingBytes</c>, run only for its <c>maxRecordingMinutes</c>, and must be a WebM.</summary>
