@@ -24,6 +24,7 @@ public sealed class CaseChanges(NpgsqlDataSource database, ILogger<CaseChanges> 
 
     private readonly ConcurrentDictionary<Guid, ConcurrentDictionary<Channel<bool>, byte>> _followers = new();
     private readonly Lock _following = new(); // a case's last follower leaving and a new one arriving must not cross
+    private readonly ConcurrentDictionary<Channel<bool>, byte> _everyCase = new();
     private readonly Channel<Guid> _committed = System.Threading.Channels.Channel.CreateUnbounded<Guid>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ILogger _log = log;
 
@@ -42,7 +43,7 @@ public sealed class CaseChanges(NpgsqlDataSource database, ILogger<CaseChanges> 
     /// <summary>Follows a case: the reader gets a wake-up (several changes close together make one) until the watch is disposed.</summary>
     public Watch Follow(Guid caseId)
     {
-        var wake = System.Threading.Channels.Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+        var wake = NewWake();
         lock (_following)
         {
             _followers.GetOrAdd(caseId, _ => new()).TryAdd(wake, 0);
@@ -58,6 +59,17 @@ public sealed class CaseChanges(NpgsqlDataSource database, ILogger<CaseChanges> 
             }
         });
     }
+
+    /// <summary>Follows every case (a queue of them): woken by any change, several close together making one.</summary>
+    public Watch FollowAll()
+    {
+        var wake = NewWake();
+        _everyCase.TryAdd(wake, 0);
+        return new Watch(wake.Reader, () => _everyCase.TryRemove(wake, out _));
+    }
+
+    private static Channel<bool> NewWake() =>
+        System.Threading.Channels.Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -124,6 +136,7 @@ public sealed class CaseChanges(NpgsqlDataSource database, ILogger<CaseChanges> 
         {
             Wake(caseId);
         }
+        WakeEveryCaseFollowers();
         return Task.CompletedTask;
     }
 
@@ -147,6 +160,15 @@ public sealed class CaseChanges(NpgsqlDataSource database, ILogger<CaseChanges> 
             {
                 wake.Writer.TryWrite(true);
             }
+        }
+        WakeEveryCaseFollowers();
+    }
+
+    private void WakeEveryCaseFollowers()
+    {
+        foreach (var wake in _everyCase.Keys)
+        {
+            wake.Writer.TryWrite(true);
         }
     }
 

@@ -103,6 +103,7 @@ public sealed class AccessMatrixTests(AccessMatrixTests.CaseFixture host) : ICla
         ["POST /api/queue/next"] = new(Tellers),
         ["* /api/cases/{id:guid}/room"] = new([Who.Teller, Who.Supervisor, Who.Customer]),
         ["GET /api/cases/{id:guid}/changes"] = new([.. WorksTheCase, Who.Customer]), // versions only, a stream that stays open: CaseChangesTests
+        ["GET /api/queue/changes"] = new([.. Tellers, .. Oversight]), // that some case changed, a stream: CaseChangesTests
         ["POST /api/timestamp"] = new(Everyone),
         ["GET /api/checkpoints/latest"] = new(Oversight),
         ["GET /api/checkpoints/verify"] = new(Oversight),

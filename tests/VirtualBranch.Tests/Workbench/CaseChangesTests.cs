@@ -67,21 +67,46 @@ public sealed class CaseChangesTests(HostFixture host) : IClassFixture<HostFixtu
         await (await mine.Teller.GetAsync($"/api/cases/{Guid.NewGuid()}/changes", Cancellation)).Problem(HttpStatusCode.NotFound);
     }
 
+    [Fact]
+    public async Task staff_following_the_queue_hear_that_a_case_changed_and_nobody_else_may_follow_it()
+    {
+        var supervisor = await host.ClientFor("supervisor");
+        using var queue = await Changes.FollowAsync(supervisor, "/api/queue/changes");
+        (await queue.NextDataAsync()).GetProperty("changes").GetInt32().ShouldBe(0);
+
+        // A case opened through the other Host changes the queue.
+        var second = host.StartAnotherHost();
+        var onSecond = second.CreateClient();
+        onSecond.DefaultRequestHeaders.Authorization = (await host.ClientFor("teller")).DefaultRequestHeaders.Authorization;
+        (await onSecond.OpenCase("password-reset", Data)).Id().ShouldNotBe(Guid.Empty);
+        (await queue.NextDataAsync()).GetProperty("changes").GetInt32().ShouldBe(1);
+
+        (await host.CreateClient().GetAsync("/api/queue/changes", Cancellation)).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        var driver = await ScenarioDriver.OpenAsync(host, "password-reset", Data);
+        (await driver.Customer.GetAsync("/api/queue/changes", Cancellation)).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        (await (await host.ClientFor("analyst")).GetAsync("/api/queue/changes", Cancellation)).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+    }
+
     private static async Task<long> VersionOf(HttpClient client, Guid caseId) => (await client.GetCase(caseId)).GetProperty("version").GetInt64();
 
     /// <summary>One follower's stream, read event by event.</summary>
     private sealed class Changes(HttpResponseMessage response, StreamReader reader) : IDisposable
     {
-        public static async Task<Changes> FollowAsync(HttpClient client, Guid caseId)
+        public static Task<Changes> FollowAsync(HttpClient client, Guid caseId) => FollowAsync(client, $"/api/cases/{caseId}/changes");
+
+        public static async Task<Changes> FollowAsync(HttpClient client, string path)
         {
-            var response = await client.SendAsync(new HttpRequestMessage(HttpMethod.Get, $"/api/cases/{caseId}/changes"), HttpCompletionOption.ResponseHeadersRead, Cancellation);
+            var response = await client.SendAsync(new HttpRequestMessage(HttpMethod.Get, path), HttpCompletionOption.ResponseHeadersRead, Cancellation);
             response.StatusCode.ShouldBe(HttpStatusCode.OK);
             response.Content.Headers.ContentType!.MediaType.ShouldBe("text/event-stream");
             return new Changes(response, new StreamReader(await response.Content.ReadAsStreamAsync(Cancellation)));
         }
 
         /// <summary>The version the next event announces (bounded: a stream that says nothing fails the test).</summary>
-        public async Task<long> NextAsync()
+        public async Task<long> NextAsync() => (await NextDataAsync()).GetProperty("version").GetInt64();
+
+        /// <summary>The data of the next event (bounded, as above).</summary>
+        public async Task<JsonElement> NextDataAsync()
         {
             using var limit = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
             limit.CancelAfter(TimeSpan.FromSeconds(60));
@@ -89,7 +114,7 @@ public sealed class CaseChangesTests(HostFixture host) : IClassFixture<HostFixtu
             {
                 if (line.StartsWith("data:", StringComparison.Ordinal))
                 {
-                    return JsonDocument.Parse(line[5..]).RootElement.GetProperty("version").GetInt64();
+                    return JsonDocument.Parse(line[5..]).RootElement.Clone();
                 }
             }
             throw new ShouldAssertException("the stream ended");

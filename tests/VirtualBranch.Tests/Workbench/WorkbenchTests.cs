@@ -133,6 +133,10 @@ public sealed class WorkbenchTests(BrowserHostFixture host, BrowserFixture brows
         await Expect(() => page.Locator("#live").TextContentAsync(), t => t == "实时 / Live");
         await api.ResumeOk(opened.Id(), opened.Bookmark("video"), new { participants = new[] { new { role = "teller", name = "李" }, new { role = "customer", name = "张三" } } });
         await Expect(() => video.CountAsync(), n => n == 0);
+
+        // A case opened elsewhere comes into the queue the same way.
+        var another = await api.OpenCase("loan-face-signing", new { customerName = "李四", idNumber = "11010519491231002X", mobile = "13800138001", loanAmount = 1000, termMonths = 12 });
+        await page.GetByRole(AriaRole.Button, new() { Name = another.GetProperty("number").GetString()! }).WaitForAsync();
     }
 
     [Fact]

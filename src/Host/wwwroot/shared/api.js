@@ -24,14 +24,14 @@ window.vb = (() => {
       return running;
     };
   }
-  // Follows a case as the Host pushes its changes (server-sent events, read with fetch so the page's token rides along):
-  // onVersion(version) for the version now and each one after it; onStatus("live" | "lost" | "refused", why) as the
+  // Follows what the Host pushes (server-sent events, read with fetch so the page's token rides along): onEvent(data)
+  // for each event's data (a case's version now and each one after it; or that the queue changed); onStatus("live" | "lost" | "refused", why) as the
   // connection comes and goes. A lost connection is opened again after about 1, 2, 4 ... at most 15 s (a random share
   // of it, so that pages dropped together by a restarting Host do not all come back at once; back to 1 s only after a
   // stream stayed up 10 s), and the version it starts with tells the page whether it missed a change; a refusal
   // (signed out, no such case) is not retried.
   // Returns a function that stops following.
-  function follow(path, onVersion, onStatus) {
+  function follow(path, onEvent, onStatus) {
     let stopped = false, controller = null;
     (async () => {
       for (let delay = 1000; !stopped; delay = Math.min(delay * 2, 15000)) {
@@ -56,7 +56,7 @@ window.vb = (() => {
             for (let end = buffer.indexOf("\n\n"); end >= 0; end = buffer.indexOf("\n\n")) {
               const data = buffer.slice(0, end).split("\n").filter((line) => line.startsWith("data:")).map((line) => line.slice(5)).join("\n");
               buffer = buffer.slice(end + 2);
-              if (data) onVersion(JSON.parse(data).version);
+              if (data) onEvent(JSON.parse(data));
             }
           }
         } catch (e) { if (stopped) return; }

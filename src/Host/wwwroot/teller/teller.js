@@ -6,7 +6,18 @@
     const ok = vb.signedIn;
     $("signin").classList.toggle("hidden", ok); $("desk").classList.toggle("hidden", !ok); $("signout").classList.toggle("hidden", !ok);
     $("who").textContent = ok ? `${vb.state.user} (${vb.state.role})` : "";
-    if (ok) { loadQueue(); loadDefinitions(); }
+    if (ok) { loadQueue(); loadDefinitions(); followQueue(); }
+  }
+
+  // The queue is read again when the Host says a case changed (at most every 2 s), and whenever the stream comes back.
+  let queueFollowed = false;
+  function followQueue() {
+    if (queueFollowed) return;
+    queueFollowed = true;
+    vb.follow("/api/queue/changes", () => loadQueue(), (status, why) => {
+      if (status === "live") { loadQueue(); return; }
+      $("queue-error").textContent = status === "lost" ? "待办连接中断，正在重新连接… / Queue connection lost, reconnecting…" : `无法跟踪待办 / Cannot follow the queue: ${why}`;
+    });
   }
 
   async function loadQueue() {
@@ -39,7 +50,7 @@
     current = id; lastVersion = -1; shownSteps = "";
     $("case").classList.remove("hidden");
     if (unfollow) unfollow();
-    unfollow = vb.follow(`/api/cases/${id}/changes`, (version) => { if (version !== lastVersion) refresh(); }, (status, why) => {
+    unfollow = vb.follow(`/api/cases/${id}/changes`, (event) => { if (event.version !== lastVersion) refresh(); }, (status, why) => {
       $("live").textContent = status === "live" ? "实时 / Live" : status === "lost" ? "连接中断，正在重新连接… / Connection lost, reconnecting…" : `无法跟踪案件 / Cannot follow the case: ${why}`;
       $("live").className = status === "live" ? "badge ok" : "badge warn";
     });
@@ -220,9 +231,8 @@
       onLeft: (peer) => { if (composite) document.querySelectorAll(`.videos video[data-seat="${CSS.escape(peer.id)}"]`).forEach((v) => composite.remove(v)); } });
     if (caseId === current) syncRecording(lastRecording); // a recording the case already runs starts once the camera is on
   });
-  // The queue is many cases: it is read again every few seconds (the open case is pushed). A recording the case runs
-  // that did not start on this page (the camera was busy, say) is tried again at the same pace.
-  setInterval(() => { if (vb.signedIn) loadQueue(); if (lastRecording && !lastRecording.stopping && !recorder) syncRecording(lastRecording); }, 3000);
+  // A recording the case runs that did not start on this page (the camera was busy, say) is tried again every few seconds.
+  setInterval(() => { if (lastRecording && !lastRecording.stopping && !recorder) syncRecording(lastRecording); }, 3000);
   window.tellerPage = { get room() { return room; }, get recorder() { return recorder; }, get stoppedRecording() { return stoppedRecording; }, get caseId() { return current; }, get tiles() { return composite ? composite.tiles : 0; } };
   show();
 })();
