@@ -20,7 +20,9 @@
     });
   }
 
-  async function loadQueue() {
+  // One read of the queue at a time, and one more after it when asked meanwhile: a read begun before the filter changed
+  // must not land after the read for the new filter and leave the old list on the page.
+  const loadQueue = vb.serial(async () => {
     const role = $("filter").value;
     let rows;
     try { rows = await vb.call("GET", `/api/cases?status=running${role ? "&role=" + role : ""}`); $("queue-error").textContent = ""; }
@@ -33,7 +35,7 @@
       for (const text of [c.definitionId + (c.assignee ? ` · ${c.assignee}` : ""), c.dueAt ? new Date(c.dueAt).toLocaleString() : "—"]) { const td = document.createElement("td"); td.textContent = text; tr.appendChild(td); }
       body.appendChild(tr);
     }
-  }
+  });
 
   async function loadDefinitions() {
     const select = $("new-definition"); if (select.options.length) return;
