@@ -38,6 +38,7 @@ public sealed class CaseChanges(NpgsqlDataSource database, ILogger<CaseChanges> 
             Wake(caseId);
             _committed.Writer.TryWrite(caseId);
         }
+        WakeEveryCaseFollowers();
     }
 
     /// <summary>Follows a case: the reader gets a wake-up (several changes close together make one) until the watch is disposed.</summary>
@@ -149,9 +150,11 @@ public sealed class CaseChanges(NpgsqlDataSource database, ILogger<CaseChanges> 
                 Wake(caseId);
             }
         }
+        WakeEveryCaseFollowers();
         return Task.CompletedTask;
     }
 
+    /// <summary>Wakes the followers of one case; the queue's followers are woken once per batch of cases by the callers.</summary>
     private void Wake(Guid caseId)
     {
         if (_followers.TryGetValue(caseId, out var followers))
@@ -161,7 +164,6 @@ public sealed class CaseChanges(NpgsqlDataSource database, ILogger<CaseChanges> 
                 wake.Writer.TryWrite(true);
             }
         }
-        WakeEveryCaseFollowers();
     }
 
     private void WakeEveryCaseFollowers()

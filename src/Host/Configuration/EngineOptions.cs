@@ -90,15 +90,15 @@ public sealed class EngineOptions
             }
             return value;
         }
-        string? Path(string name)
+        string? PathSetting(string name)
         {
             var given = section[name];
-            if (given is not null && (string.IsNullOrWhiteSpace(given) || given.IndexOfAny(System.IO.Path.GetInvalidPathChars()) >= 0))
+            if (given is not null && (string.IsNullOrWhiteSpace(given) || given.IndexOfAny(Path.GetInvalidPathChars()) >= 0))
             {
                 problems.Add($"{KeyOf(name)} is '{given}', which is not a path.");
                 return null;
             }
-            return given is null ? null : System.IO.Path.GetFullPath(given);
+            return given is null ? null : Path.GetFullPath(given);
         }
         static bool? Flag(string text) => bool.TryParse(text, out var flag) ? flag : null;
         var interval = Read(nameof(CheckpointIntervalSeconds), text => int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) ? seconds : (int?)null,
@@ -112,17 +112,17 @@ public sealed class EngineOptions
         var options = new EngineOptions
         {
             ConnectionString = connectionString ?? "",
-            DataDirectory = Path(nameof(DataDirectory)) ?? System.IO.Path.GetFullPath(System.IO.Path.Combine(root, ".data")),
-            DefinitionsPath = Path(nameof(DefinitionsPath)) ?? System.IO.Path.GetFullPath(System.IO.Path.Combine(root, "definitions")),
+            DataDirectory = PathSetting(nameof(DataDirectory)) ?? Path.GetFullPath(Path.Combine(root, ".data")),
+            DefinitionsPath = PathSetting(nameof(DefinitionsPath)) ?? Path.GetFullPath(Path.Combine(root, "definitions")),
             SoloNode = Read(nameof(SoloNode), Flag, "true or false"),
             Quiet = Read(nameof(Quiet), Flag, "true or false") ?? false,
             CreateDemoAccounts = Read(nameof(CreateDemoAccounts), Flag, "true or false") ?? false,
             PublicUrl = string.IsNullOrWhiteSpace(publicUrl) ? null : publicUrl.Trim().TrimEnd('/'),
             CheckpointIntervalSeconds = interval ?? 60,
-            SigningCertificatePath = Path(nameof(SigningCertificatePath)),
+            SigningCertificatePath = PathSetting(nameof(SigningCertificatePath)),
             SigningCertificatePassword = section[nameof(SigningCertificatePassword)],
-            TrustStorePath = Path(nameof(TrustStorePath)),
-            RecordingsPath = Path(nameof(RecordingsPath)),
+            TrustStorePath = PathSetting(nameof(TrustStorePath)),
+            RecordingsPath = PathSetting(nameof(RecordingsPath)),
         };
         return problems.Count > 0 ? throw new ConfigurationProblemException(string.Join(" ", problems)) : options;
     }
